@@ -1,0 +1,35 @@
+# `make demo` and `make test` are all a fresh machine needs (python3 + make).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/corridors info
+	$(BIN)/corridors route Changchun Busan --by time
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check corridors tests benchmarks
+	$(BIN)/ruff format --check corridors tests benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check corridors tests benchmarks
+	$(BIN)/ruff format --check corridors tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_routing
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache
