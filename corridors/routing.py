@@ -1,0 +1,735 @@
+"""Fastest, cheapest and generalized-cost routes, alternatives, OD matrices, assignment.
+
+All searches run on the compiled state graph (:mod:`corridors.engine`): a route
+may change mode at parks, ports, cities, airports and terminals (paying their
+handling time and fee) and crosses borders only at border crossings (paying
+dwell time, fees and, on rail at a 1435 / 1520 mm break, the gauge change).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from corridors import _validate as v
+from corridors._errors import DataError, NoRouteError
+from corridors.costs import MODES
+from corridors.engine import (
+    EDGE_CROSSING,
+    EDGE_LINK,
+    EDGE_TRANSFER,
+    WEIGHTS,
+    CompiledGraph,
+    Restrictions,
+    SearchResult,
+    compile_network,
+    search,
+)
+from corridors.network import Network
+
+__all__ = [
+    "Assignment",
+    "Route",
+    "alternatives",
+    "assign",
+    "od_matrix",
+    "restrictions",
+    "route",
+]
+
+LEG_COLUMNS = [
+    "kind",
+    "from",
+    "to",
+    "mode",
+    "link",
+    "distance_km",
+    "time_h",
+    "cost_usd_teu",
+    "dwell_h",
+    "gauge_change_h",
+    "corridors",
+]
+_EDGE_KIND_NAME = {EDGE_LINK: "link", EDGE_TRANSFER: "transfer", EDGE_CROSSING: "border"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """A route between two places, leg by leg.
+
+    Parameters
+    ----------
+    orig, dest
+        Place ids of the ends.
+    weight
+        The weight the route minimizes (``time``, ``distance``, ``cost``, ``generalized``).
+    legs
+        One row per step, in order, with columns ``kind`` (``link``, ``transfer`` or
+        ``border``), ``from``, ``to`` (place ids; equal for transfers and border
+        events), ``mode`` (``rail``; ``rail>sea`` for a transfer), ``link`` (link id),
+        ``distance_km``, ``time_h`` (hours), ``cost_usd_teu`` (USD per TEU),
+        ``dwell_h`` (hours spent at a transfer or border), ``gauge_change_h`` and
+        ``corridors``.
+    value_of_time
+        USD per TEU-hour used for :attr:`generalized_usd_teu`.
+    geometries
+        LineString of each link leg (None for events), oriented along the route.
+    """
+
+    orig: str
+    dest: str
+    weight: str
+    legs: pd.DataFrame
+    value_of_time: float
+    geometries: tuple = ()
+
+    @property
+    def places(self) -> list[str]:
+        """Place ids visited, in order (each once per visit)."""
+        visited = [self.orig]
+        for place in self.legs["to"]:
+            if place != visited[-1]:
+                visited.append(place)
+        return visited
+
+    @property
+    def time_h(self) -> float:
+        """Total time in hours, dwell at transfers and borders included."""
+        return float(self.legs["time_h"].sum())
+
+    @property
+    def distance_km(self) -> float:
+        """Total distance in km."""
+        return float(self.legs["distance_km"].sum())
+
+    @property
+    def cost_usd_teu(self) -> float:
+        """Total money cost in USD per TEU."""
+        return float(self.legs["cost_usd_teu"].sum())
+
+    @property
+    def generalized_usd_teu(self) -> float:
+        """Generalized cost in USD per TEU: cost + value of time × hours."""
+        return self.cost_usd_teu + self.value_of_time * self.time_h
+
+    @property
+    def total(self) -> float:
+        """The minimized weight's total, in its unit (see :data:`corridors.engine.WEIGHTS`)."""
+        return {
+            "time": self.time_h,
+            "distance": self.distance_km,
+            "cost": self.cost_usd_teu,
+            "generalized": self.generalized_usd_teu,
+        }[self.weight]
+
+    @property
+    def crossings(self) -> list[str]:
+        """Border crossings passed, in order."""
+        return self.legs.loc[self.legs["kind"] == "border", "from"].tolist()
+
+    @property
+    def modes(self) -> list[str]:
+        """Modes used, in order of first use."""
+        used = self.legs.loc[self.legs["kind"] == "link", "mode"]
+        return list(dict.fromkeys(used))
+
+    @property
+    def links(self) -> list[str]:
+        """Link ids used, in order."""
+        return self.legs.loc[self.legs["kind"] == "link", "link"].tolist()
+
+    def summary(self) -> dict[str, object]:
+        """Return the totals as a dict (for printing or JSON).
+
+        Returns
+        -------
+        dict
+            ``orig``, ``dest``, ``weight``, ``time_h``, ``distance_km``,
+            ``cost_usd_teu``, ``generalized_usd_teu``, ``modes``, ``crossings``, ``places``.
+        """
+        return {
+            "orig": self.orig,
+            "dest": self.dest,
+            "weight": self.weight,
+            "time_h": round(self.time_h, 3),
+            "distance_km": round(self.distance_km, 3),
+            "cost_usd_teu": round(self.cost_usd_teu, 2),
+            "generalized_usd_teu": round(self.generalized_usd_teu, 2),
+            "modes": self.modes,
+            "crossings": self.crossings,
+            "places": self.places,
+        }
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """Return the link legs as a GeoDataFrame (EPSG:4326), in route order.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            The link rows of :attr:`legs`, with LineString geometry oriented along the route.
+        """
+        rows = self.legs[self.legs["kind"] == "link"].reset_index(drop=True)
+        geoms = [g for g in self.geometries if g is not None]
+        return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+
+    def __repr__(self) -> str:
+        return (
+            f"<Route {self.orig} → {self.dest} by {self.weight}: {self.time_h:.1f} h, "
+            f"{self.distance_km:.0f} km, {self.cost_usd_teu:.0f} USD/TEU, "
+            f"via {' > '.join(self.places)}>"
+        )
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def restrictions(
+    net: Network,
+    *,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    closed_links: Iterable[str] | None = None,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+) -> Restrictions:
+    """Check and resolve search restrictions (mode names, place names, link ids).
+
+    Parameters
+    ----------
+    net
+        The network.
+    modes
+        Modes allowed (``None``: all); e.g. ``["rail", "sea"]``.
+    avoid
+        Places (ids or names) not to use.
+    closed_links
+        Link ids to treat as closed.
+    include_planned, include_suspended
+        Use planned / suspended links and places.
+
+    Returns
+    -------
+    corridors.engine.Restrictions
+
+    Raises
+    ------
+    ValueError
+        For an unknown mode or link id (with close matches).
+    UnknownPlaceError
+        For an unknown place.
+    """
+    if isinstance(modes, str):
+        modes = [m for m in modes.split(",") if m.strip()]
+    chosen = None
+    if modes is not None:
+        chosen = frozenset(m.strip().lower() for m in modes)
+        for mode in chosen:
+            if mode not in MODES:
+                hint = v.close_matches(mode, MODES, n=2)
+                extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
+                msg = f"mode {mode!r} is not one of {', '.join(MODES)}{extra}"
+                raise DataError(msg)
+    avoided = frozenset(net.select(list(avoid))) if avoid else frozenset()
+    closed = frozenset(closed_links or ())
+    if closed:
+        known = set(net.link_ids())
+        for link in closed:
+            if link not in known:
+                hint = v.close_matches(link, known, n=3)
+                raise DataError(f"unknown link id {link!r}; close: {', '.join(hint) or '-'}")
+    return Restrictions(chosen, avoided, closed, include_planned, include_suspended)
+
+
+def _check_weight(weight: str) -> None:
+    if weight not in WEIGHTS:
+        hint = v.close_matches(weight, WEIGHTS, n=2)
+        extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
+        msg = f"weight = {weight!r} is not one of {', '.join(WEIGHTS)}{extra}"
+        raise DataError(msg)
+
+
+def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.DataFrame, tuple]:
+    rows, geoms = [], []
+    places = graph.place_ids
+    for edge in edges:
+        kind = int(graph.edge_kind[edge])
+        src, dst = graph.edge_src[edge], graph.edge_dst[edge]
+        u, w = places[graph.state_place[src]], places[graph.state_place[dst]]
+        mode_u, mode_w = MODES[graph.state_mode[src]], MODES[graph.state_mode[dst]]
+        row = {
+            "kind": _EDGE_KIND_NAME[kind],
+            "from": u,
+            "to": w,
+            "mode": mode_u if mode_u == mode_w else f"{mode_u}>{mode_w}",
+            "link": None,
+            "distance_km": float(graph.distance_km[edge]),
+            "time_h": float(graph.time_h[edge]),
+            "cost_usd_teu": float(graph.cost_usd[edge]),
+            "dwell_h": 0.0 if kind == EDGE_LINK else float(graph.time_h[edge]),
+            "gauge_change_h": float(graph.gauge_change_h[edge]),
+            "corridors": None,
+        }
+        geometry = None
+        if kind == EDGE_LINK:
+            link = graph.link_ids[graph.edge_link[edge]]
+            data = net.graph.edges[u, w, link]
+            row["link"] = link
+            row["corridors"] = data.get("corridors")
+            geometry = data["geometry"]
+        rows.append(row)
+        geoms.append(geometry)
+    return pd.DataFrame(rows, columns=LEG_COLUMNS), tuple(geoms)
+
+
+def _route_from(
+    net: Network, result: SearchResult, row: int, dest: int, weight: str
+) -> Route | None:
+    graph = result.graph
+    state = result.best_state(row, dest)
+    if state < 0:
+        return None
+    legs, geoms = _legs(net, graph, result.edge_path(row, state))
+    orig = graph.place_ids[result.origins[row]]
+    return Route(orig, graph.place_ids[dest], weight, legs, graph.value_of_time, geoms)
+
+
+def _no_route(net: Network, orig: str, dest: str, weight: str, limits: Restrictions) -> None:
+    names = net.graph.nodes
+    msg = (
+        f"no route from {names[orig].get('name', orig)} ({orig}) to "
+        f"{names[dest].get('name', dest)} ({dest}) by {weight}: {limits.describe()}"
+    )
+    raise NoRouteError(msg)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def route(
+    net: Network,
+    orig: str,
+    dest: str,
+    *,
+    weight: str = "time",
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+) -> Route:
+    """Return the best route (hours, km, USD/TEU or generalized USD/TEU) between two places.
+
+    Parameters
+    ----------
+    net
+        The network.
+    orig, dest
+        Places, by id or name (case- and accent-insensitive).
+    weight
+        What to minimize: ``time`` (h), ``distance`` (km), ``cost`` (USD/TEU) or
+        ``generalized`` (USD/TEU: cost + value of time × hours).
+    modes
+        Modes allowed (default all), e.g. ``["rail", "sea"]``.
+    avoid
+        Places not to pass through.
+    include_planned, include_suspended
+        Use planned / suspended links and places.
+
+    Returns
+    -------
+    Route
+        Legs, places, totals and geometry.
+
+    Raises
+    ------
+    NoRouteError
+        If no route exists under the restrictions; names both places and what was excluded.
+    UnknownPlaceError
+        If a place name is unknown (with close matches).
+
+    Examples
+    --------
+    >>> import corridors
+    >>> net = corridors.load_gtr()
+    >>> r = corridors.route(net, "Harbin", "Vladivostok", modes=["rail"])
+    >>> r.legs["gauge_change_h"].sum() > 0
+    True
+    """
+    _check_weight(weight)
+    limits = restrictions(
+        net,
+        modes=modes,
+        avoid=avoid,
+        include_planned=include_planned,
+        include_suspended=include_suspended,
+    )
+    a, b = net.resolve(orig), net.resolve(dest)
+    graph = compile_network(net)
+    index = graph.place_index
+    result = search(graph, [index[a]], weight=weight, mask=graph.edge_mask(limits))
+    found = _route_from(net, result, 0, index[b], weight)
+    if found is None:
+        _no_route(net, a, b, weight, limits)
+    return found  # type: ignore[return-value]
+
+
+def _signature(found: Route) -> tuple:
+    transfers = found.legs.loc[found.legs["kind"] == "transfer", "from"].tolist()
+    return (tuple(found.crossings), tuple(transfers), tuple(found.modes))
+
+
+def _overlap(a: Route, b: Route) -> float:
+    shared = set(a.links) & set(b.links)
+    if not shared:
+        return 0.0
+    legs = a.legs[a.legs["kind"] == "link"]
+    return float(legs.loc[legs["link"].isin(shared), "distance_km"].sum()) / max(
+        a.distance_km, 1e-9
+    )
+
+
+def alternatives(
+    net: Network,
+    orig: str,
+    dest: str,
+    *,
+    k: int = 3,
+    weight: str = "time",
+    penalty: float = 2.0,
+    max_overlap: float = 0.8,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+) -> list[Route]:
+    """Return up to `k` distinct routes, best first.
+
+    Method (penalty method with a distinctness filter): find the best route;
+    multiply the weight of every link, transfer and crossing it used by
+    `penalty`; search again; keep a new route only if it uses a different
+    sequence of border crossings, transfer places or modes than every route
+    kept, and shares at most `max_overlap` of its length with each of them.
+    Repeat until `k` routes are kept or ``4 × k`` searches were made. Totals are
+    reported with the true (unpenalized) weights and routes are sorted by them.
+
+    Parameters
+    ----------
+    net
+        The network.
+    orig, dest
+        Places, by id or name.
+    k
+        Number of routes wanted (≥ 1).
+    weight
+        ``time``, ``distance``, ``cost`` or ``generalized``.
+    penalty
+        Factor (> 1) applied to the elements of routes already found.
+    max_overlap
+        Largest share of a new route's length (0–1) that it may share with a kept route.
+    modes, avoid, include_planned, include_suspended
+        As for :func:`route`.
+
+    Returns
+    -------
+    list of Route
+        Between 1 and `k` routes, sorted by the true weight.
+
+    Raises
+    ------
+    NoRouteError
+        If there is no route at all.
+
+    References
+    ----------
+    .. [1] de la Barra, T., Pérez, B. and Añez, J. (1993). Multidimensional path
+       search and assignment. PTRC 21st Summer Annual Meeting, 307-319 (the
+       penalty method for route alternatives).
+    """
+    _check_weight(weight)
+    if k < 1 or penalty <= 1:
+        raise DataError(f"k = {k}, penalty = {penalty}; expected k >= 1 and penalty > 1")
+    limits = restrictions(
+        net,
+        modes=modes,
+        avoid=avoid,
+        include_planned=include_planned,
+        include_suspended=include_suspended,
+    )
+    a, b = net.resolve(orig), net.resolve(dest)
+    graph = compile_network(net)
+    index = graph.place_index
+    mask = graph.edge_mask(limits)
+    values = graph.weight(weight).copy()
+    kept: list[Route] = []
+    for _ in range(4 * k):
+        prepared = graph.matrix(values, mask)
+        result = search(graph, [index[a]], weight=weight, mask=mask, prepared=prepared)
+        state = result.best_state(0, index[b])
+        if state < 0:
+            break
+        edges = result.edge_path(0, state)
+        legs, geoms = _legs(net, graph, edges)
+        found = Route(a, b, weight, legs, graph.value_of_time, geoms)
+        distinct = all(
+            _signature(found) != _signature(r) and _overlap(found, r) <= max_overlap for r in kept
+        )
+        if distinct:
+            kept.append(found)
+            if len(kept) == k:
+                break
+        values[edges] *= penalty
+        for edge in edges:  # penalize the reverse direction of links too
+            if graph.edge_kind[edge] == EDGE_LINK:
+                values[graph.edge_link == graph.edge_link[edge]] = values[edge]
+    if not kept:
+        _no_route(net, a, b, weight, limits)
+    return sorted(kept, key=lambda r: r.total)
+
+
+def od_matrix(
+    net: Network,
+    origins: str | Iterable[str],
+    destinations: str | Iterable[str],
+    *,
+    weight: str = "time",
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+    chunk_size: int = 256,
+) -> pd.DataFrame:
+    """Return the best weight between every origin and destination.
+
+    Parameters
+    ----------
+    net
+        The network.
+    origins, destinations
+        A kind of place (``"park"``, ``"port"``, ...), one place, or a list of
+        place ids / names.
+    weight
+        ``time`` (h), ``distance`` (km), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU).
+    modes, avoid, include_planned, include_suspended
+        As for :func:`route`.
+    chunk_size
+        Origins searched per Dijkstra call (bounds memory: chunk × states × 16 bytes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``orig`` (place ids), columns ``dest`` (place ids), values in the
+        weight's unit; NaN where unreachable, 0 from a place to itself.
+
+    Examples
+    --------
+    >>> import corridors
+    >>> net = corridors.load_gtr()
+    >>> od = corridors.od_matrix(net, "park", "port", weight="cost")
+    >>> od.shape[0] == len(net.select("park"))
+    True
+    """
+    _check_weight(weight)
+    limits = restrictions(
+        net,
+        modes=modes,
+        avoid=avoid,
+        include_planned=include_planned,
+        include_suspended=include_suspended,
+    )
+    orig_ids, dest_ids = net.select(origins), net.select(destinations)
+    graph = compile_network(net)
+    index = graph.place_index
+    mask = graph.edge_mask(limits)
+    prepared = graph.matrix(weight, mask)
+    dest_index = [index[d] for d in dest_ids]
+    blocks = []
+    for start in range(0, len(orig_ids), chunk_size):
+        chunk = [index[o] for o in orig_ids[start : start + chunk_size]]
+        result = search(graph, chunk, weight=weight, mask=mask, prepared=prepared)
+        blocks.append(result.place_dist(dest_index))
+    values = np.vstack(blocks) if blocks else np.empty((0, len(dest_ids)))
+    values[~np.isfinite(values)] = np.nan
+    frame = pd.DataFrame(values, index=pd.Index(orig_ids, name="orig"), columns=dest_ids)
+    frame.columns.name = "dest"
+    return frame
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    """Result of an all-or-nothing assignment (see :func:`assign`).
+
+    Parameters
+    ----------
+    links
+        GeoDataFrame indexed by link id: ``from``, ``to``, ``mode``,
+        ``volume_forward`` (from → to), ``volume_backward``, ``volume`` (both), geometry.
+    places
+        DataFrame indexed by place id: ``name``, ``kind``, ``volume_through`` (volume
+        of routes visiting the place), ``volume_crossing`` (border crossings: volume
+        crossing), ``volume_transfer`` (volume changing mode there).
+    routes
+        One row per flow: ``orig``, ``dest``, ``volume``, ``reachable``, ``time_h``,
+        ``distance_km``, ``cost_usd_teu``, ``generalized_usd_teu``, ``crossings``,
+        ``places`` (``" > "``-joined).
+    """
+
+    links: gpd.GeoDataFrame
+    places: pd.DataFrame
+    routes: pd.DataFrame
+
+
+def assign(
+    net: Network,
+    flows: pd.DataFrame,
+    *,
+    weight: str = "generalized",
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+) -> Assignment:
+    """Assign OD flows all-or-nothing to their best routes.
+
+    Parameters
+    ----------
+    net
+        The network.
+    flows
+        Table with columns ``orig``, ``dest`` (place ids or names) and ``volume``
+        (TEU or tonnes per period; the unit carries through).
+    weight
+        The weight routes minimize (default ``generalized``).
+    modes, avoid, include_planned, include_suspended
+        As for :func:`route`.
+
+    Returns
+    -------
+    Assignment
+        Link volumes per direction, volumes through places, crossings and
+        transfers, and each flow's route. Flows with no route get
+        ``reachable = False`` and add no volume.
+
+    Raises
+    ------
+    DataError
+        If `flows` lacks a column or has a negative or non-numeric volume.
+    """
+    _check_weight(weight)
+    missing = [c for c in ("orig", "dest", "volume") if c not in flows.columns]
+    if missing:
+        raise DataError(
+            f"flows table lacks columns {missing}; expected orig, dest, volume "
+            f"(found {list(flows.columns)})"
+        )
+    volumes = pd.to_numeric(flows["volume"], errors="coerce")
+    bad = flows.index[~(volumes >= 0)]
+    if len(bad):
+        raise DataError(
+            f"flows row {bad[0]}: volume = {flows.loc[bad[0], 'volume']!r}; expected a number >= 0"
+        )
+    limits = restrictions(
+        net,
+        modes=modes,
+        avoid=avoid,
+        include_planned=include_planned,
+        include_suspended=include_suspended,
+    )
+    orig_ids = [net.resolve(o) for o in flows["orig"]]
+    dest_ids = [net.resolve(d) for d in flows["dest"]]
+    graph = compile_network(net)
+    index = graph.place_index
+    mask = graph.edge_mask(limits)
+    prepared = graph.matrix(weight, mask)
+    unique_origins = sorted(set(orig_ids))
+    result = search(
+        graph, [index[o] for o in unique_origins], weight=weight, mask=mask, prepared=prepared
+    )
+    row_of = {o: i for i, o in enumerate(unique_origins)}
+    edge_volume = np.zeros(len(graph.edge_src))
+    place_through = np.zeros(graph.n_places)
+    records = []
+    for orig, dest, volume in zip(orig_ids, dest_ids, volumes, strict=True):
+        found = (
+            _route_from(net, result, row_of[orig], index[dest], weight) if orig != dest else None
+        )
+        if found is None:
+            records.append(
+                {"orig": orig, "dest": dest, "volume": volume, "reachable": orig == dest}
+            )
+            continue
+        state = result.best_state(row_of[orig], index[dest])
+        edge_volume[result.edge_path(row_of[orig], state)] += volume
+        place_through[[index[p] for p in found.places]] += volume
+        records.append(
+            {
+                "orig": orig,
+                "dest": dest,
+                "volume": volume,
+                "reachable": True,
+                "time_h": found.time_h,
+                "distance_km": found.distance_km,
+                "cost_usd_teu": found.cost_usd_teu,
+                "generalized_usd_teu": found.generalized_usd_teu,
+                "crossings": ";".join(found.crossings),
+                "places": " > ".join(found.places),
+            }
+        )
+    return Assignment(
+        links=_link_volumes(net, graph, edge_volume),
+        places=_place_volumes(net, graph, edge_volume, place_through),
+        routes=pd.DataFrame(
+            records,
+            columns=[
+                "orig",
+                "dest",
+                "volume",
+                "reachable",
+                "time_h",
+                "distance_km",
+                "cost_usd_teu",
+                "generalized_usd_teu",
+                "crossings",
+                "places",
+            ],
+        ),
+    )
+
+
+def _link_volumes(net: Network, graph: CompiledGraph, edge_volume: np.ndarray) -> gpd.GeoDataFrame:
+    is_link = graph.edge_kind == EDGE_LINK
+    n_links = len(graph.link_ids)
+    forward = np.bincount(
+        graph.edge_link[is_link & ~graph.edge_reversed],
+        weights=edge_volume[is_link & ~graph.edge_reversed],
+        minlength=n_links,
+    )
+    backward = np.bincount(
+        graph.edge_link[is_link & graph.edge_reversed],
+        weights=edge_volume[is_link & graph.edge_reversed],
+        minlength=n_links,
+    )
+    links = net.links.loc[graph.link_ids, ["from", "to", "mode", "geometry"]].copy()
+    links["volume_forward"] = forward
+    links["volume_backward"] = backward
+    links["volume"] = forward + backward
+    return links
+
+
+def _place_volumes(
+    net: Network, graph: CompiledGraph, edge_volume: np.ndarray, through: np.ndarray
+) -> pd.DataFrame:
+    places = graph.state_place[graph.edge_src]
+    crossing = np.bincount(
+        places, weights=edge_volume * (graph.edge_kind == EDGE_CROSSING), minlength=graph.n_places
+    )
+    transfer = np.bincount(
+        places, weights=edge_volume * (graph.edge_kind == EDGE_TRANSFER), minlength=graph.n_places
+    )
+    frame = net.places.loc[graph.place_ids, ["name", "kind"]].copy()
+    frame["volume_through"] = through
+    frame["volume_crossing"] = crossing
+    frame["volume_transfer"] = transfer
+    return pd.DataFrame(frame)

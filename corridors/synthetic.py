@@ -1,0 +1,261 @@
+"""Reproducible synthetic multimodal networks for tests, benchmarks and scale runs.
+
+:func:`network` lays out places at random, joins them by a planar road layer and
+a sparser planar rail layer (minimum spanning tree plus a share of the other
+Delaunay edges, so both are connected), splits the area into countries by
+meridians, replaces a few border-crossing edges by border crossings (gauge break
+where the two countries' gauges differ) and drops the others, and adds ports
+on the southern edge joined by sea lanes.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import minimum_spanning_tree
+from scipy.spatial import Delaunay
+
+from corridors import _validate as v
+from corridors.costs import BorderParams, ModeParams, Parameters, TransferParams
+from corridors.io import Record
+from corridors.network import Network
+
+__all__ = ["default_params", "network"]
+
+COUNTRIES = ("CN", "RU", "MN", "KR")
+
+
+def default_params() -> Parameters:
+    """Return plausible parameters for synthetic networks (all marked as assumptions).
+
+    Returns
+    -------
+    corridors.costs.Parameters
+        Speeds (km/h), costs (USD/TEU-km), detour factors, transfer and border defaults.
+    """
+    note = "assumption: synthetic network default"
+    return Parameters(
+        value_of_time_usd_teu_h=5.0,
+        modes={
+            "rail": ModeParams(35.0, 0.5, 1.25, {"RU": 30.0}, note),
+            "road": ModeParams(55.0, 1.1, 1.3, {"CN": 65.0}, note),
+            "sea": ModeParams(28.0, 0.15, 1.1, {}, note),
+            "air": ModeParams(700.0, 20.0, 1.05, {}, note),
+        },
+        transfer={
+            kind: TransferParams(h, fee, note)
+            for kind, h, fee in (
+                ("port", 24.0, 150.0),
+                ("terminal", 6.0, 80.0),
+                ("city", 8.0, 90.0),
+                ("park", 4.0, 60.0),
+                ("airport", 6.0, 300.0),
+            )
+        },
+        border=BorderParams(24.0, 12.0, 24.0, 150.0, note),
+        value_of_time_source=note,
+    )
+
+
+def _planar_edges(points: np.ndarray, extra_share: float, rng: np.random.Generator) -> np.ndarray:
+    """MST of the Delaunay triangulation plus a random share of its other edges."""
+    if len(points) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    if len(points) == 2:
+        return np.array([[0, 1]])
+    if len(points) == 3:
+        return np.array([[0, 1], [1, 2], [0, 2]])
+    tri = Delaunay(points)
+    simplices = tri.simplices
+    pairs = np.vstack([simplices[:, [0, 1]], simplices[:, [1, 2]], simplices[:, [0, 2]]])
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
+    lengths = np.hypot(*(points[pairs[:, 0]] - points[pairs[:, 1]]).T)
+    n = len(points)
+    tree = minimum_spanning_tree(
+        coo_array((lengths + 1e-12, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    ).tocoo()
+    in_tree = {(min(a, b), max(a, b)) for a, b in zip(tree.row, tree.col, strict=True)}
+    keep = np.array([(a, b) in in_tree for a, b in pairs]) | (rng.random(len(pairs)) < extra_share)
+    return pairs[keep]
+
+
+def network(
+    n_places: int = 1000,
+    *,
+    seed: int = 0,
+    n_countries: int = 2,
+    rail_share: float = 0.3,
+    crossing_share: float = 0.1,
+    n_ports: int | None = None,
+    extra_edge_share: float = 0.5,
+    params: Parameters | None = None,
+) -> Network:
+    """Build a reproducible road-like multimodal network.
+
+    Parameters
+    ----------
+    n_places
+        Number of ordinary places (parks, cities, terminals, ports); border
+        crossings come on top.
+    seed
+        Random seed: the same arguments give the same network.
+    n_countries
+        Number of countries (1–4), in bands of longitude (CN, RU, MN, KR).
+    rail_share
+        Share of places on the rail layer.
+    crossing_share
+        Share of the edges cut by a border that become border crossings (at least
+        one per border and mode where any edge crosses it); the others are dropped.
+    n_ports
+        Number of sea ports on the southern edge (default ``max(2, n_places // 500)``).
+    extra_edge_share
+        Share of the non-tree Delaunay edges kept in each layer.
+    params
+        Parameters (default :func:`default_params`).
+
+    Returns
+    -------
+    Network
+        Places span about 10° of longitude and 6° of latitude around 125°E, 43°N.
+
+    Examples
+    --------
+    >>> net = network(200, seed=1)
+    >>> net.summary()["places_by_kind"]["port"]
+    2
+    """
+    if not 1 <= n_countries <= len(COUNTRIES):
+        raise ValueError(f"n_countries = {n_countries}; expected 1 to {len(COUNTRIES)}")
+    rng = np.random.default_rng(seed)
+    lon = 120.0 + 10.0 * rng.random(n_places)
+    lat = 40.0 + 6.0 * rng.random(n_places)
+    cuts = np.quantile(lon, np.linspace(0, 1, n_countries + 1)[1:-1]) if n_countries > 1 else []
+    country_index = np.searchsorted(cuts, lon)
+    n_ports = max(2, n_places // 500) if n_ports is None else n_ports
+    ports = set(np.argsort(lat)[:n_ports].tolist())
+    on_rail = rng.random(n_places) < rail_share
+    on_rail[list(ports)] = True
+    kinds = np.where(
+        rng.random(n_places) < 0.1,
+        "park",
+        np.where(rng.random(n_places) < 0.5, "city", "terminal"),
+    )
+    places: dict[str, dict] = {}
+    for i in range(n_places):
+        modes = ["rail"] if on_rail[i] else []
+        modes.append("road")
+        kind = "port" if i in ports else str(kinds[i])
+        if kind == "port":
+            modes.append("sea")
+        places[f"p{i}"] = {
+            "id": f"p{i}",
+            "name": f"Place {i}",
+            "kind": kind,
+            "country": COUNTRIES[country_index[i]],
+            "lon": float(lon[i]),
+            "lat": float(lat[i]),
+            "modes": ";".join(modes),
+            "source": "synthetic",
+        }
+    links: list[dict] = []
+    dropped: list[tuple[str, int, int]] = []
+    for mode, members in (("road", np.arange(n_places)), ("rail", np.flatnonzero(on_rail))):
+        pts = np.column_stack([lon[members], lat[members]])
+        for a, b in _planar_edges(pts, extra_edge_share, rng):
+            a, b = int(members[a]), int(members[b])
+            same = country_index[a] == country_index[b]
+            neighbours = abs(int(country_index[a]) - int(country_index[b])) == 1
+            if same:
+                _add_domestic_link(places, links, mode, a, b)
+            elif neighbours and rng.random() < crossing_share:
+                _add_crossing(places, links, mode, a, b)
+            elif neighbours:
+                dropped.append((mode, a, b))
+    _add_sea_lanes(places, links, sorted(ports, key=lambda i: lon[i]))
+    _ensure_crossings(places, links, dropped, lat)
+    place_records = [Record(f"place {p['id']}", p) for p in places.values()]
+    link_records = [Record(f"link {x['id']}", x) for x in links]
+    return Network.from_records(
+        place_records,
+        link_records,
+        params or default_params(),
+        name=f"synthetic-{n_places}-{seed}",
+        source="synthetic",
+    )
+
+
+def _gauge(country: str) -> str:
+    return str(min(v.COUNTRY_GAUGES[country]))
+
+
+def _add_domestic_link(places: dict, links: list, mode: str, a: int, b: int) -> None:
+    link = {
+        "id": f"p{a}-p{b}-{mode}",
+        "from": f"p{a}",
+        "to": f"p{b}",
+        "mode": mode,
+        "source": "synthetic",
+    }
+    if mode == "rail":
+        link["gauge_mm"] = _gauge(places[f"p{a}"]["country"])
+    links.append(link)
+
+
+def _add_crossing(places: dict, links: list, mode: str, a: int, b: int) -> None:
+    pa, pb = places[f"p{a}"], places[f"p{b}"]
+    border_id = f"x{a}_{b}_{mode}"
+    pair = "-".join(sorted((pa["country"], pb["country"])))
+    gauge_break = mode == "rail" and _gauge(pa["country"]) != _gauge(pb["country"])
+    places[border_id] = {
+        "id": border_id,
+        "name": f"Crossing {a}-{b} {mode}",
+        "kind": "border",
+        "country": pa["country"],
+        "countries": pair,
+        "modes": mode,
+        "lon": (pa["lon"] + pb["lon"]) / 2,
+        "lat": (pa["lat"] + pb["lat"]) / 2,
+        "gauge_break": gauge_break,
+        "source": "synthetic",
+    }
+    for end in (a, b):
+        link = {
+            "id": f"p{end}-{border_id}",
+            "from": f"p{end}",
+            "to": border_id,
+            "mode": mode,
+            "source": "synthetic",
+        }
+        if mode == "rail":
+            link["gauge_mm"] = _gauge(places[f"p{end}"]["country"])
+        links.append(link)
+
+
+def _ensure_crossings(
+    places: dict, links: list, dropped: list[tuple[str, int, int]], lat: np.ndarray
+) -> None:
+    """Make sure every border has a road crossing (and a rail one if rail crosses it)."""
+    have = {(p["countries"], p["modes"]) for p in places.values() if p["kind"] == "border"}
+    for mode, a, b in sorted(dropped, key=lambda t: abs(lat[t[1]] - 43.0)):
+        pair = "-".join(sorted((places[f"p{a}"]["country"], places[f"p{b}"]["country"])))
+        if (pair, mode) not in have:
+            _add_crossing(places, links, mode, a, b)
+            have.add((pair, mode))
+
+
+def _add_sea_lanes(places: dict, links: list, ports: list[int]) -> None:
+    for a, b in itertools.pairwise(ports):
+        pa, pb = places[f"p{a}"], places[f"p{b}"]
+        via = [((pa["lon"] + pb["lon"]) / 2, min(pa["lat"], pb["lat"]) - 0.3)]
+        links.append(
+            {
+                "id": f"p{a}-p{b}-sea",
+                "from": f"p{a}",
+                "to": f"p{b}",
+                "mode": "sea",
+                "via": via,
+                "source": "synthetic",
+            }
+        )
