@@ -108,7 +108,8 @@ class Problems:
     Parameters
     ----------
     source
-        The file (or table) being checked, as shown to the user.
+        The file (or table) being checked, as shown to the user; blank when each
+        ``where`` names its own file.
     """
 
     def __init__(self, source: str) -> None:
@@ -125,7 +126,8 @@ class Problems:
         message
             What is wrong and what was expected.
         """
-        self.messages.append(f"{self.source}, {where}: {message}")
+        prefix = f"{self.source}, " if self.source else ""
+        self.messages.append(f"{prefix}{where}: {message}")
 
     def raise_if_any(self) -> None:
         """Raise one :class:`DataError` listing every problem, if there are any.
@@ -157,6 +159,7 @@ def parse_id(raw: str) -> str:
 
 
 def _number(raw: str) -> float:
+    """Return a finite number, or raise ``FieldError``."""
     try:
         value = float(raw)
     except ValueError:
@@ -267,6 +270,7 @@ def choice(allowed: Iterable[str]) -> Parser:
     options = tuple(allowed)
 
     def parse(raw: str) -> str:
+        """Parse one cell."""
         value = raw.strip().lower()
         if value not in options:
             hint = close_matches(value, options, n=2)
@@ -283,6 +287,7 @@ def subset(allowed: Iterable[str]) -> Parser:
     single = choice(options)
 
     def parse(raw: str) -> str:
+        """Parse one cell."""
         chosen = {single(p) for p in raw.split(";") if p.strip()}
         if not chosen:
             raise FieldError(f"expected one or more of {';'.join(options)}")

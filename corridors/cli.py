@@ -18,7 +18,10 @@ from typing import Any
 import click
 import pandas as pd
 
+from corridors import _validate as v
 from corridors._errors import CorridorsError
+from corridors.costs import MODES, PLACE_KINDS
+from corridors.io import STATUSES
 
 __all__ = ["main"]
 
@@ -33,7 +36,7 @@ def network_opt(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--network",
         "network_path",
-        type=click.Path(exists=True, path_type=Path),
+        type=click.Path(path_type=Path),  # read_network says what is missing
         default=None,
         help="Network folder, .gpkg or .graphml (default: built-in Greater Tumen network).",
     )(function)
@@ -57,6 +60,7 @@ def output_opt(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load(network_path: Path | None) -> Any:
+    """Load the network at `network_path`, or the built-in one."""
     from corridors.datasets import load_gtr
     from corridors.io import read_network
 
@@ -64,6 +68,7 @@ def _load(network_path: Path | None) -> Any:
 
 
 def _emit(frame: pd.DataFrame, as_json: bool, as_csv: bool, output: Path | None) -> None:
+    """Print `frame` as text, JSON or CSV; also write it to `output` (atomically)."""
     if output is not None:
         from corridors.io import atomic_path
 
@@ -82,8 +87,11 @@ def _emit(frame: pd.DataFrame, as_json: bool, as_csv: bool, output: Path | None)
 
 
 def _handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a CorridorsError into one stderr line and exit code 1 (traceback with -vv)."""
+
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Run the command, translating corridors errors."""
         try:
             return function(*args, **kwargs)
         except CorridorsError as error:
@@ -92,6 +100,31 @@ def _handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(error)) from None
 
     return wrapper
+
+
+def _check_corridor(corridor: str, named: pd.Series, table: pd.DataFrame | None) -> None:
+    """Refuse a corridor name that no link uses, suggesting close names.
+
+    Parameters
+    ----------
+    corridor
+        The name given to ``--corridor``.
+    named
+        The ``corridors`` column of the links table (``;``-separated names).
+    table
+        The network's corridors table, if any (index: name).
+    """
+    names = {c for text in named.dropna() for c in str(text).split(";") if c}
+    if table is not None:
+        names |= set(table.index)
+    if corridor.casefold() in {n.casefold() for n in names}:
+        return
+    hint = v.close_matches(corridor, sorted(names), n=3)
+    extra = f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
+    known = f" (known: {', '.join(sorted(names))})" if names and not hint else ""
+    raise click.BadParameter(
+        f"no corridor named {corridor!r}{extra}{known}", param_hint="--corridor"
+    )
 
 
 # ---------------------------------------------------------------- the group
@@ -147,7 +180,11 @@ LINK_SHOWN = ["from", "to", "mode", "length_km", "time_h", "cost_usd_teu", "stat
 
 @main.command()
 @network_opt
-@click.option("--kind", help="Only places of this kind (park, port, border, city, ...).")
+@click.option(
+    "--kind",
+    type=click.Choice(PLACE_KINDS, case_sensitive=False),
+    help="Only places of this kind.",
+)
 @click.option("--country", help="Only places in this country (ISO alpha-2, e.g. RU).")
 @click.option("--all-columns", is_flag=True, help="Show every column.")
 @format_opt
@@ -173,9 +210,15 @@ def places(
 
 @main.command()
 @network_opt
-@click.option("--mode", help="Only links of this mode (rail, road, sea, air).")
+@click.option(
+    "--mode", type=click.Choice(MODES, case_sensitive=False), help="Only links of this mode."
+)
 @click.option("--corridor", help="Only links of this corridor (e.g. Primorye-2).")
-@click.option("--status", help="Only links with this status (existing, planned, suspended).")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES, case_sensitive=False),
+    help="Only links with this status.",
+)
 @click.option("--all-columns", is_flag=True, help="Show every column.")
 @format_opt
 @output_opt
@@ -191,10 +234,12 @@ def links(
     output: Path | None,
 ) -> None:
     """List links, optionally of one mode, corridor or status."""
-    frame = _load(network_path).links.drop(columns=["geometry", "via"])
+    net = _load(network_path)
+    frame = net.links.drop(columns=["geometry", "via"])
     if mode:
         frame = frame[frame["mode"] == mode.lower()]
     if corridor:
+        _check_corridor(corridor, frame["corridors"], net.corridors)
         wanted = corridor.casefold()
         frame = frame[
             frame["corridors"]

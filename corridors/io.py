@@ -13,6 +13,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
@@ -69,18 +70,52 @@ class Column:
         Turns the cell's text into its value, or raises ``FieldError``.
     required
         The cell must not be blank.
+    unit
+        Unit of a number, shown in messages (e.g. ``"km/h"``).
     """
 
     parse: Callable[[str], Any]
     required: bool = False
+    unit: str = ""
+
+    def expectation(self) -> str:
+        """Say what a cell of this column must hold, for the message about a blank cell.
+
+        Returns
+        -------
+        str
+            E.g. ``"expected one of rail, road, sea, air"``.
+        """
+        try:
+            self.parse("")
+        except v.FieldError as error:
+            return self.explain(error)
+        return "expected a value"
+
+    def explain(self, error: v.FieldError) -> str:
+        """Return the parser's expectation with the column's unit, if any.
+
+        Parameters
+        ----------
+        error
+            What the parser raised.
+
+        Returns
+        -------
+        str
+            E.g. ``"expected a positive number (km/h)"``.
+        """
+        return f"{error} ({self.unit})" if self.unit else str(error)
 
 
 def _confidence(raw: str) -> str:
+    """Return a confidence code in its canonical spelling (S, S*, GK, GK-low)."""
     value = v.choice(CONFIDENCE)(raw)
     return {"s": "S", "s*": "S*", "gk": "GK", "gk-low": "GK-low"}[value]
 
 
 def _throughput_unit(raw: str) -> str:
+    """Return a throughput unit in its canonical spelling (TEU or Mt)."""
     units = {"teu": "TEU", "mt": "Mt"}
     value = raw.strip().lower()
     if value not in units:
@@ -89,6 +124,7 @@ def _throughput_unit(raw: str) -> str:
 
 
 def _link_id(raw: str) -> str:
+    """Return a link id made of lower-case letters, digits, '_' and '-'."""
     value = raw.strip()
     if not value or not all(c.isalnum() or c in "_-" for c in value) or value != value.lower():
         msg = "expected an id of lower-case letters, digits, '_' and '-' (e.g. 'a-b-rail')"
@@ -109,19 +145,19 @@ PLACE_COLUMNS: dict[str, Column] = {
     "status": Column(v.choice(STATUSES)),
     "closed": Column(v.parse_bool),
     "countries": Column(v.parse_country_pair),
-    "dwell_road_h": Column(v.parse_non_negative),
-    "dwell_rail_h": Column(v.parse_non_negative),
+    "dwell_road_h": Column(v.parse_non_negative, unit="hours"),
+    "dwell_rail_h": Column(v.parse_non_negative, unit="hours"),
     "gauge_break": Column(v.parse_bool),
-    "gauge_change_h": Column(v.parse_non_negative),
-    "fee_usd": Column(v.parse_non_negative),
-    "handling_h": Column(v.parse_non_negative),
+    "gauge_change_h": Column(v.parse_non_negative, unit="hours"),
+    "fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
+    "handling_h": Column(v.parse_non_negative, unit="hours"),
     "port_type": Column(v.choice(("sea", "river"))),
     "throughput": Column(v.parse_non_negative),
     "throughput_unit": Column(_throughput_unit),
     "throughput_year": Column(v.parse_year),
     "regime": Column(v.parse_text),
     "industries": Column(v.parse_list),
-    "area_km2": Column(v.parse_positive),
+    "area_km2": Column(v.parse_positive, unit="km²"),
     "source": Column(v.parse_text, required=True),
     "confidence": Column(_confidence),
     "notes": Column(v.parse_text),
@@ -133,10 +169,10 @@ LINK_COLUMNS: dict[str, Column] = {
     "from": Column(v.parse_id, required=True),
     "to": Column(v.parse_id, required=True),
     "mode": Column(v.choice(MODES), required=True),
-    "length_km": Column(v.parse_positive),
+    "length_km": Column(v.parse_positive, unit="km"),
     "length_basis": Column(v.choice(("source", "computed"))),
-    "speed_kph": Column(v.parse_positive),
-    "cost_usd_teu": Column(v.parse_non_negative),
+    "speed_kph": Column(v.parse_positive, unit="km/h"),
+    "cost_usd_teu": Column(v.parse_non_negative, unit="USD per TEU"),
     "defaults": Column(v.subset(("speed_kph", "cost_usd_teu"))),
     "gauge_mm": Column(v.parse_gauge),
     "status": Column(v.choice(STATUSES)),
@@ -171,30 +207,50 @@ class Record:
         Its position for messages, e.g. ``line 12 (place "hunchun")``.
     values
         Parsed values of the non-blank cells, by column.
+    source
+        The file (and layer) the row comes from, e.g. ``data/gtr/links.csv``.
     """
 
     where: str
     values: dict[str, Any]
+    source: str = ""
+
+    @property
+    def location(self) -> str:
+        """File and position for messages, e.g. ``links.csv, line 12 (link "a-b-rail")``."""
+        return f"{self.source}, {self.where}" if self.source else self.where
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """Return the header and (position, raw cells) of each row of a CSV file."""
+    rows = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        for row in reader:
+            extra = row.pop(None, None)  # type: ignore[call-overload]
+            cells = {k: (x or "") for k, x in row.items()}
+            # line_num is the row's last line: step back over line breaks inside cells
+            line = reader.line_num - sum(x.count("\n") for x in cells.values())
+            if extra:
+                cells["__extra__"] = ",".join(extra)
+            rows.append((f"line {line}", cells))
+    return header, rows
 
 
 def _raw_rows(
     path: Path, layer: str | None = None
-) -> Iterator[tuple[str, dict[str, str], list[str]]]:
-    """Yield (position, raw cells, header) for each row of a CSV, GeoJSON or GPKG table."""
+) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """Return the header and (position, raw cells) of each row of a CSV, GeoJSON or GPKG table.
+
+    For GeoJSON / GeoPackage tables the header ends with ``geometry``, and the cells
+    hold ``lon``/``lat`` (points) or ``via`` (lines) taken from the geometry.
+    """
     if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            line = reader.line_num
-            for row in reader:
-                extra = row.pop(None, None)  # type: ignore[call-overload]
-                if extra:
-                    row["__extra__"] = ",".join(extra)
-                yield f"line {line + 1}", {k: (x or "") for k, x in row.items()}, header
-                line = reader.line_num
-        return
+        return _read_csv(path)
     frame = gpd.read_file(path, layer=layer)
     header = [c for c in frame.columns if c != "geometry"]
+    rows = []
     for number, (_, row) in enumerate(frame.iterrows(), start=1):
         cells = {c: _cell_text(row[c]) for c in header}
         geometry = row.get("geometry")
@@ -204,11 +260,13 @@ def _raw_rows(
             elif geometry.geom_type == "LineString":
                 inner = list(geometry.coords)[1:-1]
                 cells["via"] = "; ".join(f"{x!r} {y!r}" for x, y in inner)
-        yield f"feature {number}", cells, [*header, "geometry"]
+        rows.append((f"feature {number}", cells))
+    return [*header, "geometry"], rows
 
 
 def _cell_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    """Return a GeoPackage / GeoJSON / frame value as the text of a CSV cell (blank for NA)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, bool):
         return str(value).lower()
@@ -227,11 +285,10 @@ def _read_table(
     problems = v.Problems(f"{path} (layer {layer})" if layer else str(path))
     records: list[Record] = []
     seen_ids: dict[str, str] = {}
-    header_checked = False
-    for position, cells, header in _raw_rows(path, layer):
-        if not header_checked:
-            _check_header(header, columns, what, problems)
-            header_checked = True
+    header, rows = _raw_rows(path, layer)
+    header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+    absent = _check_header(header, columns, what, problems, header_where)
+    for position, cells in rows:
         key = cells.get("id") or cells.get("name") or "?"
         where = f'{position} ({what} "{key}")'
         if "__extra__" in cells:
@@ -240,25 +297,38 @@ def _read_table(
         for name, column in columns.items():
             raw = cells.get(name, "").strip()
             if not raw:
-                if column.required:
-                    problems.add(where, f"{name} is blank; expected a value")
+                if column.required and name not in absent:  # a missing column is said once
+                    problems.add(where, f"{name} is blank; {column.expectation()}")
                 continue
             try:
                 values[name] = column.parse(raw)
             except v.FieldError as error:
-                problems.add(where, f"{name} = {raw!r}; {error}")
+                problems.add(where, f"{name} = {raw!r}; {column.explain(error)}")
         ident = values.get("id", values.get("name"))
         if ident is not None:
             if ident in seen_ids:
-                problems.add(where, f"duplicate id {ident!r} (first at {seen_ids[ident]})")
+                field = "id" if "id" in values else "name"
+                problems.add(
+                    where,
+                    f"{field} = {ident!r} is used twice (first at {seen_ids[ident]}); "
+                    f"expected a unique {field}: rename or remove one of the rows",
+                )
             else:
                 seen_ids[ident] = position
-        records.append(Record(where, values))
+        records.append(Record(where, values, problems.source))
     problems.raise_if_any()
     return records
 
 
-def _check_header(header: list[str], columns: dict[str, Column], what: str, problems: Any) -> None:
+def _check_header(
+    header: list[str],
+    columns: dict[str, Column],
+    what: str,
+    problems: v.Problems,
+    where: str,
+) -> set[str]:
+    """Report unknown and missing columns; return the missing required ones."""
+    missing: set[str] = set()
     geometry_cols = _GEOMETRY_COLUMNS.get(what, ())
     has_geometry = "geometry" in header
     for name in header:
@@ -266,12 +336,17 @@ def _check_header(header: list[str], columns: dict[str, Column], what: str, prob
             continue
         hint = v.close_matches(name, columns, n=2)
         extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
-        problems.add("header", f"unknown column {name!r}{extra}")
+        problems.add(where, f"unknown column {name!r}{extra}")
+    unknown = [c for c in header if c not in columns and c != "geometry"]
     for name, column in columns.items():
         if column.required and name not in header:
             if has_geometry and name in geometry_cols:
                 continue
-            problems.add("header", f"required column {name!r} is missing")
+            hint = v.close_matches(name, unknown, n=1)
+            fix = f"rename column {hint[0]!r} to {name!r}" if hint else f"add a {name!r} column"
+            problems.add(where, f"required column {name!r} is missing; {fix}")
+            missing.add(name)
+    return missing
 
 
 def read_places(path: str | os.PathLike[str]) -> list[Record]:
@@ -337,15 +412,23 @@ def read_corridors(path: str | os.PathLike[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------- parameters
 
 
-def _toml_line(text: str, section: str, key: str) -> str:
-    """Best-effort 'line N' of `key` inside `[section]` of a TOML text."""
+_TOML_TABLE = re.compile(r"^\[\s*([^\]]+?)\s*\]")
+
+
+def _toml_line(text: str, section: str, key: str | None = None) -> str:
+    """Best-effort 'line N' of `key` inside `[section]` (or of the header) of a TOML text."""
     current = ""
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith("["):
-            current = stripped.strip("[]").strip()
-        elif current == section and stripped.split("=")[0].strip() == key:
-            return f"line {number}"
+        header = _TOML_TABLE.match(stripped)
+        if header:
+            current = "".join(header.group(1).split()).replace('"', "")
+            if key is None and current == section:
+                return f"line {number}"
+        elif key is not None and current == section:
+            name = stripped.split("=")[0].strip().strip("\"'")
+            if name == key and "=" in stripped:
+                return f"line {number}"
     return f"[{section}]"
 
 
@@ -361,6 +444,7 @@ class _ParamsReader:
         self.text = text
 
     def where(self, section: str, key: str) -> str:
+        """Return where `key` of `[section]` is, e.g. ``line 12 ([border] fee_usd)``."""
         return f"{_toml_line(self.text, section, key)} ([{section}] {key})"
 
     def table(self, section: str, value: Any, keys: dict[str, Callable[[str], Any]]) -> dict:
@@ -377,7 +461,10 @@ class _ParamsReader:
         for key, parse in keys.items():
             if key not in value:
                 if key != "source":
-                    self.problems.add(f"[{section}]", f"missing key {key!r}")
+                    self.problems.add(
+                        f"{_toml_line(self.text, section)} ([{section}])",
+                        f"missing key {key!r}; add '{key} = ...' to the table",
+                    )
                 continue
             try:
                 out[key] = parse(str(value[key]))
@@ -386,6 +473,7 @@ class _ParamsReader:
         return out
 
     def mode(self, mode: str, raw: dict[str, Any]) -> ModeParams | None:
+        """Parse the ``[modes.<mode>]`` table; None when a required key is missing."""
         section = f"modes.{mode}"
         raw = dict(raw)
         by_country = raw.pop("speed_kph_by_country", {})
@@ -408,6 +496,7 @@ class _ParamsReader:
         return ModeParams(*(got[k] for k in _MODE_KEYS), speeds, got.get("source", ""))
 
     def transfer(self, kind: str, raw: dict[str, Any]) -> TransferParams | None:
+        """Parse a ``[transfer.<kind>]`` table; None when it is unusable."""
         if kind not in PLACE_KINDS:
             self.problems.add(
                 f"[transfer.{kind}]", f"unknown kind; expected one of {', '.join(PLACE_KINDS)}"
@@ -451,8 +540,11 @@ def params_from_dict(
     reader = _ParamsReader(source, text)
     for section in data:
         if section not in _SECTIONS:
+            hint = v.close_matches(section, _SECTIONS, n=1)
+            extra = f" (did you mean [{hint[0]}]?)" if hint else ""
             reader.problems.add(
-                f"[{section}]", f"unknown section; expected one of {', '.join(_SECTIONS)}"
+                f"{_toml_line(text, section)} ([{section}])",
+                f"unknown section; expected one of {', '.join(_SECTIONS)}{extra}",
             )
     vot = reader.table(
         "value_of_time",
@@ -462,10 +554,20 @@ def params_from_dict(
     mode_tables = data.get("modes", {})
     for mode in mode_tables:
         if mode not in MODES:
+            hint = v.close_matches(mode, MODES, n=1)
+            extra = f" (did you mean [modes.{hint[0]}]?)" if hint else ""
             reader.problems.add(
-                f"[modes.{mode}]", f"unknown mode; expected one of {', '.join(MODES)}"
+                f"{_toml_line(text, f'modes.{mode}')} ([modes.{mode}])",
+                f"unknown mode; expected one of {', '.join(MODES)}{extra}",
             )
-    modes = {m: reader.mode(m, mode_tables.get(m, {})) for m in MODES}
+    for mode in MODES:
+        if mode not in mode_tables:
+            reader.problems.add(
+                f"[modes.{mode}]",
+                f"table [modes.{mode}] is missing; expected {', '.join(_MODE_KEYS)} "
+                f"for every mode ({', '.join(MODES)})",
+            )
+    modes = {m: reader.mode(m, mode_tables[m]) for m in MODES if m in mode_tables}
     transfer = {k: reader.transfer(k, raw) for k, raw in data.get("transfer", {}).items()}
     border_keys = {
         k: v.parse_non_negative
@@ -517,6 +619,7 @@ def read_params(path: str | os.PathLike[str]) -> Parameters:
 
 
 def _find_table(folder: Path, stem: str, required: bool = True) -> Path | None:
+    """Return the ``{stem}.csv/.geojson/.gpkg`` file in `folder` (None if optional)."""
     for suffix in TABLE_SUFFIXES:
         candidate = folder / f"{stem}{suffix}"
         if candidate.exists():
@@ -568,6 +671,7 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
 
 
 def _read_geopackage(path: Path, *, name: str | None) -> Network:
+    """Read a network written by :func:`write_geopackage`."""
     import pyogrio
 
     from corridors.network import Network
@@ -698,10 +802,12 @@ def write_network(net: Network, folder: str | os.PathLike[str]) -> Path:
 
 
 def _csv_cell(value: Any) -> str:
+    """Return a frame value as the text :func:`read_network` reads back."""
     return _cell_text(value)
 
 
 def _to_toml(data: dict[str, Any], prefix: str = "") -> str:
+    """Return a nested dict of scalars as TOML text (tables under `prefix`)."""
     scalars = {k: x for k, x in data.items() if not isinstance(x, dict)}
     tables = {k: x for k, x in data.items() if isinstance(x, dict)}
     lines = [f"[{prefix}]"] if prefix and scalars else []

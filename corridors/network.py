@@ -10,6 +10,7 @@ with units in column names (``length_km``, ``time_h``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,7 +24,7 @@ import shapely
 from corridors import _validate as v
 from corridors._errors import UnknownPlaceError
 from corridors.costs import MODES, PLACE_KINDS, Parameters
-from corridors.io import LINK_COLUMNS, PLACE_COLUMNS, Record
+from corridors.io import LINK_COLUMNS, PLACE_COLUMNS, Column, Record
 
 __all__ = ["Network", "great_circle_km"]
 
@@ -56,6 +57,7 @@ def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float
 
 
 def _line_km(line: shapely.LineString) -> float:
+    """Return the geodesic length (km) of a lon/lat line on the WGS 84 ellipsoid."""
     return float(_GEOD.geometry_length(line)) / 1000.0
 
 
@@ -136,7 +138,9 @@ class Network:
             across a border without a crossing, a gauge the country does not have, ...).
             Nothing is built then.
         """
-        problems = v.Problems(source)
+        places = [r if r.source else dataclasses.replace(r, source=source) for r in places]
+        links = [r if r.source else dataclasses.replace(r, source=source) for r in links]
+        problems = v.Problems("")  # each record names its own file
         nodes = _check_places(places, problems)
         corridor_names = set(corridors.index) if corridors is not None else None
         for record in links:
@@ -145,8 +149,11 @@ class Network:
         graph = nx.MultiDiGraph(crs=CRS, name=name, source=source)
         for place_id, attrs in nodes.items():
             graph.add_node(place_id, **attrs)
-        for record in links:
-            _add_link_edges(graph, record.values, params)
+        edges = [_link_edges(graph, record.values, params) for record in links]
+        # forward edges first, so the order of net.links (grouped by the places'
+        # order) survives writing the network out and reading it back
+        graph.add_edges_from(forward for forward, _ in edges)
+        graph.add_edges_from(backward for _, backward in edges)
         return cls(graph, params, corridors=corridors)
 
     # ------------------------------------------------------------ basic properties
@@ -233,16 +240,18 @@ class Network:
         return self.cached("links", self._links_frame)
 
     def _places_frame(self) -> gpd.GeoDataFrame:
+        """Build the places GeoDataFrame from the graph's nodes."""
         rows = []
         for place_id, data in self._graph.nodes(data=True):
             row = {c: data.get(c) for c in PLACE_COLUMNS}
             row.update(id=place_id, lon=data["x"], lat=data["y"])
             rows.append(row)
-        frame = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
+        frame = _typed(pd.DataFrame(rows, columns=list(PLACE_COLUMNS)), PLACE_COLUMNS)
         geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=self.crs).set_index("id")
 
     def _links_frame(self) -> gpd.GeoDataFrame:
+        """Build the links GeoDataFrame from the graph's forward edges."""
         rows, geoms = [], []
         for u, w, key, data in self._graph.edges(keys=True, data=True):
             if data.get("reversed", False):
@@ -260,7 +269,7 @@ class Network:
             )
             rows.append(row)
             geoms.append(data["geometry"])
-        frame = pd.DataFrame(rows, columns=[*LINK_COLUMNS, "time_h"])
+        frame = _typed(pd.DataFrame(rows, columns=[*LINK_COLUMNS, "time_h"]), LINK_COLUMNS)
         return gpd.GeoDataFrame(frame, geometry=geoms, crs=self.crs).set_index("id")
 
     def link_ids(self) -> list[str]:
@@ -275,6 +284,7 @@ class Network:
     # ------------------------------------------------------------ lookups
 
     def _name_index(self) -> dict[str, str]:
+        """Map every folded name and alt name to its place id."""
         index: dict[str, str] = {}
         for place_id, data in self._graph.nodes(data=True):
             names = [data.get("name", place_id), *(data.get("alt_names") or "").split(";")]
@@ -360,19 +370,43 @@ class Network:
             "places_by_country": places["country"].value_counts().sort_index().to_dict(),
             "links_by_mode": links["mode"].value_counts().reindex(MODES, fill_value=0).to_dict(),
             "links_by_status": links["status"].value_counts().sort_index().to_dict(),
-            "km_by_mode": links.groupby("mode")["length_km"].sum().round(0).to_dict(),
+            "km_by_mode": links.groupby("mode")["length_km"]
+            .sum()
+            .reindex(MODES, fill_value=0.0)
+            .round(0)
+            .to_dict(),
             "links_by_corridor": dict(sorted(corridor_counts.items())),
         }
 
 
 # ---------------------------------------------------------------- checks and building
 
+_FLOAT_PARSERS = (v.parse_positive, v.parse_non_negative, v.parse_lon, v.parse_lat)
+
+
+def _typed(frame: pd.DataFrame, columns: dict[str, Column]) -> pd.DataFrame:
+    """Give each column a dtype that depends on its schema, not on which cells are blank.
+
+    Numbers are float64 (NaN when blank), years Int64, ``closed`` bool and other
+    flags nullable boolean, so that two networks' tables compare column by column.
+    """
+    for name, column in columns.items():
+        if column.parse in _FLOAT_PARSERS:
+            frame[name] = pd.to_numeric(frame[name]).astype("float64")
+        elif column.parse is v.parse_year:
+            frame[name] = pd.to_numeric(frame[name]).astype("Int64")
+        elif column.parse is v.parse_bool:
+            flags = frame[name].astype("boolean")
+            frame[name] = flags.astype(bool) if name == "closed" else flags
+    return frame
+
 
 def _check_places(places: Sequence[Record], problems: v.Problems) -> dict[str, dict[str, Any]]:
+    """Check places on their own; return node attributes by id (problems collected)."""
     nodes: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}
     for record in places:
-        values, where = record.values, record.where
+        values, where = record.values, record.location
         if "id" not in values:
             continue
         kind = values.get("kind")
@@ -398,17 +432,23 @@ def _check_places(places: Sequence[Record], problems: v.Problems) -> dict[str, d
                         f"{field} is set but kind = {kind!r}; only border "
                         "crossings (kind = border) take it",
                     )
-        if kind == "port" and "sea" not in values.get("modes", ""):
-            problems.add(where, "a port must serve the sea mode (modes = ...;sea)")
-        for name in [values.get("name", ""), *values.get("alt_names", "").split(";")]:
+        modes = values.get("modes", "").split(";")
+        if kind == "port" and values.get("port_type", "sea") == "sea" and "sea" not in modes:
+            problems.add(
+                where,
+                f"modes = {values.get('modes', '')!r}; expected a sea port to serve sea: "
+                "add sea to modes, or set port_type = river for a river port",
+            )
+        alt_names = [("alt_names", n) for n in values.get("alt_names", "").split(";")]
+        for field, name in [("name", values.get("name", "")), *alt_names]:
             if not name:
                 continue
             key = v.normalize_name(name)
             if key in names and names[key] != values["id"]:
                 problems.add(
                     where,
-                    f"name {name!r} is already used by place {names[key]!r}; "
-                    "names and alt_names must be unique",
+                    f"{field} = {name!r} is already a name of place {names[key]!r}; "
+                    "expected names and alt_names unique across places: rename one",
                 )
             names[key] = values["id"]
         attrs = {k: x for k, x in values.items() if k not in {"id", "lon", "lat"}}
@@ -429,7 +469,8 @@ def _check_link(
     corridor_names: set[str] | None,
     problems: v.Problems,
 ) -> None:
-    values, where = record.values, record.where
+    """Check one link against the places it joins (problems collected)."""
+    values, where = record.values, record.location
     mode = values.get("mode")
     ends = [values.get("from"), values.get("to")]
     for field, end in zip(("from", "to"), ends, strict=True):
@@ -473,6 +514,7 @@ def _check_link_status(
     where: str,
     problems: v.Problems,
 ) -> None:
+    """Report an existing link that ends at a planned or suspended place."""
     if values.get("status", "existing") == "existing":
         for end, place in zip(ends, places, strict=True):
             if place.get("status", "existing") != "existing":
@@ -486,6 +528,7 @@ def _check_link_status(
 def _check_corridor_names(
     values: dict[str, Any], corridor_names: set[str] | None, where: str, problems: v.Problems
 ) -> None:
+    """Report corridor names of a link that corridors.csv lacks, with close matches."""
     if corridor_names is None:
         return
     for corridor in values.get("corridors", "").split(";"):
@@ -503,7 +546,10 @@ def _check_land_link(
     where: str,
     problems: v.Problems,
 ) -> None:
+    """Check a rail / road link: no border crossed without a crossing; gauges."""
+
     def sides(place: dict[str, Any]) -> set[str]:
+        """Return the countries a place lies on (both for a border crossing)."""
         if place.get("kind") == "border" and place.get("countries"):
             return set(place["countries"].split("-"))
         return {place.get("country", "")}
@@ -539,7 +585,17 @@ def _check_land_link(
             )
 
 
-def _add_link_edges(graph: nx.MultiDiGraph, values: dict[str, Any], params: Parameters) -> None:
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _link_edges(
+    graph: nx.MultiDiGraph, values: dict[str, Any], params: Parameters
+) -> tuple[Edge, Edge]:
+    """Return both directions ``(u, v, key, attrs)`` of one link, with length, speed and cost.
+
+    Blank speed and cost come from `params`; a length no source gives is the geodesic
+    length of the from → via → to line times the mode's detour factor.
+    """
     u, w, mode = values["from"], values["to"], values["mode"]
     a, b = graph.nodes[u], graph.nodes[w]
     line = shapely.LineString([(a["x"], a["y"]), *values.get("via", []), (b["x"], b["y"])])
@@ -566,5 +622,6 @@ def _add_link_edges(graph: nx.MultiDiGraph, values: dict[str, Any], params: Para
         closed=values.get("closed", False),
     )
     attrs.pop("length_km", None)
-    graph.add_edge(u, w, key=values["id"], geometry=line, reversed=False, **attrs)
-    graph.add_edge(w, u, key=values["id"], geometry=line.reverse(), reversed=True, **attrs)
+    forward = {"geometry": line, "reversed": False, **attrs}
+    backward = {"geometry": line.reverse(), "reversed": True, **attrs}
+    return (u, w, values["id"], forward), (w, u, values["id"], backward)
