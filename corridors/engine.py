@@ -239,7 +239,7 @@ class CompiledGraph:
         return mask
 
     def matrix(
-        self, weight: str | np.ndarray, mask: np.ndarray
+        self, weight: str | np.ndarray, mask: np.ndarray, *, reverse: bool = False
     ) -> tuple[sp.csr_array, np.ndarray]:
         """Return the CSR matrix of the masked graph and the edge behind each entry.
 
@@ -252,6 +252,8 @@ class CompiledGraph:
             Weight name (see :data:`WEIGHTS`), or one non-negative value per edge.
         mask
             Edges to keep (from :meth:`edge_mask`).
+        reverse
+            Build the transposed graph (edges point backwards), to search towards a place.
 
         Returns
         -------
@@ -262,9 +264,12 @@ class CompiledGraph:
         """
         edges = np.flatnonzero(mask)
         values = (self.weight(weight) if isinstance(weight, str) else weight)[edges]
-        order = np.lexsort((values, self.edge_dst[edges], self.edge_src[edges]))
+        sources, targets = (
+            (self.edge_dst, self.edge_src) if reverse else (self.edge_src, self.edge_dst)
+        )
+        order = np.lexsort((values, targets[edges], sources[edges]))
         edges, values = edges[order], values[order]
-        src, dst = self.edge_src[edges], self.edge_dst[edges]
+        src, dst = sources[edges], targets[edges]
         first = np.ones(len(edges), dtype=bool)
         first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
         edges, values, src, dst = edges[first], values[first], src[first], dst[first]
@@ -505,6 +510,8 @@ class SearchResult:
         Edge index behind each CSR entry (see :meth:`CompiledGraph.matrix`).
     matrix
         The CSR matrix searched.
+    reverse
+        The search ran against the edges (distances *to* the origins).
     """
 
     graph: CompiledGraph
@@ -513,6 +520,7 @@ class SearchResult:
     pred: np.ndarray
     edge_of_entry: np.ndarray
     matrix: sp.csr_array
+    reverse: bool = False
 
     def place_dist(self, destinations: Sequence[int] | None = None) -> np.ndarray:
         """Return best weights to places (min over each place's states).
@@ -571,7 +579,8 @@ class SearchResult:
         Returns
         -------
         list of int
-            Edge indices from the origin to `state`, in order.
+            Edge indices in travel order: from the origin to `state`, or for a
+            reverse search from `state` to the origin.
         """
         path = []
         indptr, indices = self.matrix.indptr, self.matrix.indices
@@ -582,18 +591,74 @@ class SearchResult:
             entry = lo + int(np.searchsorted(indices[lo:hi], current))
             path.append(int(self.edge_of_entry[entry]))
             current = previous
-        path.reverse()
+        if not self.reverse:
+            path.reverse()
         return path
+
+    def entry_edges(self, row: int) -> np.ndarray:
+        """Return, for each state, the edge by which its best path reaches it.
+
+        Parameters
+        ----------
+        row
+            Row of the origin in :attr:`origins`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Edge index per state; -1 at origin states and unreached states.
+        """
+        pred = self.pred[row]
+        n = len(pred)
+        indptr, indices = self.matrix.indptr, self.matrix.indices
+        keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr)) * n + indices
+        has = np.flatnonzero(pred >= 0)
+        out = np.full(n, -1, dtype=np.int64)
+        out[has] = self.edge_of_entry[np.searchsorted(keys, pred[has] * n + has)]
+        return out
+
+    def path_sums(self, row: int, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sum per-edge `values` along every state's best path, by pointer jumping.
+
+        Parameters
+        ----------
+        row
+            Row of the origin in :attr:`origins`.
+        values
+            One value per edge of the compiled graph (e.g. ``graph.time_h``).
+
+        Returns
+        -------
+        sums : numpy.ndarray
+            Per state, the sum over its path (0 at origin states, NaN if unreached).
+        roots : numpy.ndarray
+            Per state, the origin state its path starts from (-1 if unreached).
+        """
+        edges = self.entry_edges(row)
+        total = np.where(edges >= 0, values[np.maximum(edges, 0)], 0.0)
+        ancestor = np.where(self.pred[row] >= 0, self.pred[row], -1)
+        root = np.where(ancestor >= 0, -1, np.arange(len(ancestor)))
+        while (ancestor >= 0).any():
+            valid = ancestor >= 0
+            safe = np.maximum(ancestor, 0)
+            total = total + np.where(valid, total[safe], 0.0)
+            root = np.where(valid & (ancestor[safe] < 0), safe, root)
+            ancestor = np.where(valid, ancestor[safe], -1)
+        unreached = ~np.isfinite(self.dist[row])
+        total[unreached] = np.nan
+        root[unreached] = -1
+        return total, root
 
 
 def search(
     graph: CompiledGraph,
-    origins: Iterable[int],
+    origins: Iterable[int | Sequence[int]],
     *,
-    weight: str,
+    weight: str | np.ndarray,
     mask: np.ndarray,
     limit: float = np.inf,
     prepared: tuple[sp.csr_array, np.ndarray] | None = None,
+    reverse: bool = False,
 ) -> SearchResult:
     """Run Dijkstra from several origin places at once.
 
@@ -606,35 +671,40 @@ def search(
     graph
         The compiled graph.
     origins
-        Place indices.
+        Place indices; an element may be a sequence of place indices searched
+        together as one origin (e.g. a cluster of ports).
     weight
-        Weight name (see :data:`WEIGHTS`).
+        Weight name (see :data:`WEIGHTS`), or one value per edge.
     mask
         Edges that may be used (from :meth:`CompiledGraph.edge_mask`).
     limit
         Stop searching beyond this weight (``inf``: no limit).
     prepared
-        The result of ``graph.matrix(weight, mask)`` if already built, to reuse it.
+        The result of ``graph.matrix(weight, mask, reverse=reverse)`` if already built.
+    reverse
+        Search against the edges: distances *to* the origins (who reaches them).
 
     Returns
     -------
     SearchResult
         Distances and predecessors of every state from every origin.
     """
-    origins = np.asarray(list(origins), dtype=np.int64)
-    matrix, edge_of_entry = prepared if prepared is not None else graph.matrix(weight, mask)
+    groups = [np.atleast_1d(np.asarray(o, dtype=np.int64)) for o in origins]
+    if prepared is None:
+        prepared = graph.matrix(weight, mask, reverse=reverse)
+    matrix, edge_of_entry = prepared
     n = graph.n_states
     state_ok = np.zeros(n, dtype=bool)
     state_ok[graph.edge_src[mask]] = True
     state_ok[graph.edge_dst[mask]] = True
     starts = graph.place_state_start
     src, dst = [], []
-    for row, place in enumerate(origins):
-        states = np.arange(starts[place], starts[place + 1])
+    for row, places in enumerate(groups):
+        states = np.concatenate([np.arange(starts[p], starts[p + 1]) for p in places])
         states = states[state_ok[states]] if state_ok[states].any() else states
         src.extend([n + row] * len(states))
         dst.extend(states.tolist())
-    k = len(origins)
+    k = len(groups)
     extra = sp.csr_array(
         (np.zeros(len(src)), (np.asarray(src) - n, np.asarray(dst, dtype=np.int64))),
         shape=(k, n + k),
@@ -646,4 +716,5 @@ def search(
     )
     dist, pred = dist[:, :n], pred[:, :n].astype(np.int64)
     pred[pred >= n] = -1
-    return SearchResult(graph, origins, dist, pred, edge_of_entry, matrix)
+    first = np.array([g[0] for g in groups], dtype=np.int64)
+    return SearchResult(graph, first, dist, pred, edge_of_entry, matrix, reverse)

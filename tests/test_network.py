@@ -349,7 +349,8 @@ def test_links_order_is_stable(write_tables: Any, tmp_path: Path) -> None:
         },
     )
     links = folder / "links.csv"
-    links.write_text(links.read_text().replace("-rail2,", "-rail,"), encoding="utf-8")
+    text = links.read_text(encoding="utf-8")
+    links.write_text(text.replace("-rail2,", "-rail,"), encoding="utf-8")
     net = read_network(folder)
     once = read_network(write_network(net, tmp_path / "once"))
     twice = read_network(write_network(once, tmp_path / "twice"))
