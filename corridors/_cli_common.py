@@ -1,0 +1,124 @@
+"""Options and helpers shared by every ``corridors`` command (each defined once)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from corridors import _validate as v
+from corridors._errors import CorridorsError
+
+__all__ = [
+    "check_corridor",
+    "emit",
+    "format_opt",
+    "handle_errors",
+    "load_network",
+    "logger",
+    "network_opt",
+    "output_opt",
+]
+
+logger = logging.getLogger("corridors")
+
+
+def network_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--network PATH`` (default: the built-in Greater Tumen network)."""
+    return click.option(
+        "--network",
+        "network_path",
+        type=click.Path(path_type=Path),  # read_network says what is missing
+        default=None,
+        help="Network folder, .gpkg or .graphml (default: built-in Greater Tumen network).",
+    )(function)
+
+
+def format_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--json`` / ``--csv`` (default: an aligned text table)."""
+    function = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(function)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON records.")(function)
+
+
+def output_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``-o/--output FILE`` (CSV, written atomically)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also write the table to this CSV file.",
+    )(function)
+
+
+def load_network(network_path: Path | None) -> Any:
+    """Load the network at `network_path`, or the built-in one."""
+    from corridors.datasets import load_gtr
+    from corridors.io import read_network
+
+    return load_gtr() if network_path is None else read_network(network_path)
+
+
+def emit(frame: pd.DataFrame, as_json: bool, as_csv: bool, output: Path | None) -> None:
+    """Print `frame` as text, JSON or CSV; also write it to `output` (atomically)."""
+    if output is not None:
+        from corridors.io import atomic_path
+
+        with atomic_path(output) as temp:
+            frame.to_csv(temp)
+        logger.info("wrote %s", output)
+    if as_json:
+        click.echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
+    elif as_csv:
+        click.echo(frame.to_csv(), nl=False)
+    else:
+        with pd.option_context(
+            "display.width", 200, "display.max_rows", 500, "display.max_colwidth", 40
+        ):
+            click.echo(frame.to_string())
+
+
+def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a CorridorsError into one stderr line and exit code 1 (traceback with -vv)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Run the command, translating corridors errors."""
+        try:
+            return function(*args, **kwargs)
+        except CorridorsError as error:
+            if logger.getEffectiveLevel() <= logging.DEBUG:
+                raise
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+def check_corridor(corridor: str, named: pd.Series, table: pd.DataFrame | None) -> None:
+    """Refuse a corridor name that no link uses, suggesting close names.
+
+    Parameters
+    ----------
+    corridor
+        The name given to ``--corridor``.
+    named
+        The ``corridors`` column of the links table (``;``-separated names).
+    table
+        The network's corridors table, if any (index: name).
+    """
+    names = {c for text in named.dropna() for c in str(text).split(";") if c}
+    if table is not None:
+        names |= set(table.index)
+    if corridor.casefold() in {n.casefold() for n in names}:
+        return
+    hint = v.close_matches(corridor, sorted(names), n=3)
+    extra = f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
+    known = f" (known: {', '.join(sorted(names))})" if names and not hint else ""
+    raise click.BadParameter(
+        f"no corridor named {corridor!r}{extra}{known}", param_hint="--corridor"
+    )

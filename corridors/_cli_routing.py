@@ -1,0 +1,334 @@
+"""``corridors route``, ``od``, ``reach``, ``hinterland`` and ``access`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from corridors._cli_common import (
+    emit,
+    format_opt,
+    handle_errors,
+    load_network,
+    network_opt,
+    output_opt,
+)
+from corridors.engine import WEIGHTS
+
+__all__ = ["COMMANDS"]
+
+LEG_SHOWN = ["kind", "from", "to", "mode", "distance_km", "time_h", "cost_usd_teu", "dwell_h"]
+
+
+def _split(text: str | None) -> list[str] | None:
+    return [p.strip() for p in text.split(",") if p.strip()] if text else None
+
+
+def by_opt(default: str):
+    """Add ``--by WEIGHT`` with the given default."""
+    return click.option(
+        "--by",
+        "weight",
+        type=click.Choice(list(WEIGHTS), case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="What to minimize: time (h), distance (km), cost (USD/TEU), generalized (USD/TEU).",
+    )
+
+
+modes_opt = click.option("--modes", help="Modes allowed, comma-separated (e.g. rail,road,sea).")
+planned_opt = click.option("--include-planned", is_flag=True, help="Use planned links and places.")
+
+
+@click.command()
+@network_opt
+@click.argument("orig")
+@click.argument("dest")
+@by_opt("time")
+@modes_opt
+@click.option("--avoid", help="Places not to pass through, comma-separated.")
+@planned_opt
+@click.option(
+    "--alternatives",
+    "k",
+    type=click.IntRange(1, 10),
+    default=1,
+    help="Show this many distinct routes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def route(
+    network_path: Path | None,
+    orig: str,
+    dest: str,
+    weight: str,
+    modes: str | None,
+    avoid: str | None,
+    include_planned: bool,
+    k: int,
+    as_json: bool,
+) -> None:
+    """Print the best route from ORIG to DEST, leg by leg, with its totals."""
+    from corridors.routing import alternatives
+
+    net = load_network(network_path)
+    routes = alternatives(
+        net,
+        orig,
+        dest,
+        k=k,
+        weight=weight.lower(),
+        modes=_split(modes),
+        avoid=_split(avoid),
+        include_planned=include_planned,
+    )
+    if as_json:
+        payload = [{**r.summary(), "legs": r.legs.to_dict(orient="records")} for r in routes]
+        click.echo(json.dumps(payload, indent=1, ensure_ascii=False, default=str))
+        return
+    names = net.places["name"]
+    for number, found in enumerate(routes, start=1):
+        title = f"Route {number}" if len(routes) > 1 else "Route"
+        click.echo(f"{title}: {names[found.orig]} → {names[found.dest]} (best by {weight})")
+        legs = found.legs[LEG_SHOWN].copy()
+        legs["from"] = legs["from"].map(names)
+        legs["to"] = legs["to"].map(names)
+        with pd.option_context("display.width", 200):
+            click.echo(
+                legs.round(
+                    {"distance_km": 1, "time_h": 1, "cost_usd_teu": 0, "dwell_h": 1}
+                ).to_string(index=False)
+            )
+        click.echo(
+            f"Total: {found.time_h:.1f} h, {found.distance_km:,.0f} km, "
+            f"{found.cost_usd_teu:,.0f} USD/TEU (generalized {found.generalized_usd_teu:,.0f}); "
+            f"crossings: {', '.join(names[c] for c in found.crossings) or 'none'}\n"
+        )
+
+
+@click.command()
+@network_opt
+@click.option(
+    "--from",
+    "origins",
+    default="park",
+    show_default=True,
+    help="Origins: a kind of place (park, port, ...) or comma-separated places.",
+)
+@click.option(
+    "--to",
+    "destinations",
+    default="port",
+    show_default=True,
+    help="Destinations: a kind of place or comma-separated places.",
+)
+@by_opt("time")
+@modes_opt
+@planned_opt
+@format_opt
+@output_opt
+@handle_errors
+def od(
+    network_path: Path | None,
+    origins: str,
+    destinations: str,
+    weight: str,
+    modes: str | None,
+    include_planned: bool,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Print the origin-destination matrix of the best weight (NaN: unreachable)."""
+    from corridors.costs import PLACE_KINDS
+    from corridors.routing import od_matrix
+
+    def spec(text: str) -> str | list[str]:
+        return text if text in PLACE_KINDS else _split(text) or []
+
+    net = load_network(network_path)
+    frame = od_matrix(
+        net,
+        spec(origins),
+        spec(destinations),
+        weight=weight.lower(),
+        modes=_split(modes),
+        include_planned=include_planned,
+    )
+    emit(frame.round(2), as_json, as_csv, output)
+
+
+@click.command()
+@network_opt
+@click.argument("places")
+@click.option("--hours", type=click.FloatRange(min=0), help="Time budget in hours.")
+@click.option("--cost", type=click.FloatRange(min=0), help="Cost budget in USD per TEU.")
+@by_opt("time")
+@click.option(
+    "--direction",
+    type=click.Choice(["from", "to"]),
+    default="from",
+    show_default=True,
+    help="'to': places that reach PLACES instead.",
+)
+@modes_opt
+@planned_opt
+@format_opt
+@output_opt
+@handle_errors
+def reach(
+    network_path: Path | None,
+    places: str,
+    hours: float | None,
+    cost: float | None,
+    weight: str,
+    direction: str,
+    modes: str | None,
+    include_planned: bool,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """List the places PLACES (comma-separated) reach within a time or cost budget."""
+    from corridors.reach import reach as reach_places
+
+    net = load_network(network_path)
+    frame = reach_places(
+        net,
+        _split(places) or [],
+        max_hours=hours,
+        max_cost=cost,
+        weight=weight.lower(),
+        direction=direction,
+        modes=_split(modes),
+        include_planned=include_planned,
+    )
+    shown = frame.drop(columns="geometry").round(
+        {"time_h": 1, "distance_km": 0, "cost_usd_teu": 0, "generalized_usd_teu": 0}
+    )
+    emit(shown, as_json, as_csv, output)
+
+
+@click.command()
+@network_opt
+@click.option("--ports", help="Candidate ports, comma-separated (default: all sea ports).")
+@click.option(
+    "--places",
+    "places",
+    default="park",
+    show_default=True,
+    help="Places served: a kind or comma-separated places.",
+)
+@by_opt("generalized")
+@click.option("--market", help="Judge ports by the cost to this market beyond the sea leg.")
+@planned_opt
+@format_opt
+@output_opt
+@handle_errors
+def hinterland(
+    network_path: Path | None,
+    ports: str | None,
+    places: str,
+    weight: str,
+    market: str | None,
+    include_planned: bool,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Print each place's best port, runner-up and margin (how contestable it is)."""
+    from corridors.costs import PLACE_KINDS
+    from corridors.reach import hinterlands
+
+    net = load_network(network_path)
+    result = hinterlands(
+        net,
+        _split(ports),
+        places if places in PLACE_KINDS else _split(places),
+        weight=weight.lower(),
+        market=market,
+        include_planned=include_planned,
+    )
+    shown = result.places.drop(columns="geometry").round(
+        {"best_value": 1, "runner_up_value": 1, "margin": 1, "margin_share": 3}
+    )
+    emit(shown, as_json, as_csv, output)
+
+
+@click.command()
+@network_opt
+@click.option(
+    "--from",
+    "origins",
+    default="park",
+    show_default=True,
+    help="Origins: a kind of place or comma-separated places.",
+)
+@click.option(
+    "--to",
+    "opportunities",
+    default="port",
+    show_default=True,
+    help="Opportunities: a kind of place or comma-separated places.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["gravity", "cumulative"]),
+    default="gravity",
+    show_default=True,
+    help="Gravity (exp(-beta c)) or cumulative (c <= threshold).",
+)
+@click.option(
+    "--beta",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="Decay per unit of weight (gravity).",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=48.0,
+    show_default=True,
+    help="Largest weight counted (cumulative).",
+)
+@by_opt("time")
+@format_opt
+@output_opt
+@handle_errors
+def access(
+    network_path: Path | None,
+    origins: str,
+    opportunities: str,
+    kind: str,
+    beta: float,
+    threshold: float,
+    weight: str,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Print an accessibility index per origin (e.g. each park's access to ports)."""
+    from corridors.costs import PLACE_KINDS
+    from corridors.reach import accessibility
+
+    def spec(text: str) -> str | list[str]:
+        return text if text in PLACE_KINDS else _split(text) or []
+
+    net = load_network(network_path)
+    series = accessibility(
+        net,
+        spec(origins),
+        spec(opportunities),
+        kind=kind,
+        weight=weight.lower(),
+        beta=beta,
+        threshold=threshold,
+    )
+    emit(series.sort_values(ascending=False).round(4).to_frame(), as_json, as_csv, output)
+
+
+COMMANDS = [route, od, reach, hinterland, access]
