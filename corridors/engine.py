@@ -700,10 +700,11 @@ def search(
     starts = graph.place_state_start
     src, dst = [], []
     for row, places in enumerate(groups):
-        states = np.concatenate([np.arange(starts[p], starts[p + 1]) for p in places])
-        states = states[state_ok[states]] if state_ok[states].any() else states
-        src.extend([n + row] * len(states))
-        dst.extend(states.tolist())
+        for place in places:  # start at the place's usable states (all, if none is usable)
+            states = np.arange(starts[place], starts[place + 1])
+            states = states[state_ok[states]] if state_ok[states].any() else states
+            src.extend([n + row] * len(states))
+            dst.extend(states.tolist())
     k = len(groups)
     extra = sp.csr_array(
         (np.zeros(len(src)), (np.asarray(src) - n, np.asarray(dst, dtype=np.int64))),

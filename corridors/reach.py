@@ -124,7 +124,7 @@ def reach(
     --------
     >>> import corridors
     >>> net = corridors.load_gtr()
-    >>> r = corridors.reach(net, "Zarubino", max_hours=24, modes=["rail", "road"])
+    >>> r = corridors.reach(net, "Zarubino", max_hours=36, modes=["rail", "road"])
     >>> "hunchun" in r.index
     True
     """
@@ -201,12 +201,7 @@ def _crossings_per_state(graph: CompiledGraph, result: SearchResult) -> list[tup
     pred, dist = result.pred[0], result.dist[0]
     edges = result.entry_edges(0)
     reached = np.flatnonzero(np.isfinite(dist))
-    depth = np.zeros(len(pred), dtype=np.int64)
-    ancestor = np.where(pred >= 0, pred, -1)
-    while (ancestor >= 0).any():  # depth by pointer jumping: parents come first
-        valid = ancestor >= 0
-        depth = depth + valid
-        ancestor = np.where(valid, ancestor[np.maximum(ancestor, 0)], -1)
+    depth, _ = result.path_sums(0, np.ones(len(graph.edge_src)))  # parents come first
     crossings: list[tuple[str, ...]] = [()] * len(pred)
     for state in reached[np.argsort(depth[reached], kind="stable")]:
         parent, edge = pred[state], edges[state]
@@ -302,9 +297,7 @@ def isochrones(
         shapes = _band_segments(net, graph, mask, values, dist, band)
         reached = place_dist <= band + 1e-9
         polygon = _band_polygon(shapes, points[reached], land, buffer_km * 1000.0)
-        unreached = points[~reached].buffer(buffer_km * 1000.0)
-        if len(unreached):
-            polygon = polygon.difference(unreached.union_all())
+        polygon = _cut_out(polygon, points[reached], points[~reached], buffer_km * 1000.0)
         rows.append({"band": band, "places": int(reached.sum()), "geometry": polygon})
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=AREA_CRS).to_crs(net.crs)
     return frame.iloc[::-1].reset_index(drop=True)
@@ -355,6 +348,20 @@ def _band_polygon(
         parts.append(area)
     parts.append(points.buffer(radius_m).union_all())
     return shapely.union_all(parts)
+
+
+def _cut_out(
+    polygon: shapely.Geometry, reached: gpd.GeoSeries, unreached: gpd.GeoSeries, radius_m: float
+) -> shapely.Geometry:
+    """Remove a disk around each unreached place, never reaching a reached place."""
+    if not len(unreached):
+        return polygon
+    radii = np.full(len(unreached), radius_m)
+    if len(reached):
+        nearest = np.array([reached.distance(p).min() for p in unreached])
+        radii = np.minimum(radii, nearest / 2.0)
+    disks = [p.buffer(r) for p, r in zip(unreached, radii, strict=True) if r > 0]
+    return polygon.difference(shapely.union_all(disks)) if disks else polygon
 
 
 @dataclasses.dataclass(frozen=True)

@@ -355,7 +355,7 @@ def route(
     >>> import corridors
     >>> net = corridors.load_gtr()
     >>> r = corridors.route(net, "Harbin", "Vladivostok", modes=["rail"])
-    >>> r.legs["gauge_change_h"].sum() > 0
+    >>> bool(r.legs["gauge_change_h"].sum() > 0)
     True
     """
     _check_weight(weight)

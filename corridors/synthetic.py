@@ -208,6 +208,7 @@ def _add_crossing(places: dict, links: list, mode: str, a: int, b: int) -> None:
     border_id = f"x{a}_{b}_{mode}"
     pair = "-".join(sorted((pa["country"], pb["country"])))
     gauge_break = mode == "rail" and _gauge(pa["country"]) != _gauge(pb["country"])
+    share = 0.45 if mode == "rail" else 0.55  # rail and road crossings lie apart
     places[border_id] = {
         "id": border_id,
         "name": f"Crossing {a}-{b} {mode}",
@@ -215,8 +216,8 @@ def _add_crossing(places: dict, links: list, mode: str, a: int, b: int) -> None:
         "country": pa["country"],
         "countries": pair,
         "modes": mode,
-        "lon": (pa["lon"] + pb["lon"]) / 2,
-        "lat": (pa["lat"] + pb["lat"]) / 2,
+        "lon": pa["lon"] + share * (pb["lon"] - pa["lon"]),
+        "lat": pa["lat"] + share * (pb["lat"] - pa["lat"]),
         "gauge_break": gauge_break,
         "source": "synthetic",
     }

@@ -1,0 +1,218 @@
+"""Tests for corridors.maps: static maps (PNG/SVG/PDF), atomic saving, folium maps."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+import shapely
+from matplotlib.figure import Figure
+
+import corridors
+from corridors import maps
+
+TINY = Path(__file__).parent / "data" / "tiny"
+A4 = (11.69, 8.27)
+
+
+@pytest.fixture(scope="module")
+def net():
+    return corridors.io.read_network(TINY)
+
+
+def read_png(path, dpi):
+    image = mpimg.imread(path)
+    assert image.shape[:2] == (int(A4[1] * dpi), int(A4[0] * dpi))  # matplotlib truncates
+    flat = image.reshape(-1, image.shape[2])
+    assert len(np.unique(flat[:: max(1, len(flat) // 20000)], axis=0)) > 10  # not one colour
+    return image
+
+
+def legend_labels(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def place_labels(ax, net):
+    names = set(net.places["name"])
+    return [t for t in ax.texts if t.get_text() in names]
+
+
+def test_base_map_renders_png(tmp_path):
+    ax = maps.base_map(resolution="l")
+    path = maps.save(ax, tmp_path / "base.png", dpi=100)
+    assert path == tmp_path / "base.png"
+    image = read_png(path, 100)
+    centre = image[image.shape[0] // 2, image.shape[1] // 2, :3]  # NE China: land colour
+    land = np.array([int(maps.BASEMAP_STYLE["land"][i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    assert np.allclose(centre, land, atol=0.02)
+
+
+def test_base_map_frame_holds_extent():
+    extent = (125.0, 135.0, 40.0, 46.0)
+    ax = maps.base_map(extent=extent, resolution="c", north_arrow=False)
+    corners = gpd.GeoSeries(
+        [shapely.Point(x, y) for x in extent[:2] for y in extent[2:]], crs="EPSG:4326"
+    )
+    xs, ys = maps.to_map_crs(corners).x, maps.to_map_crs(corners).y
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert (xs >= x0).all()
+    assert (xs <= x1).all()
+    assert (ys >= y0).all()
+    assert (ys <= y1).all()
+    assert not ax.get_autoscale_on()
+    texts = [t.get_text() for t in ax.texts]
+    assert maps.SOURCE_NOTE in texts
+    assert any(t.endswith("km") for t in texts)  # scale bar
+    assert any(re.fullmatch(r"\d+°E", t) for t in texts)
+    assert any(re.fullmatch(r"\d+°N", t) for t in texts)
+
+
+def test_base_map_on_given_axes():
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    assert maps.base_map(ax=ax, resolution="c") is ax
+
+
+@pytest.mark.parametrize("extent", [(135, 125, 40, 46), (125, 135, 40), (125, 135, 40, 95)])
+def test_bad_extent_is_refused(extent):
+    with pytest.raises(ValueError, match="extent"):
+        maps.base_map(extent=extent)
+
+
+def test_plot_network_renders_png_with_legend_and_labels(net, tmp_path):
+    ax = maps.plot_network(net, title="Tiny network")
+    read_png(maps.save(ax.figure, tmp_path / "net.png", dpi=80), 80)
+    labels = legend_labels(ax)
+    for expected in ("Rail", "Road", "Sea lane", "Planned", "City", "Port", "Border crossing"):
+        assert expected in labels
+    assert "Industrial park / zone" in labels
+    assert "Air" not in labels  # no air link in the tiny network
+    texts = {t.get_text() for t in place_labels(ax, net)}
+    assert {"Changchun", "Busan", "Vladivostok"} <= texts
+    assert "Hunchun Park" not in texts  # "auto" labels cities, ports and crossings
+    assert ax.get_title(loc="left") == "Tiny network"
+
+
+def test_labels_do_not_overlap(net):
+    ax = maps.plot_network(net, labels="all", extent=maps.GTR_EXTENT)
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in place_labels(ax, net)]
+    assert len(boxes) >= 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+
+
+def test_plot_network_filters_modes_and_status(net):
+    ax = maps.plot_network(net, modes=["sea"], include_planned=False, labels=None)
+    labels = legend_labels(ax)
+    assert "Sea lane" in labels
+    assert "Rail" not in labels
+    assert "Planned" not in labels
+    assert place_labels(ax, net) == []
+
+
+def test_plot_network_labels_chosen_places(net):
+    ax = maps.plot_network(net, labels=["hunchun", "Zarubino"])
+    assert sorted(t.get_text() for t in place_labels(ax, net)) == ["Hunchun", "Zarubino"]
+
+
+def test_plot_network_bad_options(net):
+    with pytest.raises(ValueError, match="modes"):
+        maps.plot_network(net, modes=["ferry"])
+    with pytest.raises(ValueError, match="labels"):
+        maps.plot_network(net, labels="some")
+    with pytest.raises(corridors.UnknownPlaceError):
+        maps.plot_network(net, labels=["Atlantis"])
+
+
+def test_plot_network_on_base_map(net):
+    ax = maps.base_map(extent=(124, 133, 34, 45), resolution="l")
+    limits = ax.get_xlim(), ax.get_ylim()
+    assert maps.plot_network(net, ax=ax) is ax
+    assert (ax.get_xlim(), ax.get_ylim()) == limits
+
+
+def test_save_svg_and_pdf(net, tmp_path):
+    ax = maps.plot_network(net, labels=None)
+    svg = maps.save(ax, tmp_path / "net.svg")
+    pdf = maps.save(ax, tmp_path / "net.pdf")
+    assert b"<svg" in svg.read_bytes()[:2000]
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_save_refuses_unknown_suffix(tmp_path):
+    ax = maps.base_map(resolution="c")
+    with pytest.raises(ValueError, match=r"\.jpeg"):
+        maps.save(ax, tmp_path / "map.jpeg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_save_keeps_earlier_file(tmp_path, monkeypatch):
+    ax = maps.base_map(resolution="c")
+    path = tmp_path / "map.png"
+    path.write_bytes(b"earlier map")
+
+    def broken(*args, **kwargs):
+        Path(args[0]).write_bytes(b"half written")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ax.figure, "savefig", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        maps.save(ax, path)
+    assert path.read_bytes() == b"earlier map"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+def test_to_map_crs():
+    points = gpd.GeoSeries([shapely.Point(125, 42)], crs="EPSG:4326")
+    projected = maps.to_map_crs(points)
+    assert projected.crs == maps.MAP_CRS
+    assert projected.iloc[0].x == pytest.approx(0, abs=1e-6)  # lon_0 = 125E, lat_0 = 42N
+    assert projected.iloc[0].y == pytest.approx(0, abs=1e-6)
+    with pytest.raises(ValueError, match="no CRS"):
+        maps.to_map_crs(gpd.GeoSeries([shapely.Point(125, 42)]))
+
+
+def test_style_covers_every_mode_and_kind():
+    assert set(maps.MODE_STYLE) == set(corridors.costs.MODES)
+    assert set(maps.KIND_STYLE) == set(corridors.costs.PLACE_KINDS)
+    styles = {(s["color"], str(s["linestyle"])) for s in maps.MODE_STYLE.values()}
+    assert len({c for c, _ in styles}) == len(maps.MODE_STYLE)  # distinct colours
+    assert len({(s["linestyle"], s["overlay"] is None) for s in maps.MODE_STYLE.values()}) == 4
+
+
+def test_explore_has_one_layer_per_mode(net, tmp_path):
+    folium = pytest.importorskip("folium")
+    path = tmp_path / "net.html"
+    m = maps.explore(net, path=path)
+    assert isinstance(m, folium.Map)
+    html = path.read_text(encoding="utf-8")
+    modes = set(net.links["mode"])
+    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    names = [g.layer_name for g in groups]
+    mode_layers = [n for n in names if n in {"Rail links", "Road links", "Sea lanes", "Air links"}]
+    assert len(mode_layers) == len(modes) == 3
+    for name in mode_layers:
+        assert f'"{name}"' in html
+    assert "Ports" in names
+    assert "Zarubino" in html  # popups carry attributes
+    assert "tile.openstreetmap" not in html  # no web tiles
+
+
+def test_explore_self_contained_has_no_remote_assets(net, tmp_path):
+    pytest.importorskip("xstatic.pkg.leaflet")
+    path = tmp_path / "net.html"
+    maps.explore(net, path=path, self_contained=True)
+    html = path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=[\"']?https?:", html)
+    assert not re.search(r"<link[^>]+href=[\"']?https?:", html)
+    assert "L.map(" in html
+    assert "Leaflet 1.9.3" in html or "leaflet" in html.lower()
+    assert "url(images/" not in html  # Leaflet's CSS images are inlined
