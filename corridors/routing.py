@@ -652,31 +652,18 @@ def assign(
     place_through = np.zeros(graph.n_places)
     records = []
     for orig, dest, volume in zip(orig_ids, dest_ids, volumes, strict=True):
-        found = (
-            _route_from(net, result, row_of[orig], index[dest], weight) if orig != dest else None
-        )
-        if found is None:
+        state = result.best_state(row_of[orig], index[dest]) if orig != dest else -1
+        if state < 0:
             records.append(
                 {"orig": orig, "dest": dest, "volume": volume, "reachable": orig == dest}
             )
             continue
-        state = result.best_state(row_of[orig], index[dest])
-        edge_volume[result.edge_path(row_of[orig], state)] += volume
-        place_through[[index[p] for p in found.places]] += volume
-        records.append(
-            {
-                "orig": orig,
-                "dest": dest,
-                "volume": volume,
-                "reachable": True,
-                "time_h": found.time_h,
-                "distance_km": found.distance_km,
-                "cost_usd_teu": found.cost_usd_teu,
-                "generalized_usd_teu": found.generalized_usd_teu,
-                "crossings": ";".join(found.crossings),
-                "places": " > ".join(found.places),
-            }
-        )
+        edges = np.asarray(result.edge_path(row_of[orig], state), dtype=np.int64)
+        edge_volume[edges] += volume
+        visited = graph.state_place[graph.edge_dst[edges]]
+        stops = [index[orig], *visited[np.r_[True, visited[1:] != visited[:-1]]].tolist()]
+        place_through[stops] += volume
+        records.append(_flow_record(graph, orig, dest, volume, edges, stops))
     return Assignment(
         links=_link_volumes(net, graph, edge_volume),
         places=_place_volumes(net, graph, edge_volume, place_through),
@@ -696,6 +683,27 @@ def assign(
             ],
         ),
     )
+
+
+def _flow_record(
+    graph: CompiledGraph, orig: str, dest: str, volume: float, edges: np.ndarray, stops: list[int]
+) -> dict[str, object]:
+    """One assigned flow's totals, from its edge path (no per-leg tables)."""
+    time_h = float(graph.time_h[edges].sum())
+    cost = float(graph.cost_usd[edges].sum())
+    crossings = graph.state_place[graph.edge_src[edges[graph.edge_kind[edges] == EDGE_CROSSING]]]
+    return {
+        "orig": orig,
+        "dest": dest,
+        "volume": volume,
+        "reachable": True,
+        "time_h": time_h,
+        "distance_km": float(graph.distance_km[edges].sum()),
+        "cost_usd_teu": cost,
+        "generalized_usd_teu": cost + graph.value_of_time * time_h,
+        "crossings": ";".join(graph.place_ids[crossings]),
+        "places": " > ".join(graph.place_ids[stops]),
+    }
 
 
 def _link_volumes(net: Network, graph: CompiledGraph, edge_volume: np.ndarray) -> gpd.GeoDataFrame:

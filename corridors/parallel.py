@@ -1,0 +1,150 @@
+"""One executor interface for parallel work: serial, local processes, or Dask.
+
+Analyses that split into independent tasks (criticality, failure simulations)
+take ``executor=``: ``None`` runs serially in this process; any
+:class:`concurrent.futures.Executor` runs the chunks there, including
+``ProcessPoolExecutor`` and a Dask cluster's ``client.get_executor()``.
+:func:`executor_from_options` builds one from the CLI's ``--workers`` /
+``--scheduler``. Results never depend on the executor: tasks are pure functions
+of their arguments, and random draws are seeded per task item.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from tqdm.auto import tqdm
+
+__all__ = ["executor_from_options", "map_chunks", "show_progress"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def show_progress(progress: bool | None) -> bool:
+    """Return whether to draw a progress bar: ``None`` means "only on a terminal".
+
+    Parameters
+    ----------
+    progress
+        ``True`` / ``False`` to force, ``None`` to draw only when stderr is a TTY.
+
+    Returns
+    -------
+    bool
+    """
+    if progress is None:
+        return sys.stderr.isatty()
+    return progress
+
+
+def _chunks(items: Sequence[T], n_chunks: int) -> list[Sequence[T]]:
+    n_chunks = max(1, min(n_chunks, len(items)))
+    size, extra = divmod(len(items), n_chunks)
+    out, start = [], 0
+    for index in range(n_chunks):
+        stop = start + size + (1 if index < extra else 0)
+        out.append(items[start:stop])
+        start = stop
+    return [c for c in out if len(c)]
+
+
+def map_chunks(
+    function: Callable[[Any, Sequence[T]], list[R]],
+    shared: Any,
+    items: Sequence[T],
+    *,
+    executor: Executor | None = None,
+    chunks_per_worker: int = 4,
+    progress: bool | None = False,
+    description: str = "",
+) -> list[R]:
+    """Apply ``function(shared, chunk)`` to chunks of `items`; return the results in order.
+
+    Parameters
+    ----------
+    function
+        A module-level function (picklable) returning one result per item of its chunk.
+    shared
+        Data every task needs (e.g. compiled arrays); sent once per task chunk.
+    items
+        The work items.
+    executor
+        ``None`` for serial; otherwise any :class:`concurrent.futures.Executor`.
+    chunks_per_worker
+        Chunks per worker, to balance load (the worker count is read from the
+        executor when it tells, else taken as the CPU count).
+    progress
+        Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+    description
+        Label of the progress bar.
+
+    Returns
+    -------
+    list
+        ``function``'s results for every item, in the order of `items`.
+    """
+    if not len(items):
+        return []
+    bar = tqdm(
+        total=len(items), desc=description, disable=not show_progress(progress), leave=False
+    )
+    with bar:
+        if executor is None:
+            results: list[R] = []
+            for chunk in _chunks(items, max(1, len(items) // 50)):
+                results.extend(function(shared, chunk))
+                bar.update(len(chunk))
+            return results
+        workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+        chunks = _chunks(items, workers * chunks_per_worker)
+        futures = [executor.submit(function, shared, chunk) for chunk in chunks]
+        results = []
+        for future, chunk in zip(futures, chunks, strict=True):
+            results.extend(future.result())
+            bar.update(len(chunk))
+        return results
+
+
+@contextlib.contextmanager
+def executor_from_options(
+    workers: int | None = None, scheduler: str | None = None
+) -> Iterator[Executor | None]:
+    """Yield the executor the CLI options ask for, and shut it down afterwards.
+
+    Parameters
+    ----------
+    workers
+        Local worker processes (``None`` or 1: serial).
+    scheduler
+        Address of a Dask scheduler (``tcp://host:8786``); needs ``distributed``.
+
+    Yields
+    ------
+    concurrent.futures.Executor or None
+        ``None`` means serial.
+
+    Raises
+    ------
+    ImportError
+        If a scheduler is given and dask.distributed is not installed.
+    """
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+        try:
+            yield client.get_executor()
+        finally:
+            client.close()
+        return
+    if workers and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield pool
+        return
+    yield None
