@@ -158,10 +158,11 @@ def links(
 
 def _register() -> None:
     """Add the analysis commands defined in their own modules."""
-    from corridors import _cli_routing
+    from corridors import _cli_resilience, _cli_routing, _cli_scenario
 
-    for command in _cli_routing.COMMANDS:
-        main.add_command(command)
+    for module in (_cli_routing, _cli_resilience, _cli_scenario):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()

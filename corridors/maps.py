@@ -61,19 +61,32 @@ if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
 
     from corridors.network import Network
+    from corridors.reach import Hinterlands
+    from corridors.routing import Route
 
 __all__ = [
     "BASEMAP_STYLE",
+    "CHANGE_STYLE",
     "GLYPH_SCALE",
     "GTR_EXTENT",
     "KIND_STYLE",
     "MAP_CRS",
     "MODE_STYLE",
+    "PORT_COLORS",
+    "ROUTE_COLORS",
     "SOURCE_NOTE",
     "STATUS_STYLE",
     "base_map",
     "explore",
+    "link_changes",
+    "plot_closure_impact",
+    "plot_criticality",
+    "plot_failure_curves",
+    "plot_hinterlands",
+    "plot_isochrones",
     "plot_network",
+    "plot_route",
+    "plot_scenario",
     "save",
     "to_map_crs",
 ]
@@ -1384,3 +1397,1489 @@ def explore(
         with atomic_path(path) as temp:
             temp.write_text(html, encoding="utf-8")
     return m
+
+
+# ---------------------------------------------------------------- overlays: shared pieces
+
+ROUTE_COLORS: tuple[str, ...] = (
+    "#d7191c",
+    "#1a9641",
+    "#7b3294",
+    "#0571b0",
+    "#e66101",
+    "#008080",
+    "#c51b7d",
+    "#4d4d4d",
+)
+"""Colours of routes drawn by :func:`plot_route`, in order (best route first)."""
+
+CHANGE_STYLE: dict[str, dict[str, Any]] = {
+    "new": {"label": "New link", "color": "#c51b7d", "linewidth": 3.6},
+    "upgraded": {"label": "Upgraded link", "color": "#1a9641", "linewidth": 3.6},
+    "closed": {"label": "Closed", "color": "#d7191c", "linewidth": 2.6},
+    "more": {"label": "More traffic", "color": "#d7191c"},
+    "less": {"label": "Less traffic", "color": "#2c7bb6"},
+    "better": {"label": "Better", "color": "#1a9641"},
+    "worse": {"label": "Worse", "color": "#d7191c"},
+}
+"""Colours (and widths, pt) of what scenario, closure and impact maps highlight."""
+
+_A4 = (11.69, 8.27)
+_MAP_BOX = (0.04, 0.05, 0.71, 0.89)  # map Axes of a new A4 overlay figure; legend to the right
+_CONTEXT_LIGHTEN = 0.62
+_HEADER = "__header__"
+
+
+def _new_map(
+    ax: Axes | None, extent: Sequence[float] | None, fit: Sequence[float] | None
+) -> tuple[Axes, bool]:
+    """Return a map Axes (new A4 figure if `ax` is None) and whether the legend goes outside."""
+    outside = ax is None
+    if ax is None:
+        fig = Figure(figsize=_A4, layout="none")
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes(_MAP_BOX)
+    if ax not in _MAPS:
+        chosen = extent if extent is not None else (fit if fit is not None else GTR_EXTENT)
+        base_map(ax=ax, extent=chosen)
+    return ax, outside
+
+
+def _fit_geometries(
+    geoms: Iterable[shapely.Geometry], crs: Any = "EPSG:4326"
+) -> tuple[float, ...]:
+    """Extent (degrees) around geometries near the region (far ends such as Moscow left out)."""
+    series = gpd.GeoSeries(list(geoms), crs=crs).to_crs("EPSG:4326")
+    series = series[~(series.is_empty | series.isna())]
+    if series.empty:
+        return GTR_EXTENT
+    lon_min, lon_max, lat_min, lat_max = GTR_EXTENT
+    clipped = shapely.clip_by_rect(
+        series.to_numpy(),
+        lon_min - _NEAR_DEG,
+        lat_min - _NEAR_DEG,
+        lon_max + _NEAR_DEG,
+        lat_max + _NEAR_DEG,
+    )
+    clipped = clipped[~shapely.is_empty(clipped)]
+    if not len(clipped):
+        return GTR_EXTENT
+    x0, y0, x1, y1 = shapely.total_bounds(clipped)
+    pad_lon = max(0.8, 0.06 * (x1 - x0))
+    pad_lat = max(0.6, 0.06 * (y1 - y0))
+    return (
+        max(-180.0, x0 - pad_lon),
+        min(180.0, x1 + pad_lon),
+        max(-80.0, y0 - pad_lat),
+        min(85.0, y1 + pad_lat),
+    )
+
+
+def _draw_context(
+    ax: Axes, net: Network, *, places: bool = True, include_planned: bool = False
+) -> gpd.GeoDataFrame:
+    """Draw the network faintly under an overlay; return the places drawn."""
+    links, chosen = _select(net, _MODES, include_planned)
+    projected = to_map_crs(links) if len(links) else links
+    for mode in _MODE_ORDER:
+        style = MODE_STYLE[mode]
+        for status, status_style in STATUS_STYLE.items():
+            subset = projected[(projected["mode"] == mode) & (projected["draw_status"] == status)]
+            if subset.empty:
+                continue
+            existing = status == "existing"
+            ax.add_collection(
+                LineCollection(
+                    _segments(subset.geometry),
+                    colors=[_lighten(style["color"], _CONTEXT_LIGHTEN)],
+                    linestyles=[style["linestyle"] if existing else status_style["linestyle"]],
+                    linewidths=style["linewidth"] * 0.55,
+                    capstyle="round",
+                    zorder=2.0,
+                ),
+                autolim=False,
+            )
+    if places:
+        info = _MAPS[ax]
+        shown = to_map_crs(chosen) if len(chosen) else chosen
+        for kind in _PLACE_DRAW_ORDER:
+            subset = shown[shown["kind"] == kind]
+            if subset.empty:
+                continue
+            style = KIND_STYLE[kind]
+            xy = np.column_stack([subset.geometry.x, subset.geometry.y])
+            ax.scatter(
+                xy[:, 0],
+                xy[:, 1],
+                s=style["size"] * 0.45,
+                marker=style["marker"],
+                c=[_lighten(style["color"], 0.45)],
+                edgecolors="white",
+                linewidths=0.4,
+                zorder=2.2,
+            )
+            info.markers.append((xy, style["size"] * 0.45))
+    return chosen
+
+
+def _projected_xy(points: gpd.GeoSeries) -> np.ndarray:
+    projected = to_map_crs(points)
+    return np.column_stack([projected.x, projected.y]) if len(projected) else np.empty((0, 2))
+
+
+def _mark(ax: Axes, xy: np.ndarray, *, size: float, zorder: float = 5.0, **kwargs: Any) -> None:
+    """Scatter markers at projected points and register them as label obstacles."""
+    if not len(xy):
+        return
+    ax.scatter(xy[:, 0], xy[:, 1], s=size, zorder=zorder, **kwargs)
+    _MAPS[ax].markers.append((xy, size))
+
+
+def _label_places(
+    ax: Axes, net: Network, place_ids: Iterable[str], *, kinds_first: bool = True
+) -> list[str]:
+    """Label the given places (highest priority first), avoiding overlaps."""
+    ids = list(dict.fromkeys(place_ids))
+    if not ids:
+        return []
+    places = net.places.loc[[p for p in ids if p in net.places.index]]
+    candidates = _label_candidates(net, places, list(places.index))
+    if not kinds_first:
+        candidates = candidates.loc[[p for p in ids if p in candidates.index]]
+    return _place_labels(ax, candidates, _MAPS[ax])
+
+
+def _overlay_labels(
+    ax: Axes, net: Network, labels: str | Iterable[str] | None, auto: Iterable[str]
+) -> list[str]:
+    """Label the overlay's own places (``"auto"``), none (None), or the places named."""
+    if labels is None:
+        return []
+    if isinstance(labels, str):
+        if labels != "auto":
+            msg = f"labels = {labels!r}; expected 'auto', None, or a list of place ids or names"
+            raise ValueError(msg)
+        return _label_places(ax, net, auto)
+    return _label_places(ax, net, [net.resolve(p) for p in labels])
+
+
+def _legend_entries(
+    ax: Axes, entries: Sequence[tuple[Any, str]], outside: bool, *, title: str | None = None
+) -> None:
+    """Draw a legend from (handle, label) pairs; a handle of ``_HEADER`` makes a bold header."""
+    header = Line2D([], [], linestyle="none")
+    handles = [header if h is _HEADER else h for h, _ in entries]
+    labels = [label for _, label in entries]
+    if not handles:
+        return
+    kw: dict[str, Any] = (
+        {"loc": "upper left", "bbox_to_anchor": (1.015, 1.0)}
+        if outside
+        else {"loc": "lower right", "bbox_to_anchor": (0.995, 0.04)}
+    )
+    legend = ax.legend(
+        handles,
+        labels,
+        frameon=True,
+        framealpha=0.92,
+        edgecolor="#bbbbbb",
+        fontsize=8,
+        handlelength=2.8,
+        borderpad=0.8,
+        labelspacing=0.55,
+        title=title,
+        title_fontproperties={"weight": "bold", "size": 9},
+        **kw,
+    )
+    legend.set_zorder(7)
+    for text, (handle, _) in zip(legend.get_texts(), entries, strict=True):
+        if handle is _HEADER:
+            text.set_fontweight("bold")
+    if not outside:
+        _MAPS[ax].obstacles.append(legend)
+
+
+def _title(ax: Axes, title: str | None, subtitle: str | None = None) -> None:
+    if title:
+        ax.set_title(title, loc="left", fontsize=13, fontweight="bold", color="#1a1a1a", pad=8)
+    if subtitle:
+        ax.text(
+            0.0,
+            1.005,
+            subtitle,
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=8.5,
+            color=BASEMAP_STYLE["muted"],
+        )
+
+
+def _context_legend(modes: Iterable[str] = _MODES) -> list[tuple[Any, str]]:
+    entries: list[tuple[Any, str]] = [(_HEADER, "Network")]
+    for mode in modes:
+        style = MODE_STYLE[mode]
+        entries.append(
+            (
+                Line2D(
+                    [],
+                    [],
+                    color=_lighten(style["color"], _CONTEXT_LIGHTEN),
+                    linestyle=style["linestyle"],
+                    linewidth=style["linewidth"] * 0.55,
+                ),
+                style["label"],
+            )
+        )
+    return entries
+
+
+def _marker_handle(**kwargs: Any) -> Line2D:
+    return Line2D([], [], linestyle="none", **kwargs)
+
+
+def _crossing_handle() -> Line2D:
+    style = KIND_STYLE["border"]
+    return _marker_handle(
+        marker="D",
+        markersize=8.5,
+        markerfacecolor=style["color"],
+        markeredgecolor="#1a1a1a",
+        markeredgewidth=1.0,
+    )
+
+
+def _mode_line(
+    ax: Axes, segments: list[np.ndarray], mode: str, color: Any, width: float, zorder: float
+) -> None:
+    """Draw route segments in `color` with the mode's line style on a white casing."""
+    style = MODE_STYLE.get(mode, MODE_STYLE["road"])
+    ax.add_collection(
+        LineCollection(
+            segments,
+            colors=["white"],
+            linewidths=width + 2.2,
+            capstyle="round",
+            joinstyle="round",
+            zorder=3.5,
+        ),
+        autolim=False,
+    )
+    ax.add_collection(
+        LineCollection(
+            segments,
+            colors=[color],
+            linestyles=[style["linestyle"]],
+            linewidths=width,
+            capstyle="round",
+            joinstyle="round",
+            zorder=zorder,
+        ),
+        autolim=False,
+    )
+    if mode == "rail":
+        ax.add_collection(
+            LineCollection(
+                segments,
+                colors=["white"],
+                linestyles=[(0, (3, 3))],
+                linewidths=max(0.8, width * 0.3),
+                zorder=zorder + 0.001,
+            ),
+            autolim=False,
+        )
+
+
+def _mode_handle(mode: str, color: Any = "#333333", width: float = 2.4) -> Any:
+    style = MODE_STYLE[mode]
+    line = Line2D([], [], color=color, linestyle=style["linestyle"], linewidth=width)
+    if mode != "rail":
+        return line
+    ticks = Line2D([], [], color="white", linestyle=(0, (3, 3)), linewidth=max(0.8, width * 0.3))
+    return (line, ticks)
+
+
+# ---------------------------------------------------------------- overlays: routes
+
+
+def _route_label(net: Network, route: Route, index: int) -> str:
+    names = net.places["name"]
+    by = "" if route.weight == "time" else f" (by {route.weight})"
+    return (
+        f"{index}. {names[route.orig]} → {names[route.dest]}{by}\n"
+        f"{route.time_h:,.0f} h · {route.distance_km:,.0f} km · "
+        f"{route.cost_usd_teu:,.0f} USD/TEU"
+    )
+
+
+def plot_route(
+    net: Network,
+    route_or_routes: Route | Sequence[Route],
+    *,
+    ax: Axes | None = None,
+    extent: Sequence[float] | None = None,
+    labels: str | Iterable[str] | None = "auto",
+    route_labels: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Draw one route or several (alternatives, corridors) over the network (km-true map).
+
+    Each route gets a colour of :data:`ROUTE_COLORS` (the first, drawn widest, is
+    usually the best); its legs keep their mode's line style (rail with white ticks,
+    sea dashed, air dotted). Border crossings passed are marked with a bold diamond
+    and labelled, mode changes (transfers) with a white dot; the ends are labelled.
+    The rest of the network is drawn faintly underneath.
+
+    Parameters
+    ----------
+    net
+        The network the routes were found on.
+    route_or_routes
+        A :class:`corridors.Route` or a sequence of them (e.g. from
+        :func:`corridors.alternatives`).
+    ax
+        A map from :func:`base_map` to draw on; by default a new A4 figure with the
+        legend beside the map.
+    extent
+        ``(lon_min, lon_max, lat_min, lat_max)`` in degrees for a new map; default
+        fitted to the routes (far ends such as Moscow stay off the map).
+    labels
+        ``"auto"``: the ends, crossings and transfer places of the routes; None: no
+        place labels; or place ids / names to label.
+    route_labels
+        Legend text per route; default ``"1. orig → dest: time h, km, USD/TEU"``.
+    title
+        Title above the map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map Axes.
+
+    Raises
+    ------
+    ValueError
+        If no route is given or `route_labels` has the wrong length.
+
+    Examples
+    --------
+    >>> import corridors
+    >>> from corridors import maps
+    >>> net = corridors.load_gtr()
+    >>> r = corridors.route(net, "Changchun", "Zarubino", weight="generalized")
+    >>> ax = maps.plot_route(net, r, labels=None)
+    >>> len(ax.get_legend().get_texts()) > 1
+    True
+    """
+    routes = [route_or_routes] if hasattr(route_or_routes, "legs") else list(route_or_routes)
+    if not routes:
+        msg = "route_or_routes is empty; expected a Route or a non-empty list of Routes"
+        raise ValueError(msg)
+    if route_labels is not None and len(route_labels) != len(routes):
+        msg = f"route_labels has {len(route_labels)} entries for {len(routes)} routes"
+        raise ValueError(msg)
+    frames = [r.to_geodataframe() for r in routes]
+    fit = _fit_geometries([g for f in frames for g in f.geometry])
+    ax, outside = _new_map(ax, extent, fit)
+    _draw_context(ax, net)
+    entries: list[tuple[Any, str]] = [(_HEADER, "Routes")]
+    modes_used: list[str] = []
+    to_label: list[str] = []
+    for i, (found, frame) in enumerate(zip(routes, frames, strict=True)):
+        color = ROUTE_COLORS[i % len(ROUTE_COLORS)]
+        width = max(1.6, 4.2 - 0.8 * i)
+        projected = to_map_crs(frame) if len(frame) else frame
+        for mode in _MODES:
+            subset = projected[projected["mode"] == mode]
+            if subset.empty:
+                continue
+            _mode_line(ax, _segments(subset.geometry), mode, color, width, 3.6 + 0.05 * i)
+            if mode not in modes_used:
+                modes_used.append(mode)
+        label = route_labels[i] if route_labels is not None else _route_label(net, found, i + 1)
+        entries.append((Line2D([], [], color=color, linewidth=width), label))
+        transfers = found.legs.loc[found.legs["kind"] == "transfer", "from"].tolist()
+        ends = net.places.loc[[found.orig, found.dest]].geometry
+        _mark(
+            ax,
+            _projected_xy(ends),
+            size=70,
+            marker="o",
+            c=[color],
+            edgecolors="#1a1a1a",
+            linewidths=1.0,
+            zorder=5.2,
+        )
+        _mark(
+            ax,
+            _projected_xy(net.places.loc[transfers].geometry),
+            size=26,
+            marker="o",
+            c="white",
+            edgecolors=color,
+            linewidths=1.4,
+            zorder=5.1,
+        )
+        to_label += [found.orig, found.dest, *found.crossings, *transfers]
+    crossings = sorted({c for r in routes for c in r.crossings})
+    _mark(
+        ax,
+        _projected_xy(net.places.loc[crossings].geometry),
+        size=75,
+        marker="D",
+        c=KIND_STYLE["border"]["color"],
+        edgecolors="#1a1a1a",
+        linewidths=1.0,
+        zorder=5.3,
+    )
+    entries.append((_HEADER, "Legs and stops"))
+    entries += [(_mode_handle(m), MODE_STYLE[m]["label"]) for m in modes_used]
+    entries.append(
+        (
+            _marker_handle(
+                marker="o", markersize=8, markerfacecolor="#999999", markeredgecolor="#1a1a1a"
+            ),
+            "Origin / destination",
+        )
+    )
+    if any((r.legs["kind"] == "transfer").any() for r in routes):
+        entries.append(
+            (
+                _marker_handle(
+                    marker="o", markersize=5, markerfacecolor="white", markeredgecolor="#333333"
+                ),
+                "Change of mode",
+            )
+        )
+    if crossings:
+        entries.append((_crossing_handle(), "Border crossing passed"))
+    entries += _context_legend()
+    _legend_entries(ax, entries, outside)
+    _title(ax, title)
+    _overlay_labels(ax, net, labels, to_label)
+    return ax
+
+
+# ---------------------------------------------------------------- overlays: reach
+
+
+def _patch(ax: Axes, geoms: Any, **kwargs: Any) -> PathPatch | None:
+    """Add projected (MAP_CRS) polygons as one patch; None if nothing to draw."""
+    array = np.asarray(geoms, dtype=object).ravel()
+    array = array[~(shapely.is_missing(array) | shapely.is_empty(array))]
+    if not len(array):
+        return None
+    path = _polygon_path(array)
+    if not len(path.vertices):
+        return None
+    patch = PathPatch(path, **kwargs)
+    ax.add_patch(patch)
+    return patch
+
+
+def plot_isochrones(
+    net: Network,
+    iso: gpd.GeoDataFrame,
+    *,
+    origin: str | Iterable[str] | None = None,
+    ax: Axes | None = None,
+    extent: Sequence[float] | None = None,
+    unit: str = "h",
+    cmap: str = "YlGnBu",
+    labels: str | Iterable[str] | None = "auto",
+    title: str | None = None,
+) -> Axes:
+    """Draw isochrone bands (e.g. hours from an origin) as filled areas over the network.
+
+    Parameters
+    ----------
+    net
+        The network.
+    iso
+        Bands from :func:`corridors.isochrones`: columns ``band`` (upper bound, in
+        the weight's unit), ``places`` (count, optional) and polygon geometry.
+    origin
+        The origin place(s), marked with a star and labelled.
+    ax, extent
+        As for :func:`plot_route`; the default extent is fitted to the largest band.
+    unit
+        Unit of the bands for the legend: ``"h"`` (default), ``"km"`` or ``"USD/TEU"``.
+    cmap
+        Matplotlib colormap name; the innermost band gets its darkest colour.
+    labels
+        ``"auto"`` (the origin, and cities and ports inside the bands), None, or
+        place ids / names.
+    title
+        Title above the map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map Axes.
+
+    Raises
+    ------
+    ValueError
+        If `iso` lacks a ``band`` column.
+    """
+    if "band" not in iso.columns:
+        msg = f"iso has columns {list(iso.columns)}; expected 'band' and geometry (isochrones())"
+        raise ValueError(msg)
+    ax, outside = _new_map(ax, extent, _fit_geometries(iso.geometry, iso.crs))
+    bands = iso.sort_values("band", ascending=False)
+    colors = _band_colors(cmap, len(bands))
+    projected = to_map_crs(bands)
+    entries: list[tuple[Any, str]] = [(_HEADER, "Reached within")]
+    for i, (_, row) in enumerate(projected.iterrows()):
+        color = colors[i]
+        _patch(ax, [row.geometry], facecolor=color, edgecolor=color, alpha=0.6, zorder=1.5)
+        count = f" ({int(row['places'])} places)" if "places" in row.index else ""
+        entries.append(
+            (
+                Rectangle((0, 0), 1, 1, facecolor=color, alpha=0.6),
+                f"≤ {row['band']:g} {unit}{count}",
+            )
+        )
+    _draw_context(ax, net, places=True)
+    origins = net.select(origin) if origin is not None else []
+    _mark(
+        ax,
+        _projected_xy(net.places.loc[origins].geometry),
+        size=220,
+        marker="*",
+        c="#d7191c",
+        edgecolors="white",
+        linewidths=0.8,
+        zorder=5.5,
+    )
+    if origins:
+        entries.append(
+            (
+                _marker_handle(
+                    marker="*", markersize=13, markerfacecolor="#d7191c", markeredgecolor="white"
+                ),
+                "Origin",
+            )
+        )
+    _legend_entries(ax, entries + _context_legend(), outside)
+    _title(ax, title)
+    inside = net.places[net.places["kind"].isin(("city", "port"))]
+    if len(bands):
+        outer = bands.to_crs(net.crs).geometry.iloc[0]
+        inside = inside[inside.geometry.within(outer)]
+    _overlay_labels(ax, net, labels, [*origins, *inside.index])
+    return ax
+
+
+def _band_colors(cmap: str, n: int) -> list[tuple[float, ...]]:
+    """N colours from light (outer band) to dark (inner band)."""
+    import matplotlib as mpl
+
+    colormap = mpl.colormaps[cmap]
+    if n <= 1:
+        return [colormap(0.6)]
+    return [colormap(0.2 + 0.65 * i / (n - 1)) for i in range(n)]
+
+
+# ---------------------------------------------------------------- overlays: hinterlands
+
+PORT_COLORS: tuple[str, ...] = (
+    "#1f78b4",
+    "#e31a1c",
+    "#33a02c",
+    "#ff7f00",
+    "#6a3d9a",
+    "#b15928",
+    "#a6cee3",
+    "#fb9a99",
+    "#b2df8a",
+    "#fdbf6f",
+    "#cab2d6",
+    "#01665e",
+    "#8c510a",
+    "#c51b7d",
+    "#4d9221",
+    "#5e3c99",
+)
+"""Catchment colours of :func:`plot_hinterlands`, one per port (largest catchment first)."""
+
+
+def plot_hinterlands(
+    net: Network,
+    result: Hinterlands,
+    *,
+    contestable: float = 0.1,
+    ax: Axes | None = None,
+    extent: Sequence[float] | None = None,
+    labels: str | Iterable[str] | None = "auto",
+    title: str | None = None,
+) -> Axes:
+    """Draw port hinterlands (weight units): a colour per port, contestable places ringed.
+
+    Parameters
+    ----------
+    net
+        The network.
+    result
+        From :func:`corridors.hinterlands`: ``.places`` (``best_port``,
+        ``margin_share``) and ``.ports`` (``places`` count, catchment polygons).
+    contestable
+        Places whose runner-up port is within this share of the best value
+        (``margin_share`` < 0.1: less than 10 % dearer) are ringed in black.
+    ax, extent
+        As for :func:`plot_route`; the default extent is fitted to the places and
+        ports with a catchment.
+    labels
+        ``"auto"`` (the ports with a catchment), None, or place ids / names.
+    title
+        Title above the map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map Axes.
+    """
+    places, ports = result.places, result.ports
+    served = ports[ports["places"] > 0].sort_values("places", ascending=False)
+    color_of = {p: PORT_COLORS[i % len(PORT_COLORS)] for i, p in enumerate(served.index)}
+    geoms = [*places.geometry, *net.places.loc[list(served.index)].geometry]
+    ax, outside = _new_map(ax, extent, _fit_geometries(geoms, places.crs))
+    projected_ports = to_map_crs(served) if len(served) else served
+    for port, row in projected_ports.iterrows():
+        color = color_of[port]
+        _patch(ax, [row.geometry], facecolor=color, edgecolor="none", alpha=0.14, zorder=1.4)
+        _patch(ax, [row.geometry], facecolor="none", edgecolor=color, linewidth=1.1, zorder=1.45)
+    _draw_context(ax, net, places=False)
+    reachable = places[places["best_port"].notna()]
+    for port, group in reachable.groupby("best_port", sort=False):
+        _mark(
+            ax,
+            _projected_xy(group.geometry),
+            size=46,
+            marker="s",
+            c=color_of.get(port, "#777777"),
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=4.8,
+        )
+    close = reachable[reachable["margin_share"].fillna(np.inf) < contestable]
+    _mark(
+        ax,
+        _projected_xy(close.geometry),
+        size=150,
+        marker="o",
+        facecolors="none",
+        edgecolors="#1a1a1a",
+        linewidths=1.3,
+        zorder=4.9,
+    )
+    cut_off = places[places["best_port"].isna()]
+    _mark(ax, _projected_xy(cut_off.geometry), size=60, marker="x", c="#1a1a1a", zorder=4.9)
+    port_style = KIND_STYLE["port"]
+    for port in served.index:
+        _mark(
+            ax,
+            _projected_xy(net.places.loc[[port]].geometry),
+            size=port_style["size"] * 1.15,
+            marker="o",
+            c=color_of[port],
+            edgecolors="#1a1a1a",
+            linewidths=0.9,
+            zorder=5.2,
+        )
+        _mark(
+            ax,
+            _projected_xy(net.places.loc[[port]].geometry),
+            size=port_style["size"] * GLYPH_SCALE,
+            marker=port_style["glyph"],
+            c="white",
+            edgecolors="none",
+            zorder=5.3,
+        )
+    unit = {"time": "h", "distance": "km"}.get(result.weight, "USD/TEU")
+    entries: list[tuple[Any, str]] = [
+        (_HEADER, f"Best port by {result.weight}:\nplaces, mean {unit}")
+    ]
+    for port, row in served.iterrows():
+        mean = "" if pd.isna(row["mean_value"]) else f", {row['mean_value']:,.0f}"
+        entries.append(
+            (
+                Rectangle((0, 0), 1, 1, facecolor=color_of[port], edgecolor="#1a1a1a", lw=0.5),
+                f"{row['name']}: {int(row['places'])}{mean}",
+            )
+        )
+    entries.append((_HEADER, "Places"))
+    entries.append(
+        (
+            _marker_handle(
+                marker="s", markersize=7, markerfacecolor="#888888", markeredgecolor="w"
+            ),
+            "Place, coloured by its best port",
+        )
+    )
+    if len(close):
+        entries.append(
+            (
+                _marker_handle(
+                    marker="o", markersize=11, markerfacecolor="none", markeredgecolor="#1a1a1a"
+                ),
+                f"Contestable: runner-up\nless than {contestable:.0%} dearer",
+            )
+        )
+    if len(cut_off):
+        entries.append(
+            (_marker_handle(marker="x", markersize=7, color="#1a1a1a"), "No port reached")
+        )
+    _legend_entries(ax, entries + _context_legend(), outside)
+    _title(ax, title)
+    _overlay_labels(ax, net, labels, list(served.index))
+    return ax
+
+
+# ---------------------------------------------------------------- overlays: criticality
+
+
+_CUT_COLOR = "#5e3c99"
+
+
+def _impact_order(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows sorted by `column`, then by pairs disconnected (largest first; inf first)."""
+    keys = [c for c in (column, "pairs_disconnected") if c in frame.columns]
+    values = frame[keys].apply(pd.to_numeric, errors="coerce").fillna(0.0)
+    order = np.lexsort([-values[k].to_numpy() for k in reversed(keys)])
+    return frame.iloc[order]
+
+
+def _element_name(net: Network, element: str, row: pd.Series) -> str:
+    name = row.get("name")
+    if isinstance(name, str) and name:
+        text = name
+    elif element in net.places.index:
+        text = str(net.places.at[element, "name"])
+    elif element in net.links.index:
+        link = net.links.loc[element]
+        names = net.places["name"]
+        text = f"{names[link['from']]} – {names[link['to']]}"
+    else:
+        text = str(element)
+    text = text if len(text) <= 28 else text[:27] + "…"
+    mode = row.get("mode")
+    return f"{text} ({mode})" if isinstance(mode, str) and mode and mode not in text else text
+
+
+def _impact_text(row: pd.Series, column: str, unit: str) -> str:
+    value = pd.to_numeric(pd.Series([row.get(column)]), errors="coerce").iloc[0]
+    parts = []
+    if pd.notna(value) and np.isfinite(value) and value > 0:
+        parts.append(f"+{value:,.0f} {unit}")
+    cut = row.get("pairs_disconnected", 0)
+    if pd.notna(cut) and cut > 0:
+        parts.append(f"{int(cut)} pairs cut")
+    return ", ".join(parts) or "no impact"
+
+
+def plot_criticality(
+    net: Network,
+    crit: gpd.GeoDataFrame,
+    *,
+    top: int = 10,
+    column: str = "delta_total",
+    unit: str = "USD/TEU",
+    cmap: str = "YlOrRd",
+    ax: Axes | None = None,
+    extent: Sequence[float] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Draw critical links (width and colour by impact) or places / crossings (dot size).
+
+    Elements are ranked by `column` (the increase in total demand-weighted cost of
+    the pairs still connected, by default), then by the OD pairs their failure
+    disconnects; the `top` ones are numbered on the map and listed, with their
+    impact, in the legend. Elements whose failure only cuts pairs off (spurs to a
+    port or park) are drawn in purple.
+
+    Parameters
+    ----------
+    net
+        The network.
+    crit
+        From ``corridors.criticality``: indexed by element id, with `column`,
+        optionally ``pairs_disconnected``, ``name`` and ``mode``, and line (links)
+        or point (places, crossings) geometry.
+    top
+        How many of the most critical elements to number and list.
+    column
+        The impact column that sets width and colour.
+    unit
+        Unit of `column` for the legend (``USD/TEU`` for a generalized or cost
+        weight, ``h`` for time).
+    cmap
+        Matplotlib colormap name (light = small impact, dark = large).
+    ax, extent
+        As for :func:`plot_route`; the default extent is fitted to the elements
+        with an impact.
+    title
+        Title above the map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map Axes.
+
+    Raises
+    ------
+    ValueError
+        If `crit` lacks `column`.
+    """
+    import matplotlib as mpl
+
+    if column not in crit.columns:
+        msg = f"crit has columns {list(crit.columns)}; expected {column!r} (criticality())"
+        raise ValueError(msg)
+    values = pd.to_numeric(crit[column], errors="coerce").fillna(0.0)
+    finite = values[np.isfinite(values)]
+    vmax = float(finite.max()) if len(finite) and finite.max() > 0 else 1.0
+    cut = crit["pairs_disconnected"].fillna(0) if "pairs_disconnected" in crit else values * 0
+    hit = crit[(values > 0) | (cut > 0)]
+    ax, outside = _new_map(
+        ax, extent, _fit_geometries(hit.geometry if len(hit) else crit.geometry, crit.crs)
+    )
+    _draw_context(ax, net)
+    colormap = mpl.colormaps[cmap]
+    share = np.clip(values.loc[hit.index].replace(np.inf, vmax) / vmax, 0, 1)
+    cuts_only = (share <= 0) & (cut.loc[hit.index] > 0)
+    projected = to_map_crs(hit) if len(hit) else hit
+    lines = projected.geom_type.isin(["LineString", "MultiLineString"])
+    order = share.sort_values().index  # biggest on top
+    for element in order:
+        geom, s = projected.geometry[element], float(share[element])
+        color = _CUT_COLOR if cuts_only[element] else colormap(0.25 + 0.75 * s)
+        s = 0.2 if cuts_only[element] else s
+        if lines[element]:
+            segments = _segments(gpd.GeoSeries([geom]))
+            ax.add_collection(
+                LineCollection(
+                    segments,
+                    colors=["white"],
+                    linewidths=1.0 + 7 * s + 1.6,
+                    capstyle="round",
+                    zorder=3.7 + s * 0.1,
+                ),
+                autolim=False,
+            )
+            ax.add_collection(
+                LineCollection(
+                    segments,
+                    colors=[color],
+                    linewidths=1.0 + 7 * s,
+                    capstyle="round",
+                    zorder=3.71 + s * 0.1,
+                ),
+                autolim=False,
+            )
+        else:
+            xy = np.array([[geom.x, geom.y]])
+            _mark(
+                ax,
+                xy,
+                size=40 + 460 * s,
+                marker="o",
+                c=[color],
+                edgecolors="#1a1a1a",
+                linewidths=0.8,
+                zorder=4.7 + s * 0.1,
+            )
+    ranked = _impact_order(hit, column).head(top)
+    entries: list[tuple[Any, str]] = [(_HEADER, f"Most critical (impact, {unit})")]
+    for rank, (element, row) in enumerate(ranked.iterrows(), start=1):
+        point = _anchor_point(projected.geometry[element])
+        label = ax.text(
+            point.x,
+            point.y,
+            str(rank),
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            fontweight="bold",
+            color="#1a1a1a",
+            zorder=6,
+            bbox={
+                "boxstyle": "circle,pad=0.25",
+                "facecolor": "white",
+                "edgecolor": "#1a1a1a",
+                "linewidth": 0.8,
+            },
+        )
+        _MAPS[ax].obstacles.append(label)
+        entries.append(
+            (
+                _marker_handle(marker=f"${rank}$", markersize=7, color="#1a1a1a"),
+                f"{_element_name(net, str(element), row)}\n{_impact_text(row, column, unit)}",
+            )
+        )
+    entries.append((_HEADER, "Impact of a failure"))
+    for s, text in ((1.0, f"largest: +{vmax:,.0f} {unit}"), (0.5, "half of it"), (0.1, "small")):
+        color = colormap(0.25 + 0.75 * s)
+        handle = (
+            Line2D([], [], color=color, linewidth=1.0 + 7 * s)
+            if lines.any()
+            else _marker_handle(marker="o", markersize=math.sqrt(40 + 460 * s), color=color)
+        )
+        entries.append((handle, text))
+    if cuts_only.any():
+        handle = (
+            Line2D([], [], color=_CUT_COLOR, linewidth=2.4)
+            if lines.any()
+            else _marker_handle(marker="o", markersize=9, color=_CUT_COLOR)
+        )
+        entries.append((handle, "only cuts pairs off (spur)"))
+    _legend_entries(ax, entries + _context_legend(), outside)
+    _title(ax, title)
+    return ax
+
+
+def _anchor_point(geom: shapely.Geometry) -> shapely.Point:
+    """Return the point half-way along a line, or the point itself."""
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return shapely.line_interpolate_point(geom, 0.5, normalized=True)
+    return geom.centroid
+
+
+# ---------------------------------------------------------------- overlays: closures
+
+
+def _closed_crossings(net: Network) -> list[str]:
+    places = net.places
+    closed = places["closed"].fillna(False).astype(bool) if "closed" in places else False
+    return list(places.index[(places["kind"] == "border") & closed])
+
+
+def _volume_change(before: Any, after: Any) -> pd.Series:
+    """Change of link volume (both directions) from two assignments, indexed by link id."""
+    old = before.links["volume"]
+    new = after.links["volume"]
+    index = old.index.union(new.index)
+    return new.reindex(index).fillna(0.0) - old.reindex(index).fillna(0.0)
+
+
+def _assignments_from_impact(
+    base: Network, closed: Network, impact: Any, weight: str
+) -> tuple[Any, Any]:
+    from corridors.routing import assign
+
+    pairs = impact.pairs
+    volume_column = next((c for c in ("volume", "demand", "weight") if c in pairs.columns), None)
+    flows = pd.DataFrame(
+        {
+            "orig": pairs["orig"].to_numpy(),
+            "dest": pairs["dest"].to_numpy(),
+            "volume": pairs[volume_column].to_numpy() if volume_column else 1.0,
+        }
+    )
+    flows = flows[flows["orig"] != flows["dest"]]
+    summary = getattr(impact, "summary", None)
+    if isinstance(summary, dict) and summary.get("weight"):
+        weight = str(summary["weight"])
+    return assign(base, flows, weight=weight), assign(closed, flows, weight=weight)
+
+
+def _cut_off_places(impact: Any) -> list[str]:
+    """Origins with no destination left, that had one before."""
+    if impact is None or not hasattr(impact, "pairs"):
+        return []
+    pairs = impact.pairs
+    before = pairs["before"].notna() & np.isfinite(pd.to_numeric(pairs["before"], errors="coerce"))
+    after = pairs["after"].notna() & np.isfinite(pd.to_numeric(pairs["after"], errors="coerce"))
+    grouped = pd.DataFrame({"orig": pairs["orig"], "before": before, "after": after})
+    per_orig = grouped.groupby("orig")[["before", "after"]].any()
+    return list(per_orig.index[per_orig["before"] & ~per_orig["after"]])
+
+
+def plot_closure_impact(
+    net: Network,
+    closed_net: Network,
+    impact_or_assignments: Any,
+    *,
+    weight: str = "generalized",
+    min_change: float = 0.0,
+    ax: Axes | None = None,
+    extent: Sequence[float] | None = None,
+    labels: str | Iterable[str] | None = "auto",
+    title: str | None = None,
+) -> Axes:
+    """Draw a border closure: crossings crossed out, flows rerouted (link volume change).
+
+    Links whose volume grows are drawn red and those that lose traffic blue, with
+    width by the change in volume (flows: OD pairs or TEU). Closed crossings get a
+    red cross; places left without any destination are marked with a black square.
+
+    Parameters
+    ----------
+    net
+        The network before the closure.
+    closed_net
+        The network with the closure (e.g. from ``corridors.close_borders``);
+        crossings with ``closed = True`` are crossed out.
+    impact_or_assignments
+        Either an ``Impact`` (from ``corridors.impact``; its ``.pairs`` are assigned
+        all-or-nothing on both networks with volume 1 each, or their ``volume`` /
+        ``weight`` column) or a pair ``(before, after)`` of
+        :class:`corridors.routing.Assignment`.
+    weight
+        Weight used to assign an ``Impact``'s pairs (default ``generalized``; the
+        Impact's ``summary['weight']`` wins when present).
+    min_change
+        Volume changes at or below this are not drawn.
+    ax, extent
+        As for :func:`plot_route`; the default extent is fitted to the changed links.
+    labels
+        ``"auto"`` (closed crossings, crossings that gain traffic, cut-off places),
+        None, or place ids / names.
+    title
+        Title above the map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map Axes.
+
+    Raises
+    ------
+    TypeError
+        If `impact_or_assignments` is neither an Impact nor a pair of assignments.
+    """
+    impact = None
+    if hasattr(impact_or_assignments, "pairs"):
+        impact = impact_or_assignments
+        before, after = _assignments_from_impact(net, closed_net, impact, weight)
+    elif isinstance(impact_or_assignments, tuple | list) and len(impact_or_assignments) == 2:
+        before, after = impact_or_assignments
+    else:
+        msg = (
+            "impact_or_assignments: expected an Impact (with .pairs) or a pair "
+            f"(before, after) of Assignments, got {type(impact_or_assignments).__name__}"
+        )
+        raise TypeError(msg)
+    change = _volume_change(before, after)
+    change = change[change.abs() > min_change]
+    closed = _closed_crossings(closed_net)
+    cut_off = _cut_off_places(impact)
+    geoms = net.links.geometry.reindex(change.index).dropna()
+    fit = _fit_geometries([*geoms, *net.places.loc[closed].geometry])
+    ax, outside = _new_map(ax, extent, fit)
+    _draw_context(ax, closed_net, include_planned=False)
+    biggest = float(change.abs().max()) if len(change) else 1.0
+    entries: list[tuple[Any, str]] = [(_HEADER, "Flows rerouted")]
+    for sign, key in ((1, "more"), (-1, "less")):
+        chosen = change[np.sign(change) == sign]
+        if chosen.empty:
+            continue
+        frame = to_map_crs(net.links.loc[chosen.index])
+        widths = 1.2 + 6.0 * chosen.abs().to_numpy() / biggest
+        order = np.argsort(widths)
+        color = CHANGE_STYLE[key]["color"]
+        segments = [np.asarray(frame.geometry.iloc[i].coords)[:, :2] for i in order]
+        ax.add_collection(
+            LineCollection(
+                segments,
+                colors=[color],
+                linewidths=widths[order],
+                alpha=0.85,
+                capstyle="round",
+                zorder=3.6 if sign > 0 else 3.55,
+            ),
+            autolim=False,
+        )
+        entries.append((Line2D([], [], color=color, linewidth=4), CHANGE_STYLE[key]["label"]))
+    entries.append(
+        (Line2D([], [], color="#777777", linewidth=7.2), f"Widest: ±{biggest:,.0f} flows")
+    )
+    gaining = before.places.index[
+        (after.places["volume_crossing"] > before.places["volume_crossing"] + 1e-9)
+    ]
+    crossing_xy = _projected_xy(net.places.loc[[*closed, *gaining]].geometry)
+    _mark(
+        ax,
+        crossing_xy,
+        size=60,
+        marker="D",
+        c=KIND_STYLE["border"]["color"],
+        edgecolors="#1a1a1a",
+        linewidths=0.9,
+        zorder=5.0,
+    )
+    _mark(
+        ax,
+        _projected_xy(net.places.loc[closed].geometry),
+        size=190,
+        marker="X",
+        c=CHANGE_STYLE["closed"]["color"],
+        edgecolors="white",
+        linewidths=0.8,
+        zorder=5.4,
+    )
+    _mark(
+        ax,
+        _projected_xy(net.places.loc[cut_off].geometry),
+        size=80,
+        marker="s",
+        c="#1a1a1a",
+        edgecolors="white",
+        linewidths=0.8,
+        zorder=5.3,
+    )
+    entries.append((_HEADER, "Places"))
+    if closed:
+        entries.append(
+            (
+                _marker_handle(
+                    marker="X", markersize=12, markerfacecolor="#d7191c", markeredgecolor="white"
+                ),
+                "Closed crossing",
+            )
+        )
+    if len(gaining):
+        entries.append((_crossing_handle(), "Crossing gaining traffic"))
+    if cut_off:
+        entries.append(
+            (
+                _marker_handle(
+                    marker="s", markersize=8, markerfacecolor="#1a1a1a", markeredgecolor="white"
+                ),
+                "Cut off (no destination left)",
+            )
+        )
+    _legend_entries(ax, entries + _context_legend(), outside)
+    _title(ax, title)
+    _overlay_labels(ax, net, labels, [*closed, *gaining, *cut_off])
+    return ax
+
+
+# ---------------------------------------------------------------- overlays: scenarios
+
+_LINK_FIELDS = ("speed_kph", "cost_usd_teu", "gauge_mm", "capacity", "status", "time_h")
+
+
+def _widen(extent: Sequence[float], lon_span: float, lat_span: float) -> tuple[float, ...]:
+    """Grow an extent (degrees) about its centre to at least the given spans."""
+    lon_min, lon_max, lat_min, lat_max = extent
+    grow_lon = max(0.0, lon_span - (lon_max - lon_min)) / 2
+    grow_lat = max(0.0, lat_span - (lat_max - lat_min)) / 2
+    return (
+        max(-180.0, lon_min - grow_lon),
+        min(180.0, lon_max + grow_lon),
+        max(-80.0, lat_min - grow_lat),
+        min(85.0, lat_max + grow_lat),
+    )
+
+
+def link_changes(base: Network, scenario_net: Network) -> pd.DataFrame:
+    """Return the links a scenario adds, upgrades, closes or removes.
+
+    Parameters
+    ----------
+    base
+        The network before.
+    scenario_net
+        The network after (e.g. ``corridors.scenario.apply(base, scenario)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by link id: ``change`` (``new``, ``upgraded``, ``closed``,
+        ``removed``), ``mode``, ``time_h_before``, ``time_h_after`` (hours).
+    """
+    old, new = base.links, scenario_net.links
+    rows = []
+    for link in new.index.difference(old.index):
+        rows.append((link, "new", new.at[link, "mode"], np.nan, new.at[link, "time_h"]))
+    for link in old.index.difference(new.index):
+        rows.append((link, "removed", old.at[link, "mode"], old.at[link, "time_h"], np.nan))
+    common = old.index.intersection(new.index)
+    closed_before = old["closed"].reindex(common).fillna(False).astype(bool)
+    closed_after = new["closed"].reindex(common).fillna(False).astype(bool)
+    for link in common:
+        if closed_after[link] and not closed_before[link]:
+            change = "closed"
+        elif any(_differs(old.at[link, f], new.at[link, f]) for f in _LINK_FIELDS if f in new):
+            change = "upgraded"
+        else:
+            continue
+        rows.append(
+            (link, change, new.at[link, "mode"], old.at[link, "time_h"], new.at[link, "time_h"])
+        )
+    frame = pd.DataFrame(rows, columns=["id", "change", "mode", "time_h_before", "time_h_after"])
+    return frame.set_index("id")
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return False
+    if isinstance(a, int | float | np.number) and isinstance(b, int | float | np.number):
+        return not math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a != b
+
+
+def _place_shifts(base: Network, scenario_net: Network, comparison: Any) -> pd.DataFrame:
+    """Per origin place: best port before / after and the change of its best value.
+
+    From the comparison's tables when it has them (``od_changes`` with
+    ``generalized_usd_teu_before`` / ``_after``: the best value over its destinations;
+    ``hinterland_shifts`` with ``best_port_before`` / ``_after``: the places that
+    change port); otherwise computed with :func:`corridors.hinterlands`.
+    """
+    tables = comparison.to_tables() if hasattr(comparison, "to_tables") else {}
+    od = tables.get("od_changes")
+    shifts = tables.get("hinterland_shifts")
+    columns = {"orig", "generalized_usd_teu_before", "generalized_usd_teu_after"}
+    if od is not None and shifts is not None and columns <= set(od.columns):
+        best = od.groupby("orig")[["generalized_usd_teu_before", "generalized_usd_teu_after"]]
+        best = best.min()
+        frame = pd.DataFrame(
+            {
+                "best_port_before": "",
+                "best_port_after": "",
+                "change": best["generalized_usd_teu_after"] - best["generalized_usd_teu_before"],
+            },
+            index=best.index,
+        )
+        shifted = shifts.set_index("place") if "place" in shifts.columns else shifts
+        for place, row in shifted.iterrows():
+            frame.loc[place, "best_port_before"] = str(row["best_port_before"])
+            frame.loc[place, "best_port_after"] = str(row["best_port_after"])
+        return frame
+    from corridors.reach import hinterlands
+
+    before = hinterlands(base).places
+    after = hinterlands(scenario_net, places=list(before.index)).places
+    return pd.DataFrame(
+        {
+            "best_port_before": before["best_port"],
+            "best_port_after": after["best_port"].reindex(before.index),
+            "change": after["best_value"].reindex(before.index) - before["best_value"],
+        }
+    )
+
+
+def plot_scenario(
+    base: Network,
+    scenario_net: Network,
+    comparison: Any = None,
+    *,
+    ax: Axes | None = None,
+    extent: Sequence[float] | None = None,
+    labels: str | Iterable[str] | None = "auto",
+    title: str | None = None,
+) -> Axes:
+    """Draw a scenario's changes: new / upgraded links, parks whose best port or USD/TEU moved.
+
+    New links are drawn magenta, upgraded links green and closed ones red, each in
+    its mode's line style. Parks whose best value (generalized USD/TEU to their
+    best port) improves are green, those that worsen red; a star marks parks whose
+    best port changes.
+
+    Parameters
+    ----------
+    base
+        The network before.
+    scenario_net
+        The network with the scenario applied.
+    comparison
+        From ``corridors.scenario.compare``: its ``od_changes`` table gives each
+        origin's change of best generalized cost (USD/TEU), ``hinterland_shifts``
+        the places that change best port. None: both computed with
+        :func:`corridors.hinterlands` (parks to sea ports).
+    ax, extent
+        As for :func:`plot_route`; the default extent is fitted to the changes.
+    labels
+        ``"auto"`` (ends of changed links, places that change port), None, or place
+        ids / names.
+    title
+        Title above the map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map Axes.
+    """
+    changes = link_changes(base, scenario_net)
+    shifts = _place_shifts(base, scenario_net, comparison)
+    moved = shifts[shifts["change"].abs() > 1e-6].dropna(subset=["change"])
+    switched = shifts[
+        shifts["best_port_before"].astype(str) != shifts["best_port_after"].astype(str)
+    ]
+    links = scenario_net.links.reindex(changes.index.intersection(scenario_net.links.index))
+    removed = base.links.reindex(changes.index[changes["change"] == "removed"])
+    link_geoms = [*links.geometry, *removed.geometry]
+    place_geoms = scenario_net.places.geometry.reindex(moved.index.union(switched.index)).dropna()
+    fit = _fit_geometries([*link_geoms, *place_geoms]) if link_geoms or len(place_geoms) else None
+    fit = None if fit is None else _widen(fit, 12.0, 8.0)
+    ax, outside = _new_map(ax, extent, fit)
+    _draw_context(ax, scenario_net, include_planned=False)
+    entries: list[tuple[Any, str]] = [(_HEADER, "Links")]
+    drawn = pd.concat([links.assign(change=changes["change"]), removed.assign(change="closed")])
+    for key in ("closed", "upgraded", "new"):
+        subset = drawn[drawn["change"] == key]
+        if subset.empty:
+            continue
+        projected = to_map_crs(subset)
+        style = CHANGE_STYLE[key]
+        for mode in _MODES:
+            part = projected[projected["mode"] == mode]
+            if len(part):
+                _mode_line(
+                    ax, _segments(part.geometry), mode, style["color"], style["linewidth"], 3.9
+                )
+        count = len(subset)
+        entries.append(
+            (Line2D([], [], color=style["color"], linewidth=3.6), f"{style['label']} ({count})")
+        )
+    entries.append((_HEADER, "Parks: best port, USD/TEU"))
+    for key, sign in (("better", -1), ("worse", 1)):
+        chosen = moved[np.sign(moved["change"]) == sign]
+        if chosen.empty:
+            continue
+        color = CHANGE_STYLE[key]["color"]
+        sizes = 30 + 170 * (chosen["change"].abs() / moved["change"].abs().max()).to_numpy()
+        xy = _projected_xy(scenario_net.places.loc[chosen.index].geometry)
+        ax.scatter(
+            xy[:, 0], xy[:, 1], s=sizes, c=color, edgecolors="white", linewidths=0.7, zorder=5.0
+        )
+        _MAPS[ax].markers.append((xy, float(sizes.max())))
+        entries.append(
+            (
+                _marker_handle(
+                    marker="o", markersize=8, markerfacecolor=color, markeredgecolor="white"
+                ),
+                f"{CHANGE_STYLE[key]['label']}: {len(chosen)} parks",
+            )
+        )
+    if moved.empty:
+        entries.append((Line2D([], [], linestyle="none"), "no park's best cost changes"))
+    if len(switched):
+        _mark(
+            ax,
+            _projected_xy(scenario_net.places.loc[switched.index].geometry),
+            size=230,
+            marker="*",
+            facecolors="none",
+            edgecolors="#1a1a1a",
+            linewidths=1.1,
+            zorder=5.2,
+        )
+        entries.append(
+            (
+                _marker_handle(
+                    marker="*", markersize=12, markerfacecolor="none", markeredgecolor="#1a1a1a"
+                ),
+                f"Best port changes: {len(switched)}",
+            )
+        )
+    if not len(changes) and not len(moved):
+        entries.append((Line2D([], [], linestyle="none"), "no change"))
+    _legend_entries(ax, entries + _context_legend(), outside)
+    _title(ax, title)
+    ends = [*drawn["from"], *drawn["to"]] if len(drawn) else []
+    _overlay_labels(ax, scenario_net, labels, [*ends, *switched.index])
+    return ax
+
+
+# ---------------------------------------------------------------- failure curves
+
+_METRIC_LABELS = {
+    "connected_share": "OD pairs still connected",
+    "efficiency": "Network efficiency",
+    "mean_value": "Mean cost of connected pairs",
+    "mean_cost": "Mean cost of connected pairs",
+}
+
+
+def plot_failure_curves(
+    curves: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = ("connected_share", "efficiency"),
+    relative: bool = False,
+    band: tuple[float, float] = (5.0, 95.0),
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Draw failure curves: a metric's median against the share of elements failed (%).
+
+    Parameters
+    ----------
+    curves
+        From ``corridors.simulate_failures``: one row per (``fraction``, ``run``),
+        with the metric columns and optionally ``strategy`` (one colour each).
+    metrics
+        Columns to draw (one line style each).
+    relative
+        Divide each metric by its median at the smallest fraction, so metrics with
+        different units (e.g. ``mean_value`` in USD/TEU) share the axis. Shares
+        (``connected_share``, ``efficiency``) are drawn as they are by default.
+    band
+        Lower and upper percentiles (0–100) of the shaded band across runs.
+    ax
+        Axes to draw on; by default a new A4 landscape figure.
+    title
+        Title above the plot.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The plot Axes (x: share of elements failed, %).
+
+    Raises
+    ------
+    ValueError
+        If `curves` lacks ``fraction`` or a metric column.
+    """
+    missing = [c for c in ("fraction", *metrics) if c not in curves.columns]
+    if missing:
+        msg = f"curves lacks columns {missing}; has {list(curves.columns)} (simulate_failures())"
+        raise ValueError(msg)
+    if ax is None:
+        fig = Figure(figsize=_A4, layout="none")
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.08, 0.1, 0.66, 0.8))
+    groups = curves.groupby("strategy") if "strategy" in curves.columns else [(None, curves)]
+    styles = ("-", "--", ":", "-.")
+    for g, (strategy, frame) in enumerate(groups):
+        color = ROUTE_COLORS[g % len(ROUTE_COLORS)]
+        for m, metric in enumerate(metrics):
+            stats = frame.groupby("fraction")[metric].agg(
+                median="median",
+                low=lambda x: np.nanpercentile(x, band[0]),
+                high=lambda x: np.nanpercentile(x, band[1]),
+            )
+            if relative and len(stats) and stats["median"].iloc[0]:
+                stats = stats / stats["median"].iloc[0]
+            x = stats.index.to_numpy(dtype=float) * 100
+            name = _METRIC_LABELS.get(metric, metric)
+            label = f"{name} ({strategy})" if strategy is not None else name
+            ax.fill_between(x, stats["low"], stats["high"], color=color, alpha=0.15, lw=0)
+            ax.plot(
+                x,
+                stats["median"],
+                color=color,
+                linestyle=styles[m % 4],
+                lw=2,
+                marker="o",
+                ms=3.5,
+                label=label,
+            )
+    ax.fill_between(
+        [], [], [], color="#777777", alpha=0.2, label=f"{band[0]:g}–{band[1]:g} percentile of runs"
+    )
+    ax.set_xlabel("Elements failed (%)", fontsize=10)
+    ax.set_ylabel("Relative to the first fraction" if relative else "Share", fontsize=10)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_xlim(left=0)
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=8.5,
+        frameon=True,
+        edgecolor="#bbbbbb",
+    )
+    _title(ax, title)
+    return ax

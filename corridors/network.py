@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -22,7 +22,7 @@ import pyproj
 import shapely
 
 from corridors import _validate as v
-from corridors._errors import UnknownPlaceError
+from corridors._errors import DataError, UnknownPlaceError
 from corridors.costs import MODES, PLACE_KINDS, Parameters
 from corridors.io import LINK_COLUMNS, PLACE_COLUMNS, Column, Record
 
@@ -346,6 +346,440 @@ class Network:
             return [self.resolve(spec)]
         return [self.resolve(p) for p in spec]
 
+    # ------------------------------------------------------------ editing (mutates)
+
+    def _corridor_names(self) -> set[str] | None:
+        """Return the names of the network's corridors (None if it has no table)."""
+        return None if self.corridors is None else set(self.corridors.index)
+
+    def _link_ends(self, link_id: str, where: str) -> tuple[str, str]:
+        """Return the from and to place of a link, or raise with close matches."""
+        ends = self.cached("link_ends", self._link_ends_index)
+        if link_id not in ends:
+            hint = v.close_matches(link_id, ends, n=3)
+            extra = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise DataError(f"{where}: link = {link_id!r} is not a link id{extra}")
+        return ends[link_id]
+
+    def _link_ends_index(self) -> dict[str, tuple[str, str]]:
+        """Map each link id to its (from, to) places."""
+        return {
+            k: (u, w)
+            for u, w, k, rev in self._graph.edges(keys=True, data="reversed", default=False)
+            if not rev
+        }
+
+    def _place_id(self, place: str, where: str) -> str:
+        """Resolve a place id or name, naming `where` in the error."""
+        try:
+            return self.resolve(place)
+        except UnknownPlaceError as error:
+            hint = f"; did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
+            raise DataError(f"{where}: place = {place!r} is not a place{hint}") from None
+
+    def _rebuild_link(self, u: str, w: str, values: dict[str, Any]) -> None:
+        """Replace both directions of link ``values["id"]`` by edges built from `values`."""
+        key = values["id"]
+        for a, b in ((u, w), (w, u)):
+            if self._graph.has_edge(a, b, key):
+                self._graph.remove_edge(a, b, key)
+        self._graph.add_edges_from(_link_edges(self._graph, values, self.params))
+
+    def add_place(self, place: Mapping[str, Any], *, where: str = "") -> str:
+        """Add a place to this network (mutates it), checked as a row of ``places.csv``.
+
+        Parameters
+        ----------
+        place
+            Fields named as the columns of ``places.csv`` (``id``, ``name``, ``kind``,
+            ``country``, ``lon``, ``lat`` (degrees), ``modes``, ``source``, ...); values
+            as text, numbers, booleans, or lists for ``;``-separated columns.
+        where
+            Where the values come from, for messages (default ``add_place "<id>"``).
+
+        Returns
+        -------
+        str
+            The new place's id.
+
+        Raises
+        ------
+        DataError
+            Listing every problem (bad value, id or name already used, ...); the
+            network is unchanged then.
+        """
+        where = where or f'add_place "{place.get("id", "?")}"'
+        problems = v.Problems("")
+        values = _parse_values(place, PLACE_COLUMNS, where, problems)
+        problems.raise_if_any()
+        if values["id"] in self._graph:
+            problems.add(where, f"id = {values['id']!r} is already a place; expected a new id")
+        taken = self.cached("name_index", self._name_index)
+        nodes = _check_places([Record(where, values)], problems, taken_names=taken)
+        problems.raise_if_any()
+        self._graph.add_node(values["id"], **nodes[values["id"]])
+        self.touch()
+        return str(values["id"])
+
+    def add_link(self, link: Mapping[str, Any], *, where: str = "") -> str:
+        """Add a link to this network (mutates it), checked as a row of ``links.csv``.
+
+        Blank ``speed_kph`` and ``cost_usd_teu`` come from the parameters, and a blank
+        ``length_km`` is the great-circle length of from → ``via`` → to times the
+        mode's detour factor, exactly as when a network is read.
+
+        Parameters
+        ----------
+        link
+            Fields named as the columns of ``links.csv`` (``id``, ``from``, ``to``,
+            ``mode``, ``length_km`` (km), ``speed_kph`` (km/h), ``cost_usd_teu``
+            (USD per TEU), ``gauge_mm``, ``via`` (list of (lon, lat)), ``source``, ...).
+        where
+            Where the values come from, for messages (default ``add_link "<id>"``).
+
+        Returns
+        -------
+        str
+            The new link's id.
+
+        Raises
+        ------
+        DataError
+            Listing every problem (unknown place, a mode an end does not serve, a
+            gauge the country lacks, ...); the network is unchanged then.
+        """
+        where = where or f'add_link "{link.get("id", "?")}"'
+        problems = v.Problems("")
+        values = _parse_values(link, LINK_COLUMNS, where, problems)
+        problems.raise_if_any()
+        if values["id"] in self.cached("link_ends", self._link_ends_index):
+            problems.add(where, f"id = {values['id']!r} is already a link; expected a new id")
+        nodes = dict(self._graph.nodes(data=True))
+        _check_link(Record(where, values), nodes, self._corridor_names(), problems)
+        problems.raise_if_any()
+        self._graph.add_edges_from(_link_edges(self._graph, values, self.params))
+        self.touch()
+        return str(values["id"])
+
+    def update_link(self, link_id: str, changes: Mapping[str, Any], *, where: str = "") -> None:
+        """Change fields of a link (mutates it): speed, cost, gauge, length, status, capacity.
+
+        A given ``speed_kph`` or ``cost_usd_teu`` stops being a parameter default; a
+        given ``length_km`` becomes a sourced length (a default cost follows it).
+
+        Parameters
+        ----------
+        link_id
+            The link.
+        changes
+            Fields of ``links.csv`` and their new values; ``id``, ``from``, ``to``,
+            ``mode`` and ``via`` cannot change (remove the link and add another).
+        where
+            Where the values come from, for messages.
+
+        Raises
+        ------
+        DataError
+            For an unknown link, a bad value, or a result that fails the checks of
+            loading (e.g. a gauge the country lacks); the network is unchanged then.
+        """
+        where = where or f'update_link "{link_id}"'
+        u, w = self._link_ends(link_id, where)
+        problems = v.Problems("")
+        parsed = _parse_values(changes, LINK_COLUMNS, where, problems, required=False)
+        for key in sorted(set(parsed) & {"id", "from", "to", "mode", "via"}):
+            problems.add(where, f"{key} cannot change; remove the link and add a new one")
+        problems.raise_if_any()
+        values = _link_values(u, w, link_id, self._graph.edges[u, w, link_id])
+        defaults = set(values.get("defaults", "").split(";")) - set(parsed) - {""}
+        values.update(parsed, defaults=";".join(sorted(defaults)))
+        if "length_km" in parsed:
+            values["length_basis"] = "source"
+        _check_link(Record(where, values), dict(self._graph.nodes(data=True)),
+                    self._corridor_names(), problems)  # fmt: skip
+        problems.raise_if_any()
+        self._rebuild_link(u, w, values)
+        self.touch()
+
+    def update_place(self, place: str, changes: Mapping[str, Any], *, where: str = "") -> None:
+        """Change attributes of a place (mutates it): dwell, handling, fees, modes added, ...
+
+        Parameters
+        ----------
+        place
+            Place id or name.
+        changes
+            Columns of ``places.csv`` and their new values (hours, USD per TEU, ...).
+            ``id``, ``kind``, ``country``, ``countries``, ``lon`` and ``lat`` cannot
+            change, and ``modes`` may only gain modes.
+        where
+            Where the values come from, for messages.
+
+        Raises
+        ------
+        DataError
+            For an unknown place, a bad value, or a change the checks of loading
+            refuse; the network is unchanged then.
+        """
+        where = where or f'update_place "{place}"'
+        place_id = self._place_id(place, where)
+        problems = v.Problems("")
+        parsed = _parse_values(changes, PLACE_COLUMNS, where, problems, required=False)
+        for key in sorted(set(parsed) & {"id", "kind", "country", "countries", "lon", "lat"}):
+            problems.add(where, f"{key} cannot change; add a new place instead")
+        data = self._graph.nodes[place_id]
+        if "modes" in parsed:
+            lost = set(data["modes"].split(";")) - set(parsed["modes"].split(";"))
+            if lost:
+                problems.add(
+                    where,
+                    f"modes = {parsed['modes']!r} drops {', '.join(sorted(lost))}; "
+                    f"expected the place's modes ({data['modes']}) plus new ones",
+                )
+        problems.raise_if_any()
+        values = {k: x for k, x in data.items() if k not in {"x", "y"} and not _blank(x)}
+        values.update(parsed, id=place_id, lon=data["x"], lat=data["y"])
+        taken = self.cached("name_index", self._name_index)
+        nodes = _check_places([Record(where, values)], problems, taken_names=taken)
+        problems.raise_if_any()
+        data.update(nodes[place_id])
+        self.touch()
+
+    def remove_link(self, link_id: str, *, where: str = "") -> None:
+        """Remove a link, both directions (mutates the network).
+
+        Parameters
+        ----------
+        link_id
+            The link.
+        where
+            Where the request comes from, for messages.
+
+        Raises
+        ------
+        DataError
+            If there is no such link (with close matches).
+        """
+        u, w = self._link_ends(link_id, where or "remove_link")
+        self._graph.remove_edge(u, w, link_id)
+        self._graph.remove_edge(w, u, link_id)
+        self.touch()
+
+    def close_link(self, link_id: str, *, where: str = "") -> None:
+        """Close a link in both directions (mutates: sets ``closed = True``; status unchanged).
+
+        Parameters
+        ----------
+        link_id
+            The link.
+        where
+            Where the request comes from, for messages.
+
+        Raises
+        ------
+        DataError
+            If there is no such link (with close matches).
+        """
+        self._set_link_closed(link_id, True, where or "close_link")
+
+    def open_link(self, link_id: str, *, where: str = "") -> None:
+        """Reopen a closed link (mutates: sets ``closed = False``; status unchanged).
+
+        Parameters
+        ----------
+        link_id
+            The link.
+        where
+            Where the request comes from, for messages.
+
+        Raises
+        ------
+        DataError
+            If there is no such link (with close matches).
+        """
+        self._set_link_closed(link_id, False, where or "open_link")
+
+    def _set_link_closed(self, link_id: str, closed: bool, where: str) -> None:
+        """Set ``closed`` on both directions of a link."""
+        u, w = self._link_ends(link_id, where)
+        self._graph.edges[u, w, link_id]["closed"] = closed
+        self._graph.edges[w, u, link_id]["closed"] = closed
+        self.touch()
+
+    def close_place(
+        self, place: str, *, modes: Iterable[str] | None = None, where: str = ""
+    ) -> list[str]:
+        """Close a place (mutates): the whole place, or only its links of some modes.
+
+        Parameters
+        ----------
+        place
+            Place id or name.
+        modes
+            ``None``: set the place's ``closed`` flag (nothing passes it). Otherwise
+            close the place's links of these modes (e.g. ``["rail"]`` at a crossing).
+        where
+            Where the request comes from, for messages.
+
+        Returns
+        -------
+        list of str
+            The place id (whole place) or the ids of the links closed.
+
+        Raises
+        ------
+        DataError
+            For an unknown place or a mode it does not serve.
+        """
+        return self._set_place_closed(place, modes, True, where or "close_place")
+
+    def open_place(
+        self, place: str, *, modes: Iterable[str] | None = None, where: str = ""
+    ) -> list[str]:
+        """Reopen a place (mutates): clear its flag, or reopen its links of some modes.
+
+        Parameters
+        ----------
+        place
+            Place id or name.
+        modes
+            ``None``: clear the place's ``closed`` flag (its links keep theirs).
+            Otherwise reopen the place's links of these modes.
+        where
+            Where the request comes from, for messages.
+
+        Returns
+        -------
+        list of str
+            The place id, or the ids of the links reopened.
+
+        Raises
+        ------
+        DataError
+            For an unknown place or a mode it does not serve.
+        """
+        return self._set_place_closed(place, modes, False, where or "open_place")
+
+    def _set_place_closed(
+        self, place: str, modes: Iterable[str] | None, closed: bool, where: str
+    ) -> list[str]:
+        """Set ``closed`` on a place, or on its links of `modes`."""
+        place_id = self._place_id(place, where)
+        if modes is None:
+            self._graph.nodes[place_id]["closed"] = closed
+            self.touch()
+            return [place_id]
+        modes = list(modes)
+        served = self._graph.nodes[place_id]["modes"].split(";")
+        for mode in modes:
+            if mode not in served:
+                raise DataError(
+                    f"{where}: mode = {mode!r} but place {place_id!r} serves only "
+                    f"{';'.join(served)!r}; expected one of its modes"
+                )
+        changed = set()
+        for u, w, key, data in self._graph.edges(place_id, keys=True, data=True):
+            if data["mode"] in modes:
+                self._graph.edges[u, w, key]["closed"] = closed
+                self._graph.edges[w, u, key]["closed"] = closed
+                changed.add(key)
+        self.touch()
+        return sorted(changed)
+
+    def crossings_between(self, countries: str) -> list[str]:
+        """Return the ids of the border crossings between two countries.
+
+        Parameters
+        ----------
+        countries
+            Two ISO country codes joined by '-', in either order (``"CN-RU"``).
+
+        Returns
+        -------
+        list of str
+            Sorted ids of places of kind ``border`` joining exactly those countries.
+
+        Raises
+        ------
+        DataError
+            If `countries` is not two country codes.
+        """
+        try:
+            pair = set(v.parse_country_pair(countries).split("-"))
+        except v.FieldError as error:
+            raise DataError(f"countries = {countries!r}; {error}") from None
+        return sorted(
+            n
+            for n, d in self._graph.nodes(data=True)
+            if d.get("kind") == "border" and set(str(d.get("countries", "")).split("-")) == pair
+        )
+
+    def set_params(self, params: Parameters) -> None:
+        """Replace the parameters (mutates) and refill every value derived from them.
+
+        Link speeds and costs listed in an edge's ``defaults``, and lengths with
+        ``length_basis = computed``, are recomputed from `params`.
+
+        Parameters
+        ----------
+        params
+            The new parameters (e.g. ``net.params.replace(value_of_time_usd_teu_h=5.0)``).
+        """
+        self.params = params
+        for key, (u, w) in list(self.cached("link_ends", self._link_ends_index).items()):
+            self._rebuild_link(u, w, _link_values(u, w, key, self._graph.edges[u, w, key]))
+        self.touch()
+
+    def build_planned(self, links: Iterable[str] | None = None, *, where: str = "") -> list[str]:
+        """Make planned links, and the planned places they end at, existing (mutates).
+
+        Parameters
+        ----------
+        links
+            Link ids; ``None``: every planned link and every planned place.
+        where
+            Where the request comes from, for messages.
+
+        Returns
+        -------
+        list of str
+            Ids of the links whose status changed.
+
+        Raises
+        ------
+        DataError
+            For an unknown link or one that is not planned; nothing changes then.
+        """
+        where = where or "build_planned"
+        ends = self.cached("link_ends", self._link_ends_index)
+        if links is None:
+            chosen = [
+                k
+                for k, (u, w) in ends.items()
+                if self._graph.edges[u, w, k]["status"] == "planned"
+            ]
+            places = [n for n, d in self._graph.nodes(data=True) if d["status"] == "planned"]
+        else:
+            chosen = list(links)
+            for key in chosen:
+                u, w = self._link_ends(key, where)
+                status = self._graph.edges[u, w, key]["status"]
+                if status != "planned":
+                    raise DataError(
+                        f"{where}: link {key!r} has status {status!r}; expected a planned link"
+                    )
+            places = [
+                p for k in chosen for p in ends[k] if self._graph.nodes[p]["status"] == "planned"
+            ]
+        for key in chosen:
+            u, w = ends[key]
+            self._graph.edges[u, w, key]["status"] = "existing"
+            self._graph.edges[w, u, key]["status"] = "existing"
+        for place in places:
+            self._graph.nodes[place]["status"] = "existing"
+        self.touch()
+        return sorted(chosen)
+
     # ------------------------------------------------------------ summary
 
     def summary(self) -> dict[str, Any]:
@@ -401,10 +835,18 @@ def _typed(frame: pd.DataFrame, columns: dict[str, Column]) -> pd.DataFrame:
     return frame
 
 
-def _check_places(places: Sequence[Record], problems: v.Problems) -> dict[str, dict[str, Any]]:
-    """Check places on their own; return node attributes by id (problems collected)."""
+def _check_places(
+    places: Sequence[Record],
+    problems: v.Problems,
+    taken_names: dict[str, str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Check places on their own; return node attributes by id (problems collected).
+
+    `taken_names` maps folded names already in use (e.g. by a network's places) to
+    their place ids, so that a place added later cannot reuse one.
+    """
     nodes: dict[str, dict[str, Any]] = {}
-    names: dict[str, str] = {}
+    names: dict[str, str] = dict(taken_names or {})
     for record in places:
         values, where = record.values, record.location
         if "id" not in values:
@@ -625,3 +1067,86 @@ def _link_edges(
     forward = {"geometry": line, "reversed": False, **attrs}
     backward = {"geometry": line.reverse(), "reversed": True, **attrs}
     return (u, w, values["id"], forward), (w, u, values["id"], backward)
+
+
+# ---------------------------------------------------------------- editing helpers
+
+#: Columns whose values are ``;``-separated lists (given as lists when editing).
+_LIST_FIELDS = frozenset({"alt_names", "industries", "modes", "corridors", "defaults"})
+
+
+def _blank(value: Any) -> bool:
+    """Return whether an attribute value is missing (None or NaN)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell(value: Any, field: str) -> str | None:
+    """Return a value as the text of a table cell for the column parsers (None: wrong type)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value)
+    if isinstance(value, list | tuple):
+        if field == "via":
+            pairs = [p for p in value if isinstance(p, list | tuple) and len(p) == 2]
+            ok = len(pairs) == len(value) and all(
+                isinstance(x, int | float) and not isinstance(x, bool) for p in pairs for x in p
+            )
+            return "; ".join(f"{x} {y}" for x, y in pairs) if ok else None
+        if field in _LIST_FIELDS and all(isinstance(x, str) for x in value):
+            return ";".join(value)
+    return None
+
+
+def _parse_values(
+    values: Mapping[str, Any],
+    columns: Mapping[str, Column],
+    where: str,
+    problems: v.Problems,
+    *,
+    required: bool = True,
+) -> dict[str, Any]:
+    """Parse fields given as Python values with the columns' parsers (problems collected)."""
+    out: dict[str, Any] = {}
+    for key, raw in values.items():
+        if key not in columns:
+            hint = v.close_matches(key, columns, n=2)
+            extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
+            problems.add(where, f"unknown field {key!r}{extra}")
+            continue
+        text = _cell(raw, key)
+        if text is None:
+            kind = (
+                "a list of [lon, lat] pairs"
+                if key == "via"
+                else ("text or a list of text" if key in _LIST_FIELDS else "a single value")
+            )
+            problems.add(where, f"{key} = {raw!r}; expected {kind}")
+            continue
+        if not text.strip():
+            continue
+        try:
+            out[key] = columns[key].parse(text)
+        except v.FieldError as error:
+            problems.add(where, f"{key} = {raw!r}; {columns[key].explain(error)}")
+    if required:
+        for key, column in columns.items():
+            if column.required and key not in values:
+                problems.add(where, f"{key} is missing; {column.expectation()}")
+    return out
+
+
+def _link_values(u: str, w: str, key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the record values of a link from its forward edge (inverse of `_link_edges`)."""
+    derived = {"geometry", "reversed", "length", "travel_time"}
+    values = {k: x for k, x in data.items() if k not in derived and not _blank(x)}
+    values.update(
+        {
+            "id": key,
+            "from": u,
+            "to": w,
+            "length_km": data["length"] / 1000.0,
+            "via": [tuple(p) for p in list(data["geometry"].coords)[1:-1]],
+        }
+    )
+    return values

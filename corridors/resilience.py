@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
+from scipy.sparse import csgraph
 
 from corridors import _validate as v
 from corridors._errors import DataError
@@ -43,6 +44,7 @@ __all__ = [
     "criticality",
     "impact",
     "od_pairs",
+    "route_usage",
     "simulate_failures",
     "summarize_failures",
 ]
@@ -120,13 +122,19 @@ class _Problem:
     edge_of_entry: np.ndarray
     entry_of_edge: np.ndarray
     parallel: np.ndarray
+    matrix_t: sp.csr_array
+    entry_of_edge_t: np.ndarray
     origins: np.ndarray
     pair_row: np.ndarray
     pair_dest: np.ndarray
     pair_demand: np.ndarray
     base: np.ndarray
+    dist: np.ndarray
+    entry: np.ndarray
+    trees: list[_Tree]
     element_edges: dict[str, np.ndarray]
     element_pairs: dict[str, np.ndarray]
+    element_place: dict[str, int]
     detour_ends: dict[str, tuple[int, int]]
 
 
@@ -165,19 +173,53 @@ def _element_edges(graph: CompiledGraph, elements: str, net: Network) -> dict[st
     }
 
 
-def _usage(
-    result: Any, rows: np.ndarray, dests: np.ndarray, edge_element: dict[int, list[str]]
-) -> list[set[str]]:
-    """Elements on the best path of each (row, dest) pair."""
-    used = []
-    for row, dest in zip(rows, dests, strict=True):
-        state = result.best_state(int(row), int(dest))
-        names: set[str] = set()
-        if state >= 0:
-            for edge in result.edge_path(int(row), state):
-                names.update(edge_element.get(edge, ()))
-        used.append(names)
-    return used
+@dataclasses.dataclass(frozen=True)
+class _Tree:
+    """One origin's shortest-path tree in DFS preorder: a subtree is a slice of `order`.
+
+    Parameters
+    ----------
+    order
+        Reached states in preorder.
+    tin
+        Position of each state in `order` (-1: unreached).
+    size
+        Number of states in each state's subtree (itself included).
+    """
+
+    order: np.ndarray
+    tin: np.ndarray
+    size: np.ndarray
+
+    def subtree(self, state: int) -> np.ndarray:
+        """Return the states below `state` (itself included), in preorder."""
+        return self.order[self.tin[state] : self.tin[state] + self.size[state]]
+
+
+def _tree(pred: np.ndarray, dist: np.ndarray) -> _Tree:
+    """Return the shortest-path tree of one search row, in DFS preorder with subtree sizes."""
+    n = len(pred)
+    children = np.flatnonzero(pred >= 0)
+    roots = np.flatnonzero(np.isfinite(dist) & (pred < 0))
+    rows = np.r_[pred[children], np.full(len(roots), n)]
+    cols = np.r_[children, roots]
+    tree = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
+    order = csgraph.depth_first_order(tree, n, directed=True, return_predecessors=False)[1:]
+    tin = np.full(n, -1, dtype=np.int64)
+    tin[order] = np.arange(len(order))
+    depth = (pred >= 0).astype(np.int64)  # by pointer jumping (list ranking)
+    ancestor = np.where(pred >= 0, pred, -1)
+    while (ancestor >= 0).any():
+        valid = ancestor >= 0
+        safe = np.maximum(ancestor, 0)
+        depth = depth + np.where(valid, depth[safe], 0)
+        ancestor = np.where(valid, ancestor[safe], -1)
+    size = np.ones(n, dtype=np.int64)
+    by_depth = children[np.argsort(-depth[children], kind="stable")]
+    levels = np.flatnonzero(np.diff(depth[by_depth])) + 1
+    for level in np.split(by_depth, levels):  # deepest first: children add to parents
+        np.add.at(size, pred[level], size[level])
+    return _Tree(order, tin, size)
 
 
 def criticality(
@@ -261,6 +303,39 @@ def criticality(
     return _criticality_frame(net, elements, names, rows)
 
 
+def route_usage(
+    net: Network,
+    od: pd.DataFrame | tuple | None = None,
+    *,
+    weight: str = "generalized",
+    elements: Literal["links", "places", "crossings"] = "links",
+    include_planned: bool = False,
+) -> pd.Series:
+    """Count the OD pairs whose best route uses each element.
+
+    Parameters
+    ----------
+    net
+        The network.
+    od
+        OD pairs (see :func:`od_pairs`); default parks × ports.
+    weight
+        ``time``, ``distance``, ``cost`` or ``generalized``.
+    elements
+        ``links``, ``places`` or ``crossings``.
+    include_planned
+        Use planned links and places.
+
+    Returns
+    -------
+    pandas.Series
+        Pairs using each usable element (0 for unused ones), indexed by element id.
+    """
+    problem = _prepare(net, od_pairs(net, od), weight, elements, None, False, include_planned)
+    counts = {e: len(p) for e, p in problem.element_pairs.items()}
+    return pd.Series(counts, name="pairs_using").sort_index()
+
+
 def _prepare(
     net: Network,
     pairs: pd.DataFrame,
@@ -290,10 +365,6 @@ def _prepare(
         edges_of = {c: edges_of[c] for c in wanted}
     usable = {e: edges[mask[edges]] for e, edges in edges_of.items()}
     edges_of = {e: edges for e, edges in usable.items() if len(edges)}
-    edge_element: dict[int, list[str]] = {}
-    for element, edges in edges_of.items():
-        for edge in edges:
-            edge_element.setdefault(int(edge), []).append(element)
     result = search(graph, origins, weight=weight, mask=mask, prepared=(matrix, edge_of_entry))
     base = np.array(
         [
@@ -303,55 +374,193 @@ def _prepare(
             for r, d in zip(pair_row, pair_dest, strict=True)
         ]
     )
-    used = _usage(result, pair_row, pair_dest, edge_element)
-    element_pairs: dict[str, list[int]] = {e: [] for e in edges_of}
-    for pair, names in enumerate(used):
-        for name in names:
-            element_pairs[name].append(pair)
+    trees = [_tree(result.pred[r], result.dist[r]) for r in range(len(origins))]
+    entry = (
+        np.vstack([result.entry_edges(r) for r in range(len(origins))])
+        if len(origins)
+        else np.empty((0, graph.n_states), dtype=np.int64)
+    )
+    best = np.array(
+        [result.best_state(int(r), int(d)) for r, d in zip(pair_row, pair_dest, strict=True)],
+        dtype=np.int64,
+    )
+    element_pairs = _element_pairs(graph, edges_of, trees, entry, pair_row, best)
     detour_ends = {}
     if detour and elements == "links":
         links = net.links
         detour_ends = {
             e: (index[links.loc[e, "from"]], index[links.loc[e, "to"]]) for e in edges_of
         }
-    return _Problem(
-        graph,
-        weight,
-        values,
-        mask,
-        matrix,
-        edge_of_entry,
-        entry_of_edge,
-        parallel,
-        origins,
-        pair_row,
-        pair_dest,
-        pairs["demand"].to_numpy(dtype=float),
-        base,
-        edges_of,
-        {e: np.array(p, dtype=np.int64) for e, p in element_pairs.items()},
-        detour_ends,
+    matrix_t, edge_of_entry_t = graph.matrix(weight, mask, reverse=True)
+    entry_of_edge_t = np.full(len(graph.edge_src), -1, dtype=np.int64)
+    entry_of_edge_t[edge_of_entry_t] = np.arange(len(edge_of_entry_t))
+    entry = (
+        np.vstack([result.entry_edges(r) for r in range(len(origins))])
+        if len(origins)
+        else np.empty((0, graph.n_states), dtype=np.int64)
     )
+    return _Problem(
+        graph=graph, weight=weight, values=values, mask=mask, matrix=matrix,
+        edge_of_entry=edge_of_entry, entry_of_edge=entry_of_edge, parallel=parallel,
+        matrix_t=matrix_t, entry_of_edge_t=entry_of_edge_t, origins=origins,
+        pair_row=pair_row, pair_dest=pair_dest,
+        pair_demand=pairs["demand"].to_numpy(dtype=float), base=base, dist=result.dist,
+        entry=entry, trees=trees,
+        element_edges=edges_of,
+        element_pairs=element_pairs,
+        element_place={e: index[e] for e in edges_of} if elements != "links" else {},
+        detour_ends=detour_ends,
+    )  # fmt: skip
 
 
-def _failed_matrix(problem: _Problem, edges: np.ndarray) -> tuple[np.ndarray, tuple]:
+def _element_pairs(
+    graph: CompiledGraph,
+    edges_of: dict[str, np.ndarray],
+    trees: list[_Tree],
+    entry: np.ndarray,
+    pair_row: np.ndarray,
+    best: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Pairs whose best route uses each element: destinations below its tree edges."""
+    names = list(edges_of)
+    owner = np.concatenate(
+        [np.full(len(edges_of[e]), i) for i, e in enumerate(names)]
+        or [np.empty(0, dtype=np.int64)]
+    )
+    edges = np.concatenate([edges_of[e] for e in names] or [np.empty(0, dtype=np.int64)])
+    heads = graph.edge_dst[edges]
+    found: list[list[np.ndarray]] = [[] for _ in names]
+    for row, tree in enumerate(trees):
+        pairs = np.flatnonzero((pair_row == row) & (best >= 0))
+        if not len(pairs):
+            continue
+        position = tree.tin[best[pairs]]
+        order = np.argsort(position, kind="stable")
+        pairs, position = pairs[order], position[order]
+        in_tree = entry[row, heads] == edges  # the elements' edges that are tree edges
+        start = tree.tin[heads[in_tree]]
+        lo = np.searchsorted(position, start)
+        hi = np.searchsorted(position, start + tree.size[heads[in_tree]])
+        for element, a, b in zip(owner[in_tree], lo, hi, strict=True):
+            if b > a:
+                found[element].append(pairs[a:b])
+    return {
+        e: np.unique(np.concatenate(p)) if p else np.empty(0, dtype=np.int64)
+        for e, p in zip(names, found, strict=True)
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class _Failure:
+    """The graph with one element's edges removed (forward and transposed CSR)."""
+
+    edges: np.ndarray
+    mask: np.ndarray
+    matrix: sp.csr_array
+    edge_of_entry: np.ndarray
+    matrix_t: sp.csr_array
+
+
+def _fail(problem: _Problem, edges: np.ndarray) -> _Failure:
     mask = problem.mask.copy()
     mask[edges] = False
-    if problem.parallel[edges].any():  # a parallel edge may take over: rebuild that pair
-        return mask, problem.graph.matrix(problem.weight, mask)
-    data = problem.matrix.data.copy()
-    entries = problem.entry_of_edge[edges]
-    data[entries[entries >= 0]] = np.inf
-    matrix = sp.csr_array(
-        (data, problem.matrix.indices, problem.matrix.indptr), shape=problem.matrix.shape
+    if problem.parallel[edges].any():  # a parallel edge takes over: rebuild the matrices
+        matrix, edge_of_entry = problem.graph.matrix(problem.weight, mask)
+        matrix_t, _ = problem.graph.matrix(problem.weight, mask, reverse=True)
+        return _Failure(edges, mask, matrix, edge_of_entry, matrix_t)
+
+    def without(matrix: sp.csr_array, entry_of_edge: np.ndarray) -> sp.csr_array:
+        data = matrix.data.copy()
+        entries = entry_of_edge[edges]
+        data[entries[entries >= 0]] = np.inf  # csgraph treats infinite weights as absent
+        return sp.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+    return _Failure(
+        edges,
+        mask,
+        without(problem.matrix, problem.entry_of_edge),
+        problem.edge_of_entry,
+        without(problem.matrix_t, problem.entry_of_edge_t),
     )
-    return mask, (matrix, problem.edge_of_entry)
+
+
+def _gather(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Entry positions of `rows` in a CSR matrix, and the row of each position."""
+    starts, stops = matrix.indptr[rows], matrix.indptr[rows + 1]
+    counts = stops - starts
+    offsets = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts)
+    return offsets + np.arange(counts.sum()), np.repeat(rows, counts)
+
+
+def _repair(problem: _Problem, row: int, failure: _Failure) -> tuple[np.ndarray, np.ndarray]:
+    """Return the new best weights of the states whose best path used the failed edges.
+
+    Only the subtrees below failed tree edges can change. Each of their states
+    starts from its best entry from outside the subtree (unchanged weights), then
+    Dijkstra runs on the subtree alone.
+
+    Returns
+    -------
+    states : numpy.ndarray
+        The states that changed (sorted), and
+    values : numpy.ndarray
+        their new best weights (``inf``: unreachable).
+    """
+    graph, dist = problem.graph, problem.dist[row]
+    heads = graph.edge_dst[failure.edges]
+    heads = heads[problem.entry[row, heads] == failure.edges]
+    if not len(heads):
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    tree = problem.trees[row]
+    states = np.unique(np.concatenate([tree.subtree(h) for h in np.unique(heads)]))
+    inside = np.zeros(graph.n_states, dtype=bool)
+    inside[states] = True
+    local = np.full(graph.n_states, -1, dtype=np.int64)
+    local[states] = np.arange(len(states))
+    positions, targets = _gather(failure.matrix_t, states)  # edges into the subtree
+    sources = failure.matrix_t.indices[positions]
+    outside = ~inside[sources]
+    start = np.full(len(states), np.inf)
+    np.minimum.at(
+        start,
+        local[targets[outside]],
+        dist[sources[outside]] + failure.matrix_t.data[positions[outside]],
+    )
+    positions, origins = _gather(failure.matrix, states)  # edges within the subtree
+    heads_all = failure.matrix.indices[positions]
+    within = inside[heads_all]
+    k = len(states)
+    seeded = np.flatnonzero(np.isfinite(start))
+    rows = np.r_[local[origins[within]], np.full(len(seeded), k)]
+    cols = np.r_[local[heads_all[within]], seeded]
+    data = np.r_[failure.matrix.data[positions[within]], start[seeded]]
+    sub = sp.csr_array((data, (rows, cols)), shape=(k + 1, k + 1))
+    values = csgraph.dijkstra(sub, directed=True, indices=k)[:k]
+    return states, values
+
+
+def _after(
+    problem: _Problem, pairs: np.ndarray, failure: _Failure, place: int | None
+) -> np.ndarray:
+    """Best weight of each affected pair once the element has failed."""
+    starts = problem.graph.place_state_start
+    after = np.empty(len(pairs))
+    for row in np.unique(problem.pair_row[pairs]):
+        chosen = np.flatnonzero(problem.pair_row[pairs] == row)
+        if place is not None and problem.origins[row] == place:
+            after[chosen] = np.inf  # the failed place is the origin
+            continue
+        states, values = _repair(problem, int(row), failure)
+        dist = problem.dist[row].copy()
+        dist[states] = values
+        for i in chosen:
+            dest = problem.pair_dest[pairs[i]]
+            after[i] = dist[starts[dest] : starts[dest + 1]].min(initial=np.inf)
+    return after
 
 
 def _evaluate(problem: _Problem, elements: Sequence[str]) -> list[dict[str, float]]:
     """Criticality statistics of each element (a task; module-level for pickling)."""
-    graph = problem.graph
-    starts = graph.place_state_start
     out = []
     for element in elements:
         pairs = problem.element_pairs[element]
@@ -363,18 +572,19 @@ def _evaluate(problem: _Problem, elements: Sequence[str]) -> list[dict[str, floa
         if not len(pairs) and ends is None:
             out.append(row)
             continue
-        mask, prepared = _failed_matrix(problem, problem.element_edges[element])
-        rows = np.unique(problem.pair_row[pairs])
-        origins = [*problem.origins[rows].tolist(), *([ends[0]] if ends else [])]
-        result = search(graph, origins, weight=problem.weight, mask=mask, prepared=prepared)
-        position = {r: i for i, r in enumerate(rows)}
-        after = np.array([
-            result.dist[position[problem.pair_row[p]],
-                        starts[problem.pair_dest[p]]:starts[problem.pair_dest[p] + 1]]
-            .min(initial=np.inf) for p in pairs])  # fmt: skip
-        row.update(_pair_stats(problem, pairs, after))
+        failure = _fail(problem, problem.element_edges[element])
+        if len(pairs):
+            after = _after(problem, pairs, failure, problem.element_place.get(element))
+            row.update(_pair_stats(problem, pairs, after))
         if ends is not None:
-            row.update(_detour(graph, result, len(rows), ends[1]))
+            result = search(
+                problem.graph,
+                [ends[0]],
+                weight=problem.weight,
+                mask=failure.mask,
+                prepared=(failure.matrix, failure.edge_of_entry),
+            )
+            row.update(_detour(problem.graph, result, 0, ends[1]))
         out.append(row)
     return out
 

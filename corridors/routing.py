@@ -499,6 +499,7 @@ def od_matrix(
     avoid: Iterable[str] | None = None,
     include_planned: bool = False,
     include_suspended: bool = False,
+    closed_links: Iterable[str] | None = None,
     chunk_size: int = 256,
 ) -> pd.DataFrame:
     """Return the best weight between every origin and destination.
@@ -514,6 +515,8 @@ def od_matrix(
         ``time`` (h), ``distance`` (km), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU).
     modes, avoid, include_planned, include_suspended
         As for :func:`route`.
+    closed_links
+        Link ids to treat as closed (both directions), without editing the network.
     chunk_size
         Origins searched per Dijkstra call (bounds memory: chunk × states × 16 bytes).
 
@@ -538,6 +541,7 @@ def od_matrix(
         avoid=avoid,
         include_planned=include_planned,
         include_suspended=include_suspended,
+        closed_links=closed_links,
     )
     orig_ids, dest_ids = net.select(origins), net.select(destinations)
     graph = compile_network(net)

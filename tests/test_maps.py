@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import matplotlib.image as mpimg
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from matplotlib.figure import Figure
@@ -216,3 +217,166 @@ def test_explore_self_contained_has_no_remote_assets(net, tmp_path):
     assert "L.map(" in html
     assert "Leaflet 1.9.3" in html or "leaflet" in html.lower()
     assert "url(images/" not in html  # Leaflet's CSS images are inlined
+
+
+# ---------------------------------------------------------------- overlays
+
+
+@pytest.fixture(scope="module")
+def gtr():
+    return corridors.load_gtr()
+
+
+def test_plot_route_with_alternatives(gtr, tmp_path):
+    routes = corridors.alternatives(gtr, "Harbin", "Busan", k=2, weight="generalized")
+    ax = maps.plot_route(gtr, routes, title="Harbin to Busan")
+    read_png(maps.save(ax, tmp_path / "route.png", dpi=60), 60)
+    labels = legend_labels(ax)
+    assert labels[1].startswith("1. Harbin → Busan")
+    assert "Border crossing passed" in labels
+    texts = {t.get_text() for t in ax.texts}
+    assert {"Harbin", "Busan"} <= texts
+    for crossing in {c for r in routes for c in r.crossings}:
+        assert gtr.places.at[crossing, "name"] in texts or len(texts) > 3
+
+
+def test_plot_route_single_and_bad_input(net):
+    found = corridors.route(net, "Changchun", "Busan", weight="time")
+    ax = maps.plot_route(net, found, route_labels=["fastest"], labels=None)
+    assert "fastest" in legend_labels(ax)
+    with pytest.raises(ValueError, match="empty"):
+        maps.plot_route(net, [])
+    with pytest.raises(ValueError, match="route_labels"):
+        maps.plot_route(net, found, route_labels=["a", "b"])
+
+
+def test_plot_isochrones(net, tmp_path):
+    iso = corridors.isochrones(net, "Hunchun", bands=(6, 24), modes=["rail", "road"])
+    ax = maps.plot_isochrones(net, iso, origin="Hunchun", title="Isochrones")
+    read_png(maps.save(ax, tmp_path / "iso.png", dpi=60), 60)
+    labels = legend_labels(ax)
+    assert any(label.startswith("≤ 6 h") for label in labels)
+    assert "Origin" in labels
+    with pytest.raises(ValueError, match="band"):
+        maps.plot_isochrones(net, iso.drop(columns="band"))
+
+
+def test_plot_hinterlands_colours_ports_and_marks_contestable(gtr, tmp_path):
+    result = corridors.hinterlands(gtr)
+    ax = maps.plot_hinterlands(gtr, result, contestable=0.1, title="Hinterlands")
+    read_png(maps.save(ax, tmp_path / "hinterlands.png", dpi=60), 60)
+    labels = legend_labels(ax)
+    served = result.ports[result.ports["places"] > 0]
+    for name in served["name"]:
+        assert any(label.startswith(f"{name}:") for label in labels)
+    if (result.places["margin_share"] < 0.1).any():
+        assert any(label.startswith("Contestable") for label in labels)
+
+
+def fake_criticality(net, *, points=False):
+    frame = net.places[net.places["kind"] == "border"] if points else net.links
+    values = np.linspace(0, 100, len(frame))
+    return gpd.GeoDataFrame(
+        {
+            "name": [f"element {i}" for i in range(len(frame))],
+            "pairs_disconnected": [0] * (len(frame) - 1) + [2],
+            "delta_total": values,
+        },
+        geometry=frame.geometry.to_numpy(),
+        index=frame.index,
+        crs="EPSG:4326",
+    )
+
+
+@pytest.mark.parametrize("points", [False, True])
+def test_plot_criticality_lists_top_elements(net, tmp_path, points):
+    crit = fake_criticality(net, points=points)
+    ax = maps.plot_criticality(net, crit, top=3, title="Criticality")
+    read_png(maps.save(ax, tmp_path / "crit.png", dpi=60), 60)
+    labels = legend_labels(ax)
+    assert labels[0].startswith("Most critical")
+    ranked = [label for label in labels if label.startswith("element")]
+    hit = (crit["delta_total"] > 0) | (crit["pairs_disconnected"] > 0)
+    assert len(ranked) == min(3, hit.sum())
+    numbers = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
+    assert "1" in numbers
+    with pytest.raises(ValueError, match="delta_total"):
+        maps.plot_criticality(net, crit.drop(columns="delta_total"))
+
+
+def test_plot_criticality_on_resilience_output(net):
+    resilience = pytest.importorskip("corridors.resilience")
+    crit = resilience.criticality(net)
+    ax = maps.plot_criticality(net, crit, top=5)
+    assert ax.get_legend() is not None
+
+
+def closed_copy(net):
+    closed = net.copy()
+    closed.graph.nodes["kraskino_border"]["closed"] = True
+    closed.touch()
+    return closed
+
+
+def test_plot_closure_impact_with_assignments(net, tmp_path):
+    closed = closed_copy(net)
+    flows = pd.DataFrame(
+        {
+            "orig": ["hunchun_park"] * 2,
+            "dest": ["zarubino_port", "busan_port"],
+            "volume": [10.0, 5.0],
+        }
+    )
+    before, after = corridors.assign(net, flows), corridors.assign(closed, flows)
+    ax = maps.plot_closure_impact(net, closed, (before, after), title="Closure")
+    read_png(maps.save(ax, tmp_path / "closure.png", dpi=60), 60)
+    labels = legend_labels(ax)
+    assert "Closed crossing" in labels
+    assert "Kraskino crossing" in {t.get_text() for t in ax.texts}
+    with pytest.raises(TypeError, match="Impact"):
+        maps.plot_closure_impact(net, closed, "nothing")
+
+
+def test_plot_closure_impact_with_impact(gtr):
+    resilience = pytest.importorskip("corridors.resilience")
+    closed = resilience.close_borders(gtr, ("CN", "RU"))
+    result = resilience.impact(gtr, closed, od=("park", ["zarubino_port", "dalian_port"]))
+    ax = maps.plot_closure_impact(gtr, closed, result, extent=(128.5, 134, 41.3, 45.5))
+    labels = legend_labels(ax)
+    assert "Closed crossing" in labels
+    assert "More traffic" in labels
+
+
+def test_link_changes_and_plot_scenario(net, tmp_path):
+    upgraded = net.copy()
+    upgraded.graph.edges["changchun", "hunchun", "changchun-hunchun-rail"]["speed_kph"] = 120.0
+    upgraded.graph.edges["hunchun", "changchun", "changchun-hunchun-rail"]["speed_kph"] = 120.0
+    upgraded.touch()
+    changes = maps.link_changes(net, upgraded)
+    assert list(changes.index) == ["changchun-hunchun-rail"]
+    assert changes.at["changchun-hunchun-rail", "change"] == "upgraded"
+    ax = maps.plot_scenario(net, upgraded, None, title="Faster rail")
+    read_png(maps.save(ax, tmp_path / "scenario.png", dpi=60), 60)
+    assert "Upgraded link (1)" in legend_labels(ax)
+
+
+def test_plot_failure_curves(tmp_path):
+    rng = np.random.default_rng(0)
+    rows = [
+        {
+            "run": r,
+            "fraction": f,
+            "connected_share": 1 - f * rng.uniform(1, 3),
+            "efficiency": 1 - f * rng.uniform(1, 2),
+            "mean_value": 1000 * (1 + f),
+        }
+        for f in (0.01, 0.05, 0.1, 0.2)
+        for r in range(10)
+    ]
+    ax = maps.plot_failure_curves(pd.DataFrame(rows), title="Failures")
+    read_png(maps.save(ax, tmp_path / "curves.png", dpi=60), 60)
+    labels = legend_labels(ax)
+    assert "OD pairs still connected" in labels
+    assert "Network efficiency" in labels
+    with pytest.raises(ValueError, match="fraction"):
+        maps.plot_failure_curves(pd.DataFrame({"run": [0]}))

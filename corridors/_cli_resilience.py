@@ -1,0 +1,275 @@
+"""``corridors criticality``, ``close``, ``closure-matrix`` and ``failures`` commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from corridors._cli_common import (
+    emit,
+    format_opt,
+    handle_errors,
+    load_network,
+    network_opt,
+    output_opt,
+)
+from corridors.engine import WEIGHTS
+
+__all__ = ["COMMANDS"]
+
+
+def parallel_opts(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--workers N`` and ``--scheduler ADDRESS`` (one meaning in every command)."""
+    function = click.option(
+        "--scheduler", help="Dask scheduler address (tcp://host:8786) to run the tasks on."
+    )(function)
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Local worker processes.",
+    )(function)
+
+
+def by_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--by WEIGHT`` (default generalized)."""
+    return click.option(
+        "--by",
+        "weight",
+        type=click.Choice(list(WEIGHTS), case_sensitive=False),
+        default="generalized",
+        show_default=True,
+        help="Weight of routes: time (h), distance (km), cost or generalized (USD/TEU).",
+    )(function)
+
+
+def _read_od(path: Path | None) -> Any:
+    if path is None:
+        return None
+    import pandas as pd
+
+    return pd.read_csv(path)
+
+
+def _progress(ctx: click.Context) -> bool | None:
+    return False if ctx.obj and ctx.obj.get("quiet") else None
+
+
+@click.command()
+@network_opt
+@click.option(
+    "--elements",
+    type=click.Choice(["links", "crossings", "places"]),
+    default="links",
+    show_default=True,
+    help="What fails.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show the N most critical.",
+)
+@click.option(
+    "--od",
+    "od_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="OD pairs CSV (orig, dest[, demand]); default parks x ports.",
+)
+@by_opt
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw a criticality map (PNG, SVG or PDF).",
+)
+@parallel_opts
+@format_opt
+@output_opt
+@click.pass_context
+@handle_errors
+def criticality(
+    ctx: click.Context,
+    network_path: Path | None,
+    elements: str,
+    top: int,
+    od_path: Path | None,
+    weight: str,
+    map_path: Path | None,
+    workers: int,
+    scheduler: str | None,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Rank links, crossings or places by what their failure costs the OD pairs."""
+    from corridors.parallel import executor_from_options
+    from corridors.resilience import criticality as rank
+
+    net = load_network(network_path)
+    with executor_from_options(workers, scheduler) as executor:
+        frame = rank(
+            net,
+            _read_od(od_path),
+            weight=weight.lower(),
+            elements=elements,
+            executor=executor,
+            progress=_progress(ctx),
+        )
+    if map_path is not None:
+        from corridors import maps
+
+        maps.save(maps.plot_criticality(net, frame), map_path)
+    shown = frame.drop(columns="geometry").head(top)
+    emit(shown.round(2), as_json, as_csv, output)
+
+
+@click.command()
+@network_opt
+@click.argument("pairs", nargs=-1, required=True)
+@click.option("--modes", help="Close only these modes at the crossings (e.g. rail).")
+@by_opt
+@click.option(
+    "--od",
+    "od_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="OD pairs CSV (orig, dest[, demand]); default parks x ports.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@output_opt
+@handle_errors
+def close(
+    network_path: Path | None,
+    pairs: tuple[str, ...],
+    modes: str | None,
+    weight: str,
+    od_path: Path | None,
+    as_json: bool,
+    output: Path | None,
+) -> None:
+    """Close every crossing between the country PAIRS (e.g. CN-RU CN-MN); show the impact."""
+    from corridors.resilience import close_borders, impact
+
+    net = load_network(network_path)
+    closed = net
+    for pair in pairs:
+        closed = close_borders(closed, pair, modes=modes.split(",") if modes else None)
+    result = impact(net, closed, _read_od(od_path), weight=weight.lower())
+    if output is not None:
+        emit(result.pairs.set_index(["orig", "dest"]), False, False, output)
+    summary = dict(result.summary)
+    if as_json:
+        click.echo(json.dumps(summary, indent=1, default=str))
+        return
+    cut = summary.pop("places_cut_off")
+    for key, value in summary.items():
+        click.echo(f"{key:<24} {value:,.1f}" if isinstance(value, float) else f"{key:<24} {value}")
+    click.echo(f"{'places_cut_off':<24} {', '.join(cut) or 'none'}")
+    click.echo("\nTraffic shifted (volume of OD demand through crossings and ports):")
+    click.echo(result.shifted.round(1).to_string())
+
+
+@click.command("closure-matrix")
+@network_opt
+@by_opt
+@format_opt
+@output_opt
+@handle_errors
+def closure_matrix(
+    network_path: Path | None, weight: str, as_json: bool, as_csv: bool, output: Path | None
+) -> None:
+    """Close each country pair's crossings in turn and tabulate the impact."""
+    from corridors.resilience import closure_matrix as tabulate
+
+    emit(
+        tabulate(load_network(network_path), weight=weight.lower()).round(2),
+        as_json,
+        as_csv,
+        output,
+    )
+
+
+@click.command()
+@network_opt
+@click.option("--runs", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--strategy",
+    type=click.Choice(["random", "degree", "betweenness", "criticality"]),
+    default="random",
+    show_default=True,
+)
+@click.option(
+    "--elements",
+    type=click.Choice(["links", "crossings", "places"]),
+    default="links",
+    show_default=True,
+)
+@click.option(
+    "--fractions",
+    default="0.01,0.02,0.05,0.1,0.2",
+    show_default=True,
+    help="Shares of elements removed, comma-separated.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the degradation curves (PNG, SVG or PDF).",
+)
+@parallel_opts
+@format_opt
+@output_opt
+@click.pass_context
+@handle_errors
+def failures(
+    ctx: click.Context,
+    network_path: Path | None,
+    runs: int,
+    strategy: str,
+    elements: str,
+    fractions: str,
+    seed: int,
+    plot_path: Path | None,
+    workers: int,
+    scheduler: str | None,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Simulate random or targeted failures; print percentile bands per share removed."""
+    from corridors.parallel import executor_from_options
+    from corridors.resilience import simulate_failures, summarize_failures
+
+    try:
+        shares = [float(f) for f in fractions.split(",") if f.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"{fractions!r}; expected numbers like 0.05,0.1", param_hint="--fractions"
+        ) from None
+    net = load_network(network_path)
+    with executor_from_options(workers, scheduler) as executor:
+        curves = simulate_failures(
+            net,
+            runs=runs,
+            strategy=strategy,
+            elements=elements,
+            fractions=shares,
+            seed=seed,
+            executor=executor,
+            progress=_progress(ctx),
+        )
+    if plot_path is not None:
+        from corridors import maps
+
+        maps.save(maps.plot_failure_curves(curves), plot_path)
+    emit(summarize_failures(curves).round(4), as_json, as_csv, output)
+
+
+COMMANDS = [criticality, close, closure_matrix, failures]
