@@ -17,7 +17,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/corridors info
-	$(BIN)/corridors route Changchun Busan --by time
+	$(BIN)/corridors route Changchun Busan --by generalized
+	$(BIN)/corridors report --out $(OUT)
+	@echo "Report: $(OUT)/report.html (maps in $(OUT)/maps, tables in $(OUT)/tables, layers in $(OUT)/corridors.gpkg)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -30,6 +32,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_routing
+	$(BIN)/python -m benchmarks.bench_resilience
+	$(BIN)/python -m benchmarks.bench_reach
+	$(BIN)/python -m benchmarks.bench_osm
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

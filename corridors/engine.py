@@ -538,12 +538,10 @@ class SearchResult:
         starts = self.graph.place_state_start
         if destinations is None:
             destinations = np.arange(self.graph.n_places)
-        out = np.full((len(self.origins), len(destinations)), np.inf)
-        for j, place in enumerate(destinations):
-            block = self.dist[:, starts[place] : starts[place + 1]]
-            if block.shape[1]:
-                out[:, j] = block.min(axis=1)
-        return out
+        destinations = np.asarray(destinations, dtype=np.int64)
+        # every place has at least one state, so the reduceat segments are never empty
+        per_place = np.minimum.reduceat(self.dist, starts[:-1], axis=1)
+        return per_place[:, destinations]
 
     def best_state(self, row: int, place: int) -> int:
         """Return the cheapest state of `place` reached from origin row `row` (-1 if none).

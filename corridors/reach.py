@@ -521,15 +521,17 @@ def _place_weights(
 def _catchments(net: Network, places: gpd.GeoDataFrame, port_ids: list[str]) -> gpd.GeoDataFrame:
     projected = places.to_crs(AREA_CRS)
     port_points = net.places.loc[port_ids].to_crs(AREA_CRS).geometry
+    groups = {port: frame for port, frame in projected.groupby("best_port")}
+    names, countries = net.places["name"], net.places["country"]
     rows = []
     for port in port_ids:
-        members = projected[projected["best_port"] == port]
+        members = groups.get(port, projected.iloc[:0])
         shape = shapely.union_all([port_points[port], *members.geometry])
         weights = members["weight"]
         rows.append({
             "id": port,
-            "name": net.places.loc[port, "name"],
-            "country": net.places.loc[port, "country"],
+            "name": names[port],
+            "country": countries[port],
             "places": len(members),
             "weight": float(weights.sum()),
             "mean_value": float(np.average(members["best_value"], weights=weights))

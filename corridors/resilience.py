@@ -829,7 +829,7 @@ def _route_labels(
     routes = result.routes
     labels = pd.DataFrame({
         "value": routes[_unit_column(weight)].where(routes["reachable"]),
-        "crossing": routes["crossings"].fillna(""),
+        "crossing": routes["crossings"].astype(object).fillna(""),
         "corridor": [_main_corridor(net, p) if isinstance(p, str) else ""
                      for p in routes["places"]],
     })  # fmt: skip

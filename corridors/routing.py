@@ -518,13 +518,18 @@ def od_matrix(
     closed_links
         Link ids to treat as closed (both directions), without editing the network.
     chunk_size
-        Origins searched per Dijkstra call (bounds memory: chunk × states × 16 bytes).
+        Places searched per Dijkstra call (bounds memory: chunk × states × 16 bytes).
 
     Returns
     -------
     pandas.DataFrame
         Index ``orig`` (place ids), columns ``dest`` (place ids), values in the
         weight's unit; NaN where unreachable, 0 from a place to itself.
+
+    Notes
+    -----
+    With fewer destinations than origins the searches run backwards from the
+    destinations (one per destination), which gives the same values.
 
     Examples
     --------
@@ -547,14 +552,18 @@ def od_matrix(
     graph = compile_network(net)
     index = graph.place_index
     mask = graph.edge_mask(limits)
-    prepared = graph.matrix(weight, mask)
-    dest_index = [index[d] for d in dest_ids]
+    reverse = len(dest_ids) < len(orig_ids)  # search from the smaller side
+    sources, targets = (dest_ids, orig_ids) if reverse else (orig_ids, dest_ids)
+    prepared = graph.matrix(weight, mask, reverse=reverse)
+    target_index = [index[t] for t in targets]
     blocks = []
-    for start in range(0, len(orig_ids), chunk_size):
-        chunk = [index[o] for o in orig_ids[start : start + chunk_size]]
-        result = search(graph, chunk, weight=weight, mask=mask, prepared=prepared)
-        blocks.append(result.place_dist(dest_index))
-    values = np.vstack(blocks) if blocks else np.empty((0, len(dest_ids)))
+    for start in range(0, len(sources), chunk_size):
+        chunk = [index[o] for o in sources[start : start + chunk_size]]
+        result = search(graph, chunk, weight=weight, mask=mask, prepared=prepared, reverse=reverse)
+        blocks.append(result.place_dist(target_index))
+    values = np.vstack(blocks) if blocks else np.empty((0, len(targets)))
+    if reverse:
+        values = values.T
     values[~np.isfinite(values)] = np.nan
     frame = pd.DataFrame(values, index=pd.Index(orig_ids, name="orig"), columns=dest_ids)
     frame.columns.name = "dest"

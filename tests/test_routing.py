@@ -210,3 +210,14 @@ def test_alternatives_are_distinct_and_first_is_best(net, data):
         for r in routes
     }  # fmt: skip
     assert len(keys) == len(routes)
+
+
+@settings(max_examples=30, deadline=None)
+@given(net=random_networks(), weight=st.sampled_from(WEIGHTS), data=st.data())
+def test_backward_od_matrix_equals_reference(net, weight, data):
+    # fewer destinations than origins: od_matrix searches backwards from them
+    places = sorted(net.graph.nodes)
+    dests = data.draw(st.lists(st.sampled_from(places), min_size=1, max_size=2, unique=True))
+    got = od_matrix(net, places, dests, weight=weight)
+    expected = reference_od(reference_graph(net, weight), places, dests)
+    pd.testing.assert_frame_equal(got, expected, check_names=False, rtol=1e-9, atol=1e-9)
