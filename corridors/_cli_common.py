@@ -92,8 +92,10 @@ def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return function(*args, **kwargs)
         except CorridorsError as error:
-            if logger.getEffectiveLevel() <= logging.DEBUG:
-                raise
+            context = click.get_current_context(silent=True)
+            root = context.find_root().obj if context is not None else None
+            if isinstance(root, dict) and root.get("verbose", 0) >= 2:
+                raise  # -vv: the traceback
             raise click.ClickException(str(error)) from None
 
     return wrapper

@@ -48,7 +48,7 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
     level = max(logging.DEBUG, logging.WARNING - 10 * verbose + 10 * quiet)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     logger.setLevel(level)
-    ctx.obj = {"quiet": quiet > 0}
+    ctx.obj = {"quiet": quiet > 0, "verbose": verbose}
 
 
 @main.command()
