@@ -158,9 +158,9 @@ def links(
 
 def _register() -> None:
     """Add the analysis commands defined in their own modules."""
-    from corridors import _cli_report, _cli_resilience, _cli_routing, _cli_scenario
+    from corridors import _cli_osm, _cli_report, _cli_resilience, _cli_routing, _cli_scenario
 
-    for module in (_cli_routing, _cli_resilience, _cli_scenario, _cli_report):
+    for module in (_cli_routing, _cli_resilience, _cli_scenario, _cli_report, _cli_osm):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -835,6 +835,33 @@ def _typed(frame: pd.DataFrame, columns: dict[str, Column]) -> pd.DataFrame:
     return frame
 
 
+def _check_border_fields(values: dict[str, Any], where: str, problems: v.Problems) -> None:
+    """Check that a crossing joins two countries, its own among them; others lack border fields."""
+    kind = values.get("kind")
+    if kind == "border":
+        countries = values.get("countries")
+        if not countries:
+            problems.add(
+                where,
+                "countries is blank; a border crossing joins two countries, "
+                "e.g. countries = CN-RU",
+            )
+        elif values.get("country") not in countries.split("-"):
+            problems.add(
+                where,
+                f"country = {values.get('country')!r} is not one of countries = "
+                f"{countries!r}; give the side the point lies on",
+            )
+        return
+    for field in BORDER_ONLY:
+        if field in values:
+            problems.add(
+                where,
+                f"{field} is set but kind = {kind!r}; only border crossings "
+                "(kind = border) take it",
+            )
+
+
 def _check_places(
     places: Sequence[Record],
     problems: v.Problems,
@@ -852,28 +879,7 @@ def _check_places(
         if "id" not in values:
             continue
         kind = values.get("kind")
-        if kind == "border":
-            countries = values.get("countries")
-            if not countries:
-                problems.add(
-                    where,
-                    "countries is blank; a border crossing joins two "
-                    "countries, e.g. countries = CN-RU",
-                )
-            elif values.get("country") not in countries.split("-"):
-                problems.add(
-                    where,
-                    f"country = {values.get('country')!r} is not one of "
-                    f"countries = {countries!r}; give the side the point lies on",
-                )
-        else:
-            for field in BORDER_ONLY:
-                if field in values:
-                    problems.add(
-                        where,
-                        f"{field} is set but kind = {kind!r}; only border "
-                        "crossings (kind = border) take it",
-                    )
+        _check_border_fields(values, where, problems)
         modes = values.get("modes", "").split(";")
         if kind == "port" and values.get("port_type", "sea") == "sea" and "sea" not in modes:
             problems.add(
@@ -901,6 +907,10 @@ def _check_places(
             attrs.setdefault("gauge_break", False)
         if kind == "port":
             attrs.setdefault("port_type", "sea")
+        if values["id"] in nodes:
+            problems.add(
+                record.location, f"duplicate place id {values['id']!r}; ids must be unique"
+            )
         nodes[values["id"]] = attrs
     return nodes
 
