@@ -60,8 +60,10 @@ def main() -> None:
     start = time.perf_counter()
     compile_network(net)
     net.places  # noqa: B018 - built once per network revision, like the compiled arrays
-    print(f"network {net}, {len(ports)} ports: compiled (arrays and places table) in "
-          f"{time.perf_counter() - start:.1f} s")
+    print(
+        f"network {net}, {len(ports)} ports: compiled (arrays and places table) in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
     start = time.perf_counter()
     ours = hinterlands(net, ports, places)
     ours_s = time.perf_counter() - start
