@@ -175,6 +175,63 @@ def close(
     click.echo(result.shifted.round(1).to_string())
 
 
+@click.command("close-region")
+@network_opt
+@click.option("--point", help="Centre of a circular failure: LON,LAT in degrees.")
+@click.option(
+    "--radius-km",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Radius of the circular failure (km).",
+)
+@click.option(
+    "--polygon",
+    "polygon_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="GeoJSON / GeoPackage whose shapes fail together (e.g. a flooded area).",
+)
+@by_opt
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@output_opt
+@handle_errors
+def close_region(
+    network_path: Path | None,
+    point: str | None,
+    radius_km: float | None,
+    polygon_path: Path | None,
+    weight: str,
+    as_json: bool,
+    output: Path | None,
+) -> None:
+    """Close every place and link in a region (a storm, a flood); show the impact."""
+    from corridors.resilience import close_region as close
+    from corridors.resilience import impact
+
+    centre = None
+    if point:
+        try:
+            lon, lat = (float(x) for x in point.split(","))
+        except ValueError:
+            raise click.BadParameter(
+                f"{point!r}; expected LON,LAT such as 130.36,42.87", param_hint="--point"
+            ) from None
+        centre = (lon, lat)
+    net = load_network(network_path)
+    failed = close(
+        net, point=centre, radius_km=radius_km, polygon=str(polygon_path) if polygon_path else None
+    )
+    result = impact(net, failed, weight=weight.lower())
+    if output is not None:
+        emit(result.pairs.set_index(["orig", "dest"]), False, False, output)
+    closed = sorted(p for p, d in failed.graph.nodes(data=True) if d["closed"])
+    summary = {**result.summary, "places_closed": closed}
+    if as_json:
+        click.echo(json.dumps(summary, indent=1, default=str))
+        return
+    for key, value in summary.items():
+        shown = ", ".join(value) or "none" if isinstance(value, list) else value
+        click.echo(f"{key:<24} {shown:,.1f}" if isinstance(shown, float) else f"{key:<24} {shown}")
+
+
 @click.command("closure-matrix")
 @network_opt
 @by_opt
@@ -218,6 +275,12 @@ def closure_matrix(
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
+    "--region-km",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Correlated failures instead: each run closes everything within this radius (km) "
+    "of a random place.",
+)
+@click.option(
     "--plot",
     "plot_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -236,6 +299,7 @@ def failures(
     elements: str,
     fractions: str,
     seed: int,
+    region_km: float | None,
     plot_path: Path | None,
     workers: int,
     scheduler: str | None,
@@ -243,7 +307,11 @@ def failures(
     as_csv: bool,
     output: Path | None,
 ) -> None:
-    """Simulate random or targeted failures; print percentile bands per share removed."""
+    """Simulate random or targeted failures; print percentile bands per share removed.
+
+    With --region-km, each run instead closes everything near a random place and the
+    table has one row per run.
+    """
     from corridors.parallel import executor_from_options
     from corridors.resilience import simulate_failures, summarize_failures
 
@@ -254,6 +322,20 @@ def failures(
             f"{fractions!r}; expected numbers like 0.05,0.1", param_hint="--fractions"
         ) from None
     net = load_network(network_path)
+    if region_km is not None:
+        from corridors.resilience import simulate_region_failures
+
+        with executor_from_options(workers, scheduler) as executor:
+            runs_table = simulate_region_failures(
+                net,
+                runs=runs,
+                radius_km=region_km,
+                seed=seed,
+                executor=executor,
+                progress=_progress(ctx),
+            )
+        emit(runs_table.set_index("run").round(4), as_json, as_csv, output)
+        return
     with executor_from_options(workers, scheduler) as executor:
         curves = simulate_failures(
             net,
@@ -272,4 +354,4 @@ def failures(
     emit(summarize_failures(curves).round(4), as_json, as_csv, output)
 
 
-COMMANDS = [criticality, close, closure_matrix, failures]
+COMMANDS = [criticality, close, close_region, closure_matrix, failures]

@@ -40,6 +40,12 @@ def by_opt(default: str):
 
 
 modes_opt = click.option("--modes", help="Modes allowed, comma-separated (e.g. rail,road,sea).")
+map_opt = click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw a map (PNG, SVG or PDF by suffix).",
+)
 planned_opt = click.option("--include-planned", is_flag=True, help="Use planned links and places.")
 
 
@@ -176,6 +182,7 @@ def od(
 )
 @modes_opt
 @planned_opt
+@map_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -188,17 +195,23 @@ def reach(
     direction: str,
     modes: str | None,
     include_planned: bool,
+    map_path: Path | None,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
 ) -> None:
-    """List the places PLACES (comma-separated) reach within a time or cost budget."""
+    """List the places PLACES (comma-separated) reach within a time or cost budget.
+
+    With --map, draws isochrones from PLACES: bands of a third, two thirds and all of
+    --hours (default 12, 24, 48 and 72 h).
+    """
     from corridors.reach import reach as reach_places
 
     net = load_network(network_path)
+    origins = _split(places) or []
     frame = reach_places(
         net,
-        _split(places) or [],
+        origins,
         max_hours=hours,
         max_cost=cost,
         weight=weight.lower(),
@@ -206,6 +219,14 @@ def reach(
         modes=_split(modes),
         include_planned=include_planned,
     )
+    if map_path is not None:
+        from corridors import maps
+        from corridors.reach import isochrones
+
+        bands = (hours / 3, 2 * hours / 3, hours) if hours else (12, 24, 48, 72)
+        iso = isochrones(net, origins, bands=bands, modes=_split(modes),
+                         include_planned=include_planned)  # fmt: skip
+        maps.save(maps.plot_isochrones(net, iso, origin=origins), map_path)
     shown = frame.drop(columns="geometry").round(
         {"time_h": 1, "distance_km": 0, "cost_usd_teu": 0, "generalized_usd_teu": 0}
     )
@@ -225,6 +246,7 @@ def reach(
 @by_opt("generalized")
 @click.option("--market", help="Judge ports by the cost to this market beyond the sea leg.")
 @planned_opt
+@map_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -235,6 +257,7 @@ def hinterland(
     weight: str,
     market: str | None,
     include_planned: bool,
+    map_path: Path | None,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -252,6 +275,10 @@ def hinterland(
         market=market,
         include_planned=include_planned,
     )
+    if map_path is not None:
+        from corridors import maps
+
+        maps.save(maps.plot_hinterlands(net, result), map_path)
     shown = result.places.drop(columns="geometry").round(
         {"best_value": 1, "runner_up_value": 1, "margin": 1, "margin_share": 3}
     )

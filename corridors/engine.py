@@ -635,12 +635,12 @@ class SearchResult:
         edges = self.entry_edges(row)
         total = np.where(edges >= 0, values[np.maximum(edges, 0)], 0.0)
         ancestor = np.where(self.pred[row] >= 0, self.pred[row], -1)
-        root = np.where(ancestor >= 0, -1, np.arange(len(ancestor)))
+        root = np.where(ancestor >= 0, ancestor, np.arange(len(ancestor)))  # furthest known
         while (ancestor >= 0).any():
             valid = ancestor >= 0
             safe = np.maximum(ancestor, 0)
             total = total + np.where(valid, total[safe], 0.0)
-            root = np.where(valid & (ancestor[safe] < 0), safe, root)
+            root = np.where(valid, root[safe], root)
             ancestor = np.where(valid, ancestor[safe], -1)
         unreached = ~np.isfinite(self.dist[row])
         total[unreached] = np.nan

@@ -74,6 +74,18 @@ def test_reach_totals_match_the_routes(net, data):
         assert row["crossings"] == ";".join(r.crossings)
 
 
+@settings(max_examples=25, deadline=None)
+@given(net=random_networks(), data=st.data())
+def test_reach_names_the_origin_each_place_is_reached_from(net, data):
+    places = sorted(net.graph.nodes)
+    origins = data.draw(st.lists(st.sampled_from(places), min_size=2, max_size=4, unique=True))
+    got = reach(net, origins, weight="cost")
+    g = reference_graph(net, "cost")
+    for place, row in got.iterrows():
+        alone = reference_reach(g, [row["origin"]], math.inf)
+        assert alone[place] == pytest.approx(row["cost_usd_teu"], abs=1e-6)
+
+
 def test_reach_on_hand_network_names_crossing_and_mode():
     net = hand_network()
     got = reach(net, "A", max_hours=30)

@@ -278,3 +278,20 @@ def test_same_results_serial_processes_and_dask():
     pd.testing.assert_frame_equal(serial, pooled)
     pd.testing.assert_frame_equal(serial, dasked)
     pd.testing.assert_frame_equal(crit_serial, crit_pooled)
+
+
+def test_regional_failures_match_close_region_and_repeat():
+    from corridors.resilience import simulate_region_failures
+
+    net = corridors.load_gtr()
+    runs = simulate_region_failures(net, runs=4, radius_km=120, seed=5)
+    pd.testing.assert_frame_equal(runs, simulate_region_failures(net, runs=4, radius_km=120,
+                                                                 seed=5))  # fmt: skip
+    first = runs.iloc[0]
+    point = net.places.loc[first["centre"], "geometry"]
+    failed = close_region(net, point=(point.x, point.y), radius_km=120)
+    expected = impact(net, failed)
+    assert first["pairs_disconnected"] == expected.summary["pairs_disconnected"]
+    assert first["places_closed"] == sum(d["closed"] for _, d in failed.graph.nodes(data=True))
+    with pytest.raises(corridors.DataError, match="radius_km"):
+        simulate_region_failures(net, radius_km=0)
