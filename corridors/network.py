@@ -344,7 +344,10 @@ class Network:
             if spec in PLACE_KINDS:
                 return sorted(n for n, d in self._graph.nodes(data=True) if d["kind"] == spec)
             return [self.resolve(spec)]
-        return [self.resolve(p) for p in spec]
+        places = list(spec)
+        if all(p in self._graph for p in places):  # ids already: skip the name lookups
+            return places
+        return [self.resolve(p) for p in places]
 
     # ------------------------------------------------------------ editing (mutates)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from typing import Literal
 
 import geopandas as gpd
@@ -400,6 +401,7 @@ def hinterlands(
     place_weight: str | pd.Series | None = None,
     land_modes: Iterable[str] = LAND_MODES,
     include_planned: bool = False,
+    executor: Executor | None = None,
 ) -> Hinterlands:
     """Assign each place to the port that serves it best, and each port its catchment.
 
@@ -427,6 +429,8 @@ def hinterlands(
         Modes allowed between a place and its port.
     include_planned
         Use planned links and places.
+    executor
+        Run the port searches there (see :mod:`corridors.parallel`); same results.
 
     Returns
     -------
@@ -454,6 +458,7 @@ def hinterlands(
         weight=weight,
         modes=list(land_modes),
         include_planned=include_planned,
+        executor=executor,
     )
     if market is not None:
         values = values + _port_to_market(
@@ -462,9 +467,10 @@ def hinterlands(
     table = values.to_numpy()
     reachable = np.isfinite(table).any(axis=1)
     filled = np.where(np.isfinite(table), table, np.inf)
-    order = np.argsort(filled, axis=1, kind="stable")
-    best = order[:, 0]
-    second = order[:, 1] if len(port_ids) > 1 else order[:, 0]
+    best = np.argmin(filled, axis=1)  # ties: the first port in `port_ids`
+    others = filled.copy()
+    others[np.arange(len(best)), best] = np.inf
+    second = np.argmin(others, axis=1) if len(port_ids) > 1 else best
     rows = np.arange(len(place_ids))
     best_value = filled[rows, best]
     second_value = filled[rows, second] if len(port_ids) > 1 else np.full(len(rows), np.inf)
@@ -526,7 +532,13 @@ def _catchments(net: Network, places: gpd.GeoDataFrame, port_ids: list[str]) -> 
     rows = []
     for port in port_ids:
         members = groups.get(port, projected.iloc[:0])
-        shape = shapely.union_all([port_points[port], *members.geometry])
+        coords = np.vstack(
+            [
+                shapely.get_coordinates(port_points[port]),
+                shapely.get_coordinates(members.geometry.values),
+            ]
+        )
+        shape = shapely.multipoints(coords)
         weights = members["weight"]
         rows.append({
             "id": port,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 
 import geopandas as gpd
 import numpy as np
@@ -30,6 +31,7 @@ from corridors.engine import (
     search,
 )
 from corridors.network import Network
+from corridors.parallel import map_chunks
 
 __all__ = [
     "Assignment",
@@ -501,6 +503,7 @@ def od_matrix(
     include_suspended: bool = False,
     closed_links: Iterable[str] | None = None,
     chunk_size: int = 256,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Return the best weight between every origin and destination.
 
@@ -519,6 +522,9 @@ def od_matrix(
         Link ids to treat as closed (both directions), without editing the network.
     chunk_size
         Places searched per Dijkstra call (bounds memory: chunk × states × 16 bytes).
+    executor
+        Run the chunks there (see :mod:`corridors.parallel`; e.g. a process pool);
+        ``None`` runs them here. The values do not depend on it.
 
     Returns
     -------
@@ -555,19 +561,48 @@ def od_matrix(
     reverse = len(dest_ids) < len(orig_ids)  # search from the smaller side
     sources, targets = (dest_ids, orig_ids) if reverse else (orig_ids, dest_ids)
     prepared = graph.matrix(weight, mask, reverse=reverse)
-    target_index = [index[t] for t in targets]
-    blocks = []
-    for start in range(0, len(sources), chunk_size):
-        chunk = [index[o] for o in sources[start : start + chunk_size]]
-        result = search(graph, chunk, weight=weight, mask=mask, prepared=prepared, reverse=reverse)
-        blocks.append(result.place_dist(target_index))
-    values = np.vstack(blocks) if blocks else np.empty((0, len(targets)))
+    task = _ODTask(graph, weight, mask, prepared, reverse, np.array([index[t] for t in targets]))
+    source_index = [index[o] for o in sources]
+    if executor is None:
+        rows = [
+            row
+            for start in range(0, len(sources), chunk_size)
+            for row in _od_rows(task, source_index[start : start + chunk_size])
+        ]
+    else:
+        rows = map_chunks(_od_rows, task, source_index, executor=executor)
+    values = np.vstack(rows) if rows else np.empty((0, len(targets)))
     if reverse:
         values = values.T
     values[~np.isfinite(values)] = np.nan
     frame = pd.DataFrame(values, index=pd.Index(orig_ids, name="orig"), columns=dest_ids)
     frame.columns.name = "dest"
     return frame
+
+
+@dataclasses.dataclass(frozen=True)
+class _ODTask:
+    """What a chunk of OD searches needs (shipped once per chunk to a worker)."""
+
+    graph: CompiledGraph
+    weight: str
+    mask: np.ndarray
+    prepared: tuple
+    reverse: bool
+    targets: np.ndarray
+
+
+def _od_rows(task: _ODTask, sources: Sequence[int]) -> list[np.ndarray]:
+    """Best weights from each source place to the target places (module-level for pickling)."""
+    result = search(
+        task.graph,
+        sources,
+        weight=task.weight,
+        mask=task.mask,
+        prepared=task.prepared,
+        reverse=task.reverse,
+    )
+    return list(result.place_dist(task.targets))
 
 
 @dataclasses.dataclass(frozen=True)

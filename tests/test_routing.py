@@ -221,3 +221,25 @@ def test_backward_od_matrix_equals_reference(net, weight, data):
     got = od_matrix(net, places, dests, weight=weight)
     expected = reference_od(reference_graph(net, weight), places, dests)
     pd.testing.assert_frame_equal(got, expected, check_names=False, rtol=1e-9, atol=1e-9)
+
+
+def test_route_draws_with_osmnx_on_net_graph(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import osmnx as ox
+
+    net = corridors.load_gtr()
+    r = route(net, "Harbin", "Vladivostok", modes=["rail"])
+    fig, _ = ox.plot_graph_route(net.graph, r.places, show=False, close=False,
+                                  save=True, filepath=tmp_path / "route.png")  # fmt: skip
+    plt.close(fig)
+    assert (tmp_path / "route.png").stat().st_size > 1000
+    # osmnx takes the quickest parallel edge of any mode between consecutive places
+    gdf = ox.routing.route_to_gdf(net.graph, r.places, weight="travel_time")
+    assert len(gdf) == len(r.links)
+    assert (
+        gdf["travel_time"].sum() / 3600
+        <= r.legs.loc[r.legs["kind"] == "link", "time_h"].sum() + 1e-9
+    )
