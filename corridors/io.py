@@ -177,6 +177,7 @@ LINK_COLUMNS: dict[str, Column] = {
     "gauge_mm": Column(v.parse_gauge),
     "status": Column(v.choice(STATUSES)),
     "closed": Column(v.parse_bool),
+    "oneway": Column(v.parse_bool),
     "corridors": Column(v.parse_list),
     "capacity": Column(v.parse_positive),
     "capacity_unit": Column(v.parse_text),

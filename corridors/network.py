@@ -152,8 +152,8 @@ class Network:
         edges = [_link_edges(graph, record.values, params) for record in links]
         # forward edges first, so the order of net.links (grouped by the places'
         # order) survives writing the network out and reading it back
-        graph.add_edges_from(forward for forward, _ in edges)
-        graph.add_edges_from(backward for _, backward in edges)
+        graph.add_edges_from(pair[0] for pair in edges)
+        graph.add_edges_from(pair[1] for pair in edges if len(pair) > 1)
         return cls(graph, params, corridors=corridors)
 
     # ------------------------------------------------------------ basic properties
@@ -1078,8 +1078,10 @@ def _link_edges(
     )
     attrs.pop("length_km", None)
     forward = {"geometry": line, "reversed": False, **attrs}
+    if attrs.get("oneway", False):
+        return [(u, w, values["id"], forward)]
     backward = {"geometry": line.reverse(), "reversed": True, **attrs}
-    return (u, w, values["id"], forward), (w, u, values["id"], backward)
+    return [(u, w, values["id"], forward), (w, u, values["id"], backward)]
 
 
 # ---------------------------------------------------------------- editing helpers

@@ -61,9 +61,8 @@ How OSM becomes a corridor network (the choices, in order):
   flag changes; ``length`` and ``travel_time`` add up, so a link's speed is exact.
 - **Links** keep the OSM length (``length_basis = source``), geometry and tags; a
   two-way pair of osmnx edges becomes one link. A ``oneway`` road becomes one link
-  whose reverse edge is removed from ``net.graph`` (``oneway = True`` on the edge;
-  note that the links table has no ``oneway`` column, so a GeoPackage written from
-  the network reads back two-way).
+  with ``oneway = True``, which has a single (forward) edge in ``net.graph``; the
+  flag is a column of the links table, so it survives GeoPackage and CSV round trips.
 - **Snapping.** A place is joined, for each land mode it serves, to the nearest OSM
   node of that mode in a compatible country (its own, or either side for a border
   crossing) within ``snap_km``, by an access link (length = great-circle × the
@@ -1136,20 +1135,12 @@ def _present(value: Any) -> bool:
 def _build(
     places: list[Record], links: list[Record], like: Network | Parameters, *, name: str
 ) -> Network:
-    """Build a network through :meth:`Network.from_records`, then drop one-way reverses."""
+    """Build a network through :meth:`Network.from_records` (one-way links get one edge)."""
     params = like if isinstance(like, Parameters) else like.params
     corridors = None if isinstance(like, Parameters) else like.corridors
-    net = Network.from_records(
+    return Network.from_records(
         places, links, params, corridors=corridors, name=name, source=OSM_LICENCE
     )
-    oneway = [
-        (w, u, key)
-        for u, w, key, data in net.graph.edges(keys=True, data=True)
-        if data.get("oneway") is True and not data.get("reversed")
-    ]
-    net.graph.remove_edges_from(oneway)
-    net.touch()
-    return net
 
 
 def _default_params() -> Parameters:
