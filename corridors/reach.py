@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from concurrent.futures import Executor
 from typing import Literal
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ import shapely
 
 from corridors import _validate as v
 from corridors._errors import DataError
+from corridors._voronoi import two_nearest
 from corridors.costs import MODES
 from corridors.engine import (
     EDGE_CROSSING,
@@ -401,7 +401,6 @@ def hinterlands(
     place_weight: str | pd.Series | None = None,
     land_modes: Iterable[str] = LAND_MODES,
     include_planned: bool = False,
-    executor: Executor | None = None,
 ) -> Hinterlands:
     """Assign each place to the port that serves it best, and each port its catchment.
 
@@ -409,6 +408,10 @@ def hinterlands(
     With a `market`, it is that land route, plus the port's handling, plus the best
     sea route from the port to the market: the port is judged by where the cargo
     ends up, not by the first leg.
+
+    Two Dijkstra runs answer every place and port, however many ports (see
+    :mod:`corridors._voronoi`): one from all ports at once partitions the network by
+    best port, a second one seeded at the partition's borders gives the runner-up.
 
     Parameters
     ----------
@@ -429,8 +432,6 @@ def hinterlands(
         Modes allowed between a place and its port.
     include_planned
         Use planned links and places.
-    executor
-        Run the port searches there (see :mod:`corridors.parallel`); same results.
 
     Returns
     -------
@@ -440,7 +441,7 @@ def hinterlands(
     Raises
     ------
     DataError
-        If fewer than one port is given, or a place has no route to any port.
+        If no port is given. (A place that reaches no port gets ``best_port`` None.)
     """
     _check(weight, "from")
     if ports is None:
@@ -451,35 +452,29 @@ def hinterlands(
     place_ids = net.select(places)
     if not port_ids:
         raise DataError("hinterlands needs at least one port")
-    values = od_matrix(
-        net,
-        place_ids,
-        port_ids,
-        weight=weight,
-        modes=list(land_modes),
-        include_planned=include_planned,
-        executor=executor,
-    )
+    offsets = np.zeros(len(port_ids))
     if market is not None:
-        values = values + _port_to_market(
-            net, port_ids, net.resolve(market), weight, include_planned
-        )
-    table = values.to_numpy()
-    reachable = np.isfinite(table).any(axis=1)
-    filled = np.where(np.isfinite(table), table, np.inf)
-    best = np.argmin(filled, axis=1)  # ties: the first port in `port_ids`
-    others = filled.copy()
-    others[np.arange(len(best)), best] = np.inf
-    second = np.argmin(others, axis=1) if len(port_ids) > 1 else best
-    rows = np.arange(len(place_ids))
-    best_value = filled[rows, best]
-    second_value = filled[rows, second] if len(port_ids) > 1 else np.full(len(rows), np.inf)
+        beyond = _port_to_market(net, port_ids, net.resolve(market), weight, include_planned)
+        offsets = beyond.reindex(port_ids).fillna(np.inf).to_numpy(dtype=float)
+    graph = compile_network(net)
+    index = graph.place_index
+    mask = graph.edge_mask(
+        restrictions(net, modes=list(land_modes), include_planned=include_planned)
+    )
+    best_all, value_all, second_all, second_value_all = two_nearest(
+        graph, mask, weight, np.array([index[p] for p in port_ids]), offsets, reverse=True
+    )
+    rows = np.array([index[p] for p in place_ids], dtype=np.int64)
+    best, best_value = best_all[rows], value_all[rows]
+    second, second_value = second_all[rows], second_value_all[rows]
+    reachable = best >= 0
     demand = _place_weights(net, place_ids, place_weight)
     out = net.places.loc[place_ids, ["name", "kind", "country", "geometry"]].copy()
-    out["best_port"] = np.where(reachable, np.array(port_ids, dtype=object)[best], None)
+    names = np.array(port_ids, dtype=object)
+    out["best_port"] = np.where(reachable, names[np.maximum(best, 0)], None)
     out["best_value"] = np.where(reachable, best_value, np.nan)
-    has_second = np.isfinite(second_value)
-    out["runner_up"] = np.where(has_second, np.array(port_ids, dtype=object)[second], None)
+    has_second = second >= 0
+    out["runner_up"] = np.where(has_second, names[np.maximum(second, 0)], None)
     out["runner_up_value"] = np.where(has_second, second_value, np.nan)
     out["margin"] = out["runner_up_value"] - out["best_value"]
     out["margin_share"] = out["margin"] / out["best_value"].where(out["best_value"] > 0)
@@ -491,18 +486,24 @@ def hinterlands(
 def _port_to_market(
     net: Network, ports: list[str], market: str, weight: str, include_planned: bool
 ) -> pd.Series:
-    """Return, per port, its handling plus its best sea route to the market."""
+    """Return, per port, its land-to-sea handling plus its best sea route to the market.
+
+    The market itself needs neither: cargo that reaches it by land is there.
+    """
     sea = od_matrix(
         net, ports, [market], weight=weight, modes=["sea"], include_planned=include_planned
     )[market]
     graph = compile_network(net)
     index = graph.place_index
+    to_sea = (graph.edge_kind == EDGE_TRANSFER) & (
+        graph.state_mode[graph.edge_dst] == MODES.index("sea")
+    )
     handling = {}
     for port in ports:
-        transfer = (graph.edge_kind == EDGE_TRANSFER) & (
-            graph.state_place[graph.edge_src] == index[port]
-        )
-        handling[port] = graph.weight(weight)[transfer].min() if transfer.any() else 0.0
+        transfer = to_sea & (graph.state_place[graph.edge_src] == index[port])
+        handling[port] = 0.0
+        if port != market and transfer.any():
+            handling[port] = graph.weight(weight)[transfer].min()
     return sea + pd.Series(handling)
 
 

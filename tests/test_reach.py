@@ -193,3 +193,23 @@ def test_builtin_zarubino_reaches_hunchun_within_a_day_and_a_half():
     assert got.loc["hunchun", "crossings"] != ""
     assert np.isfinite(got["time_h"]).all()
     assert shapely.Point(130.36, 42.87).distance(got.loc["hunchun", "geometry"]) < 0.1
+
+
+@settings(max_examples=20, deadline=None)
+@given(net=random_networks(), data=st.data())
+def test_hinterlands_with_market_equal_land_plus_handling_plus_sea(net, data):
+    ports = net.select("port")
+    market = data.draw(st.sampled_from(ports))
+    places = sorted(net.graph.nodes)
+    got = hinterlands(net, ports, places, weight="time", market=market).places
+    land = reference_od(reference_graph(net, "time", modes={"rail", "road"}), places, ports)
+    sea = reference_od(reference_graph(net, "time", modes={"sea"}), ports, [market])[market]
+    handling = {p: 0.0 if p == market or np.isnan(sea[p]) else
+                net.params.transfer["port"].handling_h for p in ports}  # fmt: skip
+    total = land + pd.Series({p: sea[p] + handling[p] for p in ports})
+    for place in places:
+        row = total.loc[place].dropna()
+        if row.empty:
+            assert pd.isna(got.loc[place, "best_port"])
+        else:
+            assert got.loc[place, "best_value"] == pytest.approx(row.min())
