@@ -15,14 +15,21 @@ from corridors import _validate as v
 from corridors._errors import CorridorsError
 
 __all__ = [
+    "by_opt",
     "check_corridor",
     "emit",
     "format_opt",
     "handle_errors",
     "load_network",
     "logger",
+    "map_opt",
+    "modes_opt",
     "network_opt",
     "output_opt",
+    "parallel_opts",
+    "place_spec",
+    "planned_opt",
+    "split_list",
 ]
 
 logger = logging.getLogger("corridors")
@@ -124,3 +131,67 @@ def check_corridor(corridor: str, named: pd.Series, table: pd.DataFrame | None) 
     raise click.BadParameter(
         f"no corridor named {corridor!r}{extra}{known}", param_hint="--corridor"
     )
+
+
+def split_list(text: str | None) -> list[str] | None:
+    """Split a comma-separated option value (``None`` stays ``None``)."""
+    return [p.strip() for p in text.split(",") if p.strip()] if text else None
+
+
+def place_spec(text: str) -> str | list[str]:
+    """Read a ``--from``/``--to`` value: a kind of place, or comma-separated places."""
+    from corridors.costs import PLACE_KINDS
+
+    return text if text in PLACE_KINDS else split_list(text) or []
+
+
+def by_opt(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Return the ``--by WEIGHT`` option with the command's default weight."""
+    from corridors.engine import WEIGHTS
+
+    return click.option(
+        "--by",
+        "weight",
+        type=click.Choice(list(WEIGHTS), case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="What to minimize: time (h), distance (km), cost (USD/TEU), generalized (USD/TEU).",
+    )
+
+
+def modes_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--modes`` (modes allowed, comma-separated)."""
+    return click.option("--modes", help="Modes allowed, comma-separated (e.g. rail,road,sea).")(
+        function
+    )
+
+
+def planned_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--include-planned``."""
+    return click.option("--include-planned", is_flag=True, help="Use planned links and places.")(
+        function
+    )
+
+
+def map_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--map FILE`` (also draw a map; PNG, SVG or PDF by suffix)."""
+    return click.option(
+        "--map",
+        "map_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also draw a map (PNG, SVG or PDF by suffix).",
+    )(function)
+
+
+def parallel_opts(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--workers N`` and ``--scheduler ADDRESS`` (one meaning in every command)."""
+    function = click.option(
+        "--scheduler", help="Dask scheduler address (tcp://host:8786) to run the tasks on."
+    )(function)
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Local worker processes.",
+    )(function)

@@ -3,49 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from corridors._cli_common import (
+    by_opt,
     emit,
     format_opt,
     handle_errors,
     load_network,
     network_opt,
     output_opt,
+    parallel_opts,
 )
-from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS"]
-
-
-def parallel_opts(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--workers N`` and ``--scheduler ADDRESS`` (one meaning in every command)."""
-    function = click.option(
-        "--scheduler", help="Dask scheduler address (tcp://host:8786) to run the tasks on."
-    )(function)
-    return click.option(
-        "--workers",
-        type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="Local worker processes.",
-    )(function)
-
-
-def by_opt(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--by WEIGHT`` (default generalized)."""
-    return click.option(
-        "--by",
-        "weight",
-        type=click.Choice(list(WEIGHTS), case_sensitive=False),
-        default="generalized",
-        show_default=True,
-        help="Weight of routes: time (h), distance (km), cost or generalized (USD/TEU).",
-    )(function)
 
 
 def _read_od(path: Path | None) -> Any:
@@ -82,7 +56,7 @@ def _progress(ctx: click.Context) -> bool | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="OD pairs CSV (orig, dest[, demand]); default parks x ports.",
 )
-@by_opt
+@by_opt("generalized")
 @click.option(
     "--map",
     "map_path",
@@ -134,7 +108,7 @@ def criticality(
 @network_opt
 @click.argument("pairs", nargs=-1, required=True)
 @click.option("--modes", help="Close only these modes at the crossings (e.g. rail).")
-@by_opt
+@by_opt("generalized")
 @click.option(
     "--od",
     "od_path",
@@ -189,7 +163,7 @@ def close(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="GeoJSON / GeoPackage whose shapes fail together (e.g. a flooded area).",
 )
-@by_opt
+@by_opt("generalized")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @output_opt
 @handle_errors
@@ -234,7 +208,7 @@ def close_region(
 
 @click.command("closure-matrix")
 @network_opt
-@by_opt
+@by_opt("generalized")
 @format_opt
 @output_opt
 @handle_errors

@@ -9,44 +9,23 @@ import click
 import pandas as pd
 
 from corridors._cli_common import (
+    by_opt,
     emit,
     format_opt,
     handle_errors,
     load_network,
+    map_opt,
+    modes_opt,
     network_opt,
     output_opt,
+    place_spec,
+    planned_opt,
+    split_list,
 )
-from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS"]
 
 LEG_SHOWN = ["kind", "from", "to", "mode", "distance_km", "time_h", "cost_usd_teu", "dwell_h"]
-
-
-def _split(text: str | None) -> list[str] | None:
-    return [p.strip() for p in text.split(",") if p.strip()] if text else None
-
-
-def by_opt(default: str):
-    """Add ``--by WEIGHT`` with the given default."""
-    return click.option(
-        "--by",
-        "weight",
-        type=click.Choice(list(WEIGHTS), case_sensitive=False),
-        default=default,
-        show_default=True,
-        help="What to minimize: time (h), distance (km), cost (USD/TEU), generalized (USD/TEU).",
-    )
-
-
-modes_opt = click.option("--modes", help="Modes allowed, comma-separated (e.g. rail,road,sea).")
-map_opt = click.option(
-    "--map",
-    "map_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw a map (PNG, SVG or PDF by suffix).",
-)
-planned_opt = click.option("--include-planned", is_flag=True, help="Use planned links and places.")
 
 
 @click.command()
@@ -87,8 +66,8 @@ def route(
         dest,
         k=k,
         weight=weight.lower(),
-        modes=_split(modes),
-        avoid=_split(avoid),
+        modes=split_list(modes),
+        avoid=split_list(avoid),
         include_planned=include_planned,
     )
     if as_json:
@@ -149,19 +128,15 @@ def od(
     output: Path | None,
 ) -> None:
     """Print the origin-destination matrix of the best weight (NaN: unreachable)."""
-    from corridors.costs import PLACE_KINDS
     from corridors.routing import od_matrix
-
-    def spec(text: str) -> str | list[str]:
-        return text if text in PLACE_KINDS else _split(text) or []
 
     net = load_network(network_path)
     frame = od_matrix(
         net,
-        spec(origins),
-        spec(destinations),
+        place_spec(origins),
+        place_spec(destinations),
         weight=weight.lower(),
-        modes=_split(modes),
+        modes=split_list(modes),
         include_planned=include_planned,
     )
     emit(frame.round(2), as_json, as_csv, output)
@@ -208,7 +183,7 @@ def reach(
     from corridors.reach import reach as reach_places
 
     net = load_network(network_path)
-    origins = _split(places) or []
+    origins = split_list(places) or []
     frame = reach_places(
         net,
         origins,
@@ -216,7 +191,7 @@ def reach(
         max_cost=cost,
         weight=weight.lower(),
         direction=direction,
-        modes=_split(modes),
+        modes=split_list(modes),
         include_planned=include_planned,
     )
     if map_path is not None:
@@ -224,7 +199,7 @@ def reach(
         from corridors.reach import isochrones
 
         bands = (hours / 3, 2 * hours / 3, hours) if hours else (12, 24, 48, 72)
-        iso = isochrones(net, origins, bands=bands, modes=_split(modes),
+        iso = isochrones(net, origins, bands=bands, modes=split_list(modes),
                          include_planned=include_planned)  # fmt: skip
         maps.save(maps.plot_isochrones(net, iso, origin=origins), map_path)
     shown = frame.drop(columns="geometry").round(
@@ -263,14 +238,13 @@ def hinterland(
     output: Path | None,
 ) -> None:
     """Print each place's best port, runner-up and margin (how contestable it is)."""
-    from corridors.costs import PLACE_KINDS
     from corridors.reach import hinterlands
 
     net = load_network(network_path)
     result = hinterlands(
         net,
-        _split(ports),
-        places if places in PLACE_KINDS else _split(places),
+        split_list(ports),
+        place_spec(places),
         weight=weight.lower(),
         market=market,
         include_planned=include_planned,
@@ -339,17 +313,13 @@ def access(
     output: Path | None,
 ) -> None:
     """Print an accessibility index per origin (e.g. each park's access to ports)."""
-    from corridors.costs import PLACE_KINDS
     from corridors.reach import accessibility
-
-    def spec(text: str) -> str | list[str]:
-        return text if text in PLACE_KINDS else _split(text) or []
 
     net = load_network(network_path)
     series = accessibility(
         net,
-        spec(origins),
-        spec(opportunities),
+        place_spec(origins),
+        place_spec(opportunities),
         kind=kind,
         weight=weight.lower(),
         beta=beta,
