@@ -563,9 +563,8 @@ class Network:
         DataError
             If there is no such link (with close matches).
         """
-        u, w = self._link_ends(link_id, where or "remove_link")
-        self._graph.remove_edge(u, w, link_id)
-        self._graph.remove_edge(w, u, link_id)
+        for u, w in self._directions(link_id, where or "remove_link"):
+            self._graph.remove_edge(u, w, link_id)
         self.touch()
 
     def close_link(self, link_id: str, *, where: str = "") -> None:
@@ -603,11 +602,15 @@ class Network:
         self._set_link_closed(link_id, False, where or "open_link")
 
     def _set_link_closed(self, link_id: str, closed: bool, where: str) -> None:
-        """Set ``closed`` on both directions of a link."""
-        u, w = self._link_ends(link_id, where)
-        self._graph.edges[u, w, link_id]["closed"] = closed
-        self._graph.edges[w, u, link_id]["closed"] = closed
+        """Set ``closed`` on both directions of a link (the one of a one-way link)."""
+        for u, w in self._directions(link_id, where):
+            self._graph.edges[u, w, link_id]["closed"] = closed
         self.touch()
+
+    def _directions(self, link_id: str, where: str) -> list[tuple[str, str]]:
+        """Return the (u, v) pairs of a link's edges: both directions, or one if one-way."""
+        u, w = self._link_ends(link_id, where)
+        return [(a, b) for a, b in ((u, w), (w, u)) if self._graph.has_edge(a, b, link_id)]
 
     def close_place(
         self, place: str, *, modes: Iterable[str] | None = None, where: str = ""
@@ -680,12 +683,12 @@ class Network:
                     f"{where}: mode = {mode!r} but place {place_id!r} serves only "
                     f"{';'.join(served)!r}; expected one of its modes"
                 )
-        changed = set()
-        for u, w, key, data in self._graph.edges(place_id, keys=True, data=True):
-            if data["mode"] in modes:
+        touching = [*self._graph.out_edges(place_id, keys=True, data="mode"),
+                    *self._graph.in_edges(place_id, keys=True, data="mode")]  # fmt: skip
+        changed = {key for _, _, key, mode in touching if mode in modes}
+        for key in changed:
+            for u, w in self._directions(key, where):
                 self._graph.edges[u, w, key]["closed"] = closed
-                self._graph.edges[w, u, key]["closed"] = closed
-                changed.add(key)
         self.touch()
         return sorted(changed)
 
@@ -775,9 +778,8 @@ class Network:
                 p for k in chosen for p in ends[k] if self._graph.nodes[p]["status"] == "planned"
             ]
         for key in chosen:
-            u, w = ends[key]
-            self._graph.edges[u, w, key]["status"] = "existing"
-            self._graph.edges[w, u, key]["status"] = "existing"
+            for u, w in self._directions(key, "include_planned"):
+                self._graph.edges[u, w, key]["status"] = "existing"
         for place in places:
             self._graph.nodes[place]["status"] = "existing"
         self.touch()

@@ -702,10 +702,9 @@ def close_borders(
         if chosen is None:
             out.graph.nodes[crossing]["closed"] = True
             continue
-        for u, w, key, data in list(out.graph.edges(crossing, keys=True, data=True)):
-            if data["mode"] in chosen:
-                data["closed"] = True
-                out.graph.edges[w, u, key]["closed"] = True  # the link's other direction
+        served = set(out.graph.nodes[crossing]["modes"].split(";"))
+        if chosen & served:
+            out.close_place(crossing, modes=sorted(chosen & served), where="close_borders")
     out.touch()
     return out
 

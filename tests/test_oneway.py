@@ -40,3 +40,14 @@ def test_oneway_survives_round_trips(tmp_path, suffix):
     assert not again.graph.has_edge("b", "a", "a-b-road")
     assert again.graph.has_edge("c", "b", "b-c-road")
     assert bool(again.links.loc["a-b-road", "oneway"]) is True
+
+
+def test_editing_a_oneway_link():
+    net = oneway_network()
+    closed = net.close_place("a", modes=["road"])
+    assert closed == ["a-b-road"]
+    assert net.graph.edges["a", "b", "a-b-road"]["closed"]
+    net.open_link("a-b-road")
+    assert not net.graph.edges["a", "b", "a-b-road"]["closed"]
+    net.remove_link("a-b-road")
+    assert "a-b-road" not in net.link_ids()
