@@ -29,7 +29,7 @@ import math
 import os
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     import folium
     from matplotlib.artist import Artist
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.text import Text
 
     from corridors.network import Network
     from corridors.reach import Hinterlands
@@ -254,6 +255,7 @@ _AUTO_LABEL_KINDS = ("city", "port", "border")
 _MODE_ORDER = ("sea", "air", "road", "rail")  # drawing order, bottom to top
 _MODES = ("rail", "road", "sea", "air")
 _NEAR_DEG = 10.0
+_A4 = (11.69, 8.27)  # A4 landscape, inches
 _PLACE_DRAW_ORDER = ("park", "terminal", "airport", "border", "port", "city")  # bottom to top
 
 
@@ -306,6 +308,89 @@ def _lighten(color: str, amount: float) -> tuple[float, float, float]:
 
 def _halo(width: float = 2.5) -> list[patheffects.AbstractPathEffect]:
     return [patheffects.withStroke(linewidth=width, foreground="white", alpha=0.9)]
+
+
+def _new_axes(box: tuple[float, float, float, float], figsize: tuple[float, float]) -> Axes:
+    """Return Axes on a new figure with an Agg canvas (not registered with pyplot).
+
+    Parameters
+    ----------
+    box
+        ``(left, bottom, width, height)`` of the Axes, in figure fractions.
+    figsize
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The new Axes.
+    """
+    fig = Figure(figsize=figsize, layout="none")
+    FigureCanvasAgg(fig)
+    return fig.add_axes(box)
+
+
+def _muted_text(ax: Axes, x: float, y: float, text: str, **kwargs: Any) -> Text:
+    """Write muted (grey) text at a position in axes fractions.
+
+    Parameters
+    ----------
+    ax
+        The Axes.
+    x, y
+        Position in axes fractions.
+    text
+        The text.
+    **kwargs
+        Further :class:`matplotlib.text.Text` properties (alignment, size, ...).
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The text artist.
+    """
+    return ax.text(x, y, text, transform=ax.transAxes, color=BASEMAP_STYLE["muted"], **kwargs)
+
+
+def _clamp_extent(
+    lon_min: float, lon_max: float, lat_min: float, lat_max: float
+) -> tuple[float, float, float, float]:
+    """Clip an extent (degrees) to the longitudes and latitudes a map can show.
+
+    Parameters
+    ----------
+    lon_min, lon_max, lat_min, lat_max
+        The extent, in degrees.
+
+    Returns
+    -------
+    tuple of float
+        ``(lon_min, lon_max, lat_min, lat_max)`` within -180–180°E and -80–85°N.
+    """
+    return max(-180.0, lon_min), min(180.0, lon_max), max(-80.0, lat_min), min(85.0, lat_max)
+
+
+def _pad_extent(bounds: Sequence[float], share: float) -> tuple[float, float, float, float]:
+    """Pad bounds (degrees) by a share of their span (at least 0.8° lon, 0.6° lat).
+
+    Parameters
+    ----------
+    bounds
+        ``(lon_min, lat_min, lon_max, lat_max)`` in degrees.
+    share
+        Padding on each side as a share of the span.
+
+    Returns
+    -------
+    tuple of float
+        ``(lon_min, lon_max, lat_min, lat_max)``, clamped by :func:`_clamp_extent`.
+    """
+    lon_min, lat_min, lon_max, lat_max = bounds
+    pad_lon = max(0.8, share * (lon_max - lon_min))
+    pad_lat = max(0.6, share * (lat_max - lat_min))
+    return _clamp_extent(
+        lon_min - pad_lon, lon_max + pad_lon, lat_min - pad_lat, lat_max + pad_lat
+    )
 
 
 # ---------------------------------------------------------------- the frame
@@ -409,6 +494,21 @@ def _line_segments(geoms: np.ndarray) -> list[np.ndarray]:
     return [shapely.get_coordinates(p) for p in parts]
 
 
+def _add_lines(ax: Axes, segments: Sequence[np.ndarray], **kwargs: Any) -> None:
+    """Add line segments as one collection, leaving the data limits (the frame) alone.
+
+    Parameters
+    ----------
+    ax
+        The map Axes.
+    segments
+        Projected ``(n, 2)`` coordinate arrays, one per line.
+    **kwargs
+        :class:`matplotlib.collections.LineCollection` properties.
+    """
+    ax.add_collection(LineCollection(segments, **kwargs), autolim=False)
+
+
 def _draw_layers(
     ax: Axes, bbox: tuple[float, ...], resolution: str, limits: tuple[float, ...]
 ) -> None:
@@ -418,33 +518,25 @@ def _draw_layers(
     lakes = _clipped(basemap.lakes(bbox, resolution=resolution), limits)
     borders = _clipped(basemap.borders(bbox, resolution=resolution), limits)
     # add_artist, not add_patch: no data limits to update (the frame is fixed)
-    ax.add_artist(
-        PathPatch(
-            _polygon_path(land),
-            facecolor=style["land"],
+    for geoms, face, width, zorder in (
+        (land, style["land"], style["coast_width"], 0.5),
+        (lakes, style["lake"], style["coast_width"] * 0.7, 0.6),
+    ):
+        patch = PathPatch(
+            _polygon_path(geoms),
+            facecolor=face,
             edgecolor=style["coast"],
-            linewidth=style["coast_width"],
-            zorder=0.5,
+            linewidth=width,
+            zorder=zorder,
         )
-    )
-    ax.add_artist(
-        PathPatch(
-            _polygon_path(lakes),
-            facecolor=style["lake"],
-            edgecolor=style["coast"],
-            linewidth=style["coast_width"] * 0.7,
-            zorder=0.6,
-        )
-    )
-    ax.add_collection(
-        LineCollection(
-            _line_segments(borders),
-            colors=style["border"],
-            linewidths=style["border_width"],
-            linestyles=[style["border_style"]],
-            zorder=0.8,
-        ),
-        autolim=False,
+        ax.add_artist(patch)
+    _add_lines(
+        ax,
+        _line_segments(borders),
+        colors=style["border"],
+        linewidths=style["border_width"],
+        linestyles=[style["border_style"]],
+        zorder=0.8,
     )
 
 
@@ -645,9 +737,7 @@ def base_map(
     """
     extent = _check_extent(GTR_EXTENT if extent is None else extent)
     if ax is None:
-        fig = Figure(figsize=figsize, layout="none")
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.05, 0.06, 0.92, 0.9))
+        ax = _new_axes((0.05, 0.06, 0.92, 0.9), figsize)
     limits = _frame(extent, _axes_ratio(ax))
     info = _MapInfo(extent=extent)
     _MAPS[ax] = info
@@ -667,15 +757,14 @@ def base_map(
     _draw_scale_bar(ax, limits, info)
     if north_arrow:
         _draw_north_arrow(ax, limits, info)
-    note = ax.text(
+    note = _muted_text(
+        ax,
         0.995,
         0.006,
         SOURCE_NOTE,
-        transform=ax.transAxes,
         ha="right",
         va="bottom",
         fontsize=6,
-        color=BASEMAP_STYLE["muted"],
         zorder=6,
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.5},
     )
@@ -739,14 +828,7 @@ def _fit_extent(places: gpd.GeoDataFrame) -> tuple[float, ...]:
     )
     if near.any():
         lon, lat = lon[near], lat[near]
-    pad_lon = max(0.8, 0.05 * (lon.max() - lon.min()))
-    pad_lat = max(0.6, 0.05 * (lat.max() - lat.min()))
-    return (
-        max(-180.0, lon.min() - pad_lon),
-        min(180.0, lon.max() + pad_lon),
-        max(-80.0, lat.min() - pad_lat),
-        min(85.0, lat.max() + pad_lat),
-    )
+    return _pad_extent((lon.min(), lat.min(), lon.max(), lat.max()), 0.05)
 
 
 def _segments(geoms: gpd.GeoSeries) -> list[np.ndarray]:
@@ -754,55 +836,88 @@ def _segments(geoms: gpd.GeoSeries) -> list[np.ndarray]:
     return [np.asarray(p.coords)[:, :2] for p in parts if not p.is_empty]
 
 
-def _draw_links(ax: Axes, links: gpd.GeoDataFrame) -> list[tuple[str, str]]:
-    """Draw links by mode and status; return the (mode, status) pairs drawn."""
-    drawn = []
+def _link_groups(
+    links: gpd.GeoDataFrame,
+) -> Iterator[tuple[str, str, list[np.ndarray], dict[str, Any]]]:
+    """Yield the projected links of each mode and status, in drawing order.
+
+    Parameters
+    ----------
+    links
+        Links with ``mode`` and ``draw_status`` columns (from :func:`_select`).
+
+    Yields
+    ------
+    tuple
+        ``(mode, status, segments, linestyle)``: the group's projected segments and
+        its line style (the mode's for existing links, the status's otherwise).
+    """
     projected = to_map_crs(links) if len(links) else links
     for mode in _MODE_ORDER:
-        style = MODE_STYLE[mode]
         for status, status_style in STATUS_STYLE.items():
             subset = projected[(projected["mode"] == mode) & (projected["draw_status"] == status)]
             if subset.empty:
                 continue
-            segments = _segments(subset.geometry)
             existing = status == "existing"
-            ax.add_collection(
-                LineCollection(
-                    segments,
-                    colors=[_lighten(style["color"], status_style["lighten"])],
-                    linestyles=[style["linestyle"] if existing else status_style["linestyle"]],
-                    linewidths=style["linewidth"] * (1.0 if existing else 0.85),
-                    capstyle="round",
-                    zorder=style["zorder"] - (0 if existing else 0.5),
-                ),
-                autolim=False,
+            linestyle = MODE_STYLE[mode]["linestyle"] if existing else status_style["linestyle"]
+            yield mode, status, _segments(subset.geometry), linestyle
+
+
+def _place_groups(places: gpd.GeoDataFrame) -> Iterator[tuple[str, gpd.GeoDataFrame, np.ndarray]]:
+    """Yield the projected places of each kind, in drawing order (bottom to top).
+
+    Parameters
+    ----------
+    places
+        Places with a ``kind`` column.
+
+    Yields
+    ------
+    tuple
+        ``(kind, subset, xy)``: the kind, its projected places and their ``(n, 2)``
+        coordinates.
+    """
+    projected = to_map_crs(places) if len(places) else places
+    for kind in _PLACE_DRAW_ORDER:
+        subset = projected[projected["kind"] == kind]
+        if not subset.empty:
+            yield kind, subset, np.column_stack([subset.geometry.x, subset.geometry.y])
+
+
+def _draw_links(ax: Axes, links: gpd.GeoDataFrame) -> list[tuple[str, str]]:
+    """Draw links by mode and status; return the (mode, status) pairs drawn."""
+    drawn = []
+    for mode, status, segments, linestyle in _link_groups(links):
+        style = MODE_STYLE[mode]
+        existing = status == "existing"
+        _add_lines(
+            ax,
+            segments,
+            colors=[_lighten(style["color"], STATUS_STYLE[status]["lighten"])],
+            linestyles=[linestyle],
+            linewidths=style["linewidth"] * (1.0 if existing else 0.85),
+            capstyle="round",
+            zorder=style["zorder"] - (0 if existing else 0.5),
+        )
+        if existing and style["overlay"]:
+            overlay = style["overlay"]
+            _add_lines(
+                ax,
+                segments,
+                colors=[overlay["color"]],
+                linestyles=[overlay["linestyle"]],
+                linewidths=overlay["linewidth"],
+                zorder=style["zorder"] + 0.01,
             )
-            if existing and style["overlay"]:
-                overlay = style["overlay"]
-                ax.add_collection(
-                    LineCollection(
-                        segments,
-                        colors=[overlay["color"]],
-                        linestyles=[overlay["linestyle"]],
-                        linewidths=overlay["linewidth"],
-                        zorder=style["zorder"] + 0.01,
-                    ),
-                    autolim=False,
-                )
-            drawn.append((mode, status))
+        drawn.append((mode, status))
     return drawn
 
 
 def _draw_places(ax: Axes, places: gpd.GeoDataFrame, info: _MapInfo) -> list[str]:
     """Draw places by kind; return the kinds drawn."""
     drawn = []
-    projected = to_map_crs(places) if len(places) else places
-    for kind in _PLACE_DRAW_ORDER:
+    for kind, subset, xy in _place_groups(places):
         style = KIND_STYLE[kind]
-        subset = projected[projected["kind"] == kind]
-        if subset.empty:
-            continue
-        xy = np.column_stack([subset.geometry.x, subset.geometry.y])
         alpha = np.where(subset["status"] == "existing", 1.0, 0.45)
         ax.scatter(
             xy[:, 0],
@@ -832,10 +947,7 @@ def _draw_places(ax: Axes, places: gpd.GeoDataFrame, info: _MapInfo) -> list[str
 
 
 def _kind_handle(style: dict[str, Any]) -> Line2D | tuple[Line2D, Line2D]:
-    marker = Line2D(
-        [],
-        [],
-        linestyle="none",
+    marker = _marker_handle(
         marker=style["marker"],
         markersize=math.sqrt(style["size"]),
         markerfacecolor=style["color"],
@@ -844,10 +956,7 @@ def _kind_handle(style: dict[str, Any]) -> Line2D | tuple[Line2D, Line2D]:
     )
     if style.get("glyph") is None:
         return marker
-    glyph = Line2D(
-        [],
-        [],
-        linestyle="none",
+    glyph = _marker_handle(
         marker=style["glyph"],
         markeredgecolor="none",
         markersize=math.sqrt(style["size"] * GLYPH_SCALE),
@@ -856,79 +965,60 @@ def _kind_handle(style: dict[str, Any]) -> Line2D | tuple[Line2D, Line2D]:
     return marker, glyph
 
 
-def _legend(ax: Axes, links_drawn: list[tuple[str, str]], kinds: list[str], outside: bool) -> None:
-    handles: list[Any] = []
-    labels: list[str] = []
-    header = Line2D([], [], linestyle="none")
-    modes = [m for m in _MODES if any(d == (m, "existing") for d in links_drawn)]
-    if links_drawn:
-        handles.append(header)
-        labels.append("Links")
-    for mode in modes:
+def _styled_line(style: dict[str, Any]) -> Line2D:
+    """Return a legend line with a style's ``color``, ``linestyle`` and ``linewidth``.
+
+    Parameters
+    ----------
+    style
+        A :data:`MODE_STYLE` entry or its ``overlay``.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The legend handle.
+    """
+    return Line2D(
+        [], [], color=style["color"], linestyle=style["linestyle"], linewidth=style["linewidth"]
+    )
+
+
+def _network_legend(links_drawn: list[tuple[str, str]], kinds: list[str]) -> list[tuple[Any, str]]:
+    """Return the legend entries of a network map: modes, link statuses, kinds of place.
+
+    Parameters
+    ----------
+    links_drawn
+        The ``(mode, status)`` pairs drawn (from :func:`_draw_links`).
+    kinds
+        The kinds of place drawn (from :func:`_draw_places`).
+
+    Returns
+    -------
+    list of tuple
+        ``(handle, label)`` pairs for :func:`_legend_entries`, under the headers
+        "Links" and "Places".
+    """
+    entries: list[tuple[Any, str]] = [(_HEADER, "Links")] if links_drawn else []
+    for mode in [m for m in _MODES if (m, "existing") in links_drawn]:
         style = MODE_STYLE[mode]
-        line = Line2D(
-            [],
-            [],
-            color=style["color"],
-            linestyle=style["linestyle"],
-            linewidth=style["linewidth"],
-        )
-        overlay = style["overlay"]
-        if overlay:
-            top = Line2D(
-                [],
-                [],
-                color=overlay["color"],
-                linestyle=overlay["linestyle"],
-                linewidth=overlay["linewidth"],
-            )
-            handles.append((line, top))
-        else:
-            handles.append(line)
-        labels.append(style["label"])
+        line = _styled_line(style)
+        handle = (line, _styled_line(style["overlay"])) if style["overlay"] else line
+        entries.append((handle, style["label"]))
     for status in ("planned", "suspended"):
         if any(s == status for _, s in links_drawn):
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=_lighten("#333333", 0.45),
-                    linewidth=1.6,
-                    linestyle=STATUS_STYLE[status]["linestyle"],
-                )
+            line = Line2D(
+                [],
+                [],
+                color=_lighten("#333333", 0.45),
+                linewidth=1.6,
+                linestyle=STATUS_STYLE[status]["linestyle"],
             )
-            labels.append(STATUS_STYLE[status]["label"])
+            entries.append((line, STATUS_STYLE[status]["label"]))
     if kinds:
-        handles.append(header)
-        labels.append("Places")
-    for kind in kinds:
-        handles.append(_kind_handle(KIND_STYLE[kind]))
-        labels.append(KIND_STYLE[kind]["label"])
-    if not handles:
-        return
-    kw: dict[str, Any] = (
-        {"loc": "upper left", "bbox_to_anchor": (1.015, 1.0)}
-        if outside
-        else {"loc": "lower right", "bbox_to_anchor": (0.995, 0.04)}
-    )
-    legend = ax.legend(
-        handles,
-        labels,
-        frameon=True,
-        framealpha=0.92,
-        edgecolor="#bbbbbb",
-        fontsize=8,
-        handlelength=2.8,
-        borderpad=0.8,
-        labelspacing=0.55,
-        **kw,
-    )
-    legend.set_zorder(7)
-    for text, label in zip(legend.get_texts(), labels, strict=True):
-        if label in ("Links", "Places"):
-            text.set_fontweight("bold")
-    if not outside:
-        _MAPS[ax].obstacles.append(legend)
+        entries.append((_HEADER, "Places"))
+    entries += [(_kind_handle(KIND_STYLE[kind]), KIND_STYLE[kind]["label"]) for kind in kinds]
+    return entries
 
 
 # ---------------------------------------------------------------- labels
@@ -1113,17 +1203,14 @@ def plot_network(
     links, places = _select(net, chosen_modes, include_planned)
     outside = ax is None
     if ax is None:
-        fig = Figure(figsize=(11.69, 8.27), layout="none")
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.045, 0.05, 0.75, 0.89))
+        ax = _new_axes((0.045, 0.05, 0.75, 0.89), _A4)
     if ax not in _MAPS:
         base_map(ax=ax, extent=_fit_extent(places) if extent is None else extent)
     info = _MAPS[ax]
     links_drawn = _draw_links(ax, links)
     kinds = _draw_places(ax, places, info)
-    _legend(ax, links_drawn, kinds, outside)
-    if title:
-        ax.set_title(title, loc="left", fontsize=13, fontweight="bold", color="#1a1a1a", pad=8)
+    _legend_entries(ax, _network_legend(links_drawn, kinds), outside)
+    _title(ax, title)
     _place_labels(ax, _label_candidates(net, places, labels), info)
     return ax
 
@@ -1424,7 +1511,6 @@ CHANGE_STYLE: dict[str, dict[str, Any]] = {
 }
 """Colours (and widths, pt) of what scenario, closure and impact maps highlight."""
 
-_A4 = (11.69, 8.27)
 _MAP_BOX = (0.04, 0.05, 0.71, 0.89)  # map Axes of a new A4 overlay figure; legend to the right
 _CONTEXT_LIGHTEN = 0.62
 _HEADER = "__header__"
@@ -1436,9 +1522,7 @@ def _new_map(
     """Return a map Axes (new A4 figure if `ax` is None) and whether the legend goes outside."""
     outside = ax is None
     if ax is None:
-        fig = Figure(figsize=_A4, layout="none")
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes(_MAP_BOX)
+        ax = _new_axes(_MAP_BOX, _A4)
     if ax not in _MAPS:
         chosen = extent if extent is not None else (fit if fit is not None else GTR_EXTENT)
         base_map(ax=ax, extent=chosen)
@@ -1464,15 +1548,7 @@ def _fit_geometries(
     clipped = clipped[~shapely.is_empty(clipped)]
     if not len(clipped):
         return GTR_EXTENT
-    x0, y0, x1, y1 = shapely.total_bounds(clipped)
-    pad_lon = max(0.8, 0.06 * (x1 - x0))
-    pad_lat = max(0.6, 0.06 * (y1 - y0))
-    return (
-        max(-180.0, x0 - pad_lon),
-        min(180.0, x1 + pad_lon),
-        max(-80.0, y0 - pad_lat),
-        min(85.0, y1 + pad_lat),
-    )
+    return _pad_extent(shapely.total_bounds(clipped), 0.06)
 
 
 def _draw_context(
@@ -1480,45 +1556,30 @@ def _draw_context(
 ) -> gpd.GeoDataFrame:
     """Draw the network faintly under an overlay; return the places drawn."""
     links, chosen = _select(net, _MODES, include_planned)
-    projected = to_map_crs(links) if len(links) else links
-    for mode in _MODE_ORDER:
+    for mode, _, segments, linestyle in _link_groups(links):
         style = MODE_STYLE[mode]
-        for status, status_style in STATUS_STYLE.items():
-            subset = projected[(projected["mode"] == mode) & (projected["draw_status"] == status)]
-            if subset.empty:
-                continue
-            existing = status == "existing"
-            ax.add_collection(
-                LineCollection(
-                    _segments(subset.geometry),
-                    colors=[_lighten(style["color"], _CONTEXT_LIGHTEN)],
-                    linestyles=[style["linestyle"] if existing else status_style["linestyle"]],
-                    linewidths=style["linewidth"] * 0.55,
-                    capstyle="round",
-                    zorder=2.0,
-                ),
-                autolim=False,
-            )
+        _add_lines(
+            ax,
+            segments,
+            colors=[_lighten(style["color"], _CONTEXT_LIGHTEN)],
+            linestyles=[linestyle],
+            linewidths=style["linewidth"] * 0.55,
+            capstyle="round",
+            zorder=2.0,
+        )
     if places:
-        info = _MAPS[ax]
-        shown = to_map_crs(chosen) if len(chosen) else chosen
-        for kind in _PLACE_DRAW_ORDER:
-            subset = shown[shown["kind"] == kind]
-            if subset.empty:
-                continue
+        for kind, _, xy in _place_groups(chosen):
             style = KIND_STYLE[kind]
-            xy = np.column_stack([subset.geometry.x, subset.geometry.y])
-            ax.scatter(
-                xy[:, 0],
-                xy[:, 1],
-                s=style["size"] * 0.45,
+            _mark(
+                ax,
+                xy,
+                size=style["size"] * 0.45,
                 marker=style["marker"],
                 c=[_lighten(style["color"], 0.45)],
                 edgecolors="white",
                 linewidths=0.4,
                 zorder=2.2,
             )
-            info.markers.append((xy, style["size"] * 0.45))
     return chosen
 
 
@@ -1527,12 +1588,43 @@ def _projected_xy(points: gpd.GeoSeries) -> np.ndarray:
     return np.column_stack([projected.x, projected.y]) if len(projected) else np.empty((0, 2))
 
 
-def _mark(ax: Axes, xy: np.ndarray, *, size: float, zorder: float = 5.0, **kwargs: Any) -> None:
-    """Scatter markers at projected points and register them as label obstacles."""
+def _mark(
+    ax: Axes, xy: np.ndarray, *, size: float | np.ndarray, zorder: float = 5.0, **kwargs: Any
+) -> None:
+    """Scatter markers at projected points and register them as label obstacles.
+
+    Parameters
+    ----------
+    ax
+        The map Axes.
+    xy
+        Projected ``(n, 2)`` coordinates; nothing is drawn when empty.
+    size
+        Marker area (pt²), one for all or one per point; labels avoid the largest.
+    zorder
+        Drawing order.
+    **kwargs
+        Further :meth:`matplotlib.axes.Axes.scatter` arguments.
+    """
     if not len(xy):
         return
     ax.scatter(xy[:, 0], xy[:, 1], s=size, zorder=zorder, **kwargs)
-    _MAPS[ax].markers.append((xy, size))
+    _MAPS[ax].markers.append((xy, size if np.isscalar(size) else float(np.max(size))))
+
+
+def _mark_points(ax: Axes, points: gpd.GeoSeries, **kwargs: Any) -> None:
+    """Mark point geometries (any CRS) with :func:`_mark`.
+
+    Parameters
+    ----------
+    ax
+        The map Axes.
+    points
+        Point geometries with a CRS.
+    **kwargs
+        Arguments of :func:`_mark` (``size``, ``zorder``, scatter arguments).
+    """
+    _mark(ax, _projected_xy(points), **kwargs)
 
 
 def _label_places(
@@ -1603,16 +1695,7 @@ def _title(ax: Axes, title: str | None, subtitle: str | None = None) -> None:
     if title:
         ax.set_title(title, loc="left", fontsize=13, fontweight="bold", color="#1a1a1a", pad=8)
     if subtitle:
-        ax.text(
-            0.0,
-            1.005,
-            subtitle,
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=8.5,
-            color=BASEMAP_STYLE["muted"],
-        )
+        _muted_text(ax, 0.0, 1.005, subtitle, ha="left", va="bottom", fontsize=8.5)
 
 
 def _context_legend(modes: Iterable[str] = _MODES) -> list[tuple[Any, str]]:
@@ -1638,6 +1721,72 @@ def _marker_handle(**kwargs: Any) -> Line2D:
     return Line2D([], [], linestyle="none", **kwargs)
 
 
+def _marker_entry(
+    label: str, marker: str, size: float, face: Any, edge: Any
+) -> tuple[Line2D, str]:
+    """Return a legend entry for a marker.
+
+    Parameters
+    ----------
+    label
+        The legend text.
+    marker
+        Matplotlib marker.
+    size
+        Marker size (pt).
+    face, edge
+        Fill and edge colours.
+
+    Returns
+    -------
+    tuple
+        ``(handle, label)`` for :func:`_legend_entries`.
+    """
+    handle = _marker_handle(
+        marker=marker, markersize=size, markerfacecolor=face, markeredgecolor=edge
+    )
+    return handle, label
+
+
+def _finish_overlay(
+    ax: Axes,
+    net: Network,
+    entries: list[tuple[Any, str]],
+    outside: bool,
+    title: str | None,
+    labels: str | Iterable[str] | None = None,
+    auto: Iterable[str] = (),
+) -> Axes:
+    """Add an overlay's legend (above the network's), title and place labels.
+
+    Parameters
+    ----------
+    ax
+        The map Axes.
+    net
+        The network whose places are labelled.
+    entries
+        The overlay's legend entries; :func:`_context_legend` is appended.
+    outside
+        Put the legend beside the map (new figure) rather than inside it.
+    title
+        Title above the map, or None.
+    labels
+        As for :func:`_overlay_labels`; None (default) labels nothing.
+    auto
+        The places labelled for ``labels="auto"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        `ax`.
+    """
+    _legend_entries(ax, entries + _context_legend(), outside)
+    _title(ax, title)
+    _overlay_labels(ax, net, labels, auto)
+    return ax
+
+
 def _crossing_handle() -> Line2D:
     style = KIND_STYLE["border"]
     return _marker_handle(
@@ -1654,39 +1803,25 @@ def _mode_line(
 ) -> None:
     """Draw route segments in `color` with the mode's line style on a white casing."""
     style = MODE_STYLE.get(mode, MODE_STYLE["road"])
-    ax.add_collection(
-        LineCollection(
-            segments,
-            colors=["white"],
-            linewidths=width + 2.2,
-            capstyle="round",
-            joinstyle="round",
-            zorder=3.5,
-        ),
-        autolim=False,
-    )
-    ax.add_collection(
-        LineCollection(
-            segments,
-            colors=[color],
-            linestyles=[style["linestyle"]],
-            linewidths=width,
-            capstyle="round",
-            joinstyle="round",
-            zorder=zorder,
-        ),
-        autolim=False,
+    round_ends = {"capstyle": "round", "joinstyle": "round"}
+    _add_lines(ax, segments, colors=["white"], linewidths=width + 2.2, zorder=3.5, **round_ends)
+    _add_lines(
+        ax,
+        segments,
+        colors=[color],
+        linestyles=[style["linestyle"]],
+        linewidths=width,
+        zorder=zorder,
+        **round_ends,
     )
     if mode == "rail":
-        ax.add_collection(
-            LineCollection(
-                segments,
-                colors=["white"],
-                linestyles=[(0, (3, 3))],
-                linewidths=max(0.8, width * 0.3),
-                zorder=zorder + 0.001,
-            ),
-            autolim=False,
+        _add_lines(
+            ax,
+            segments,
+            colors=["white"],
+            linestyles=[(0, (3, 3))],
+            linewidths=max(0.8, width * 0.3),
+            zorder=zorder + 0.001,
         )
 
 
@@ -1799,10 +1934,9 @@ def plot_route(
         label = route_labels[i] if route_labels is not None else _route_label(net, found, i + 1)
         entries.append((Line2D([], [], color=color, linewidth=width), label))
         transfers = found.legs.loc[found.legs["kind"] == "transfer", "from"].tolist()
-        ends = net.places.loc[[found.orig, found.dest]].geometry
-        _mark(
+        _mark_points(
             ax,
-            _projected_xy(ends),
+            net.places.loc[[found.orig, found.dest]].geometry,
             size=70,
             marker="o",
             c=[color],
@@ -1810,9 +1944,9 @@ def plot_route(
             linewidths=1.0,
             zorder=5.2,
         )
-        _mark(
+        _mark_points(
             ax,
-            _projected_xy(net.places.loc[transfers].geometry),
+            net.places.loc[transfers].geometry,
             size=26,
             marker="o",
             c="white",
@@ -1822,9 +1956,9 @@ def plot_route(
         )
         to_label += [found.orig, found.dest, *found.crossings, *transfers]
     crossings = sorted({c for r in routes for c in r.crossings})
-    _mark(
+    _mark_points(
         ax,
-        _projected_xy(net.places.loc[crossings].geometry),
+        net.places.loc[crossings].geometry,
         size=75,
         marker="D",
         c=KIND_STYLE["border"]["color"],
@@ -1834,30 +1968,12 @@ def plot_route(
     )
     entries.append((_HEADER, "Legs and stops"))
     entries += [(_mode_handle(m), MODE_STYLE[m]["label"]) for m in modes_used]
-    entries.append(
-        (
-            _marker_handle(
-                marker="o", markersize=8, markerfacecolor="#999999", markeredgecolor="#1a1a1a"
-            ),
-            "Origin / destination",
-        )
-    )
+    entries.append(_marker_entry("Origin / destination", "o", 8, "#999999", "#1a1a1a"))
     if any((r.legs["kind"] == "transfer").any() for r in routes):
-        entries.append(
-            (
-                _marker_handle(
-                    marker="o", markersize=5, markerfacecolor="white", markeredgecolor="#333333"
-                ),
-                "Change of mode",
-            )
-        )
+        entries.append(_marker_entry("Change of mode", "o", 5, "white", "#333333"))
     if crossings:
         entries.append((_crossing_handle(), "Border crossing passed"))
-    entries += _context_legend()
-    _legend_entries(ax, entries, outside)
-    _title(ax, title)
-    _overlay_labels(ax, net, labels, to_label)
-    return ax
+    return _finish_overlay(ax, net, entries, outside, title, labels, to_label)
 
 
 # ---------------------------------------------------------------- overlays: reach
@@ -1942,9 +2058,9 @@ def plot_isochrones(
         )
     _draw_context(ax, net, places=True)
     origins = net.select(origin) if origin is not None else []
-    _mark(
+    _mark_points(
         ax,
-        _projected_xy(net.places.loc[origins].geometry),
+        net.places.loc[origins].geometry,
         size=220,
         marker="*",
         c="#d7191c",
@@ -1953,22 +2069,12 @@ def plot_isochrones(
         zorder=5.5,
     )
     if origins:
-        entries.append(
-            (
-                _marker_handle(
-                    marker="*", markersize=13, markerfacecolor="#d7191c", markeredgecolor="white"
-                ),
-                "Origin",
-            )
-        )
-    _legend_entries(ax, entries + _context_legend(), outside)
-    _title(ax, title)
+        entries.append(_marker_entry("Origin", "*", 13, "#d7191c", "white"))
     inside = net.places[net.places["kind"].isin(("city", "port"))]
     if len(bands):
         outer = bands.to_crs(net.crs).geometry.iloc[0]
         inside = inside[inside.geometry.within(outer)]
-    _overlay_labels(ax, net, labels, [*origins, *inside.index])
-    return ax
+    return _finish_overlay(ax, net, entries, outside, title, labels, [*origins, *inside.index])
 
 
 def _band_colors(cmap: str, n: int) -> list[tuple[float, ...]]:
@@ -2052,9 +2158,9 @@ def plot_hinterlands(
     _draw_context(ax, net, places=False)
     reachable = places[places["best_port"].notna()]
     for port, group in reachable.groupby("best_port", sort=False):
-        _mark(
+        _mark_points(
             ax,
-            _projected_xy(group.geometry),
+            group.geometry,
             size=46,
             marker="s",
             c=color_of.get(port, "#777777"),
@@ -2063,9 +2169,9 @@ def plot_hinterlands(
             zorder=4.8,
         )
     close = reachable[reachable["margin_share"].fillna(np.inf) < contestable]
-    _mark(
+    _mark_points(
         ax,
-        _projected_xy(close.geometry),
+        close.geometry,
         size=150,
         marker="o",
         facecolors="none",
@@ -2074,12 +2180,12 @@ def plot_hinterlands(
         zorder=4.9,
     )
     cut_off = places[places["best_port"].isna()]
-    _mark(ax, _projected_xy(cut_off.geometry), size=60, marker="x", c="#1a1a1a", zorder=4.9)
+    _mark_points(ax, cut_off.geometry, size=60, marker="x", c="#1a1a1a", zorder=4.9)
     port_style = KIND_STYLE["port"]
     for port in served.index:
-        _mark(
+        _mark_points(
             ax,
-            _projected_xy(net.places.loc[[port]].geometry),
+            net.places.loc[[port]].geometry,
             size=port_style["size"] * 1.15,
             marker="o",
             c=color_of[port],
@@ -2087,9 +2193,9 @@ def plot_hinterlands(
             linewidths=0.9,
             zorder=5.2,
         )
-        _mark(
+        _mark_points(
             ax,
-            _projected_xy(net.places.loc[[port]].geometry),
+            net.places.loc[[port]].geometry,
             size=port_style["size"] * GLYPH_SCALE,
             marker=port_style["glyph"],
             c="white",
@@ -2109,31 +2215,15 @@ def plot_hinterlands(
             )
         )
     entries.append((_HEADER, "Places"))
-    entries.append(
-        (
-            _marker_handle(
-                marker="s", markersize=7, markerfacecolor="#888888", markeredgecolor="w"
-            ),
-            "Place, coloured by its best port",
-        )
-    )
+    entries.append(_marker_entry("Place, coloured by its best port", "s", 7, "#888888", "w"))
     if len(close):
-        entries.append(
-            (
-                _marker_handle(
-                    marker="o", markersize=11, markerfacecolor="none", markeredgecolor="#1a1a1a"
-                ),
-                f"Contestable: runner-up\nless than {contestable:.0%} dearer",
-            )
-        )
+        text = f"Contestable: runner-up\nless than {contestable:.0%} dearer"
+        entries.append(_marker_entry(text, "o", 11, "none", "#1a1a1a"))
     if len(cut_off):
         entries.append(
             (_marker_handle(marker="x", markersize=7, color="#1a1a1a"), "No port reached")
         )
-    _legend_entries(ax, entries + _context_legend(), outside)
-    _title(ax, title)
-    _overlay_labels(ax, net, labels, list(served.index))
-    return ax
+    return _finish_overlay(ax, net, entries, outside, title, labels, list(served.index))
 
 
 # ---------------------------------------------------------------- overlays: criticality
@@ -2257,26 +2347,19 @@ def plot_criticality(
         s = 0.2 if cuts_only[element] else s
         if lines[element]:
             segments = _segments(gpd.GeoSeries([geom]))
-            ax.add_collection(
-                LineCollection(
+            width = 1.0 + 7 * s
+            for colors, line_width, zorder in (
+                (["white"], width + 1.6, 3.7),
+                ([color], width, 3.71),
+            ):
+                _add_lines(
+                    ax,
                     segments,
-                    colors=["white"],
-                    linewidths=1.0 + 7 * s + 1.6,
+                    colors=colors,
+                    linewidths=line_width,
                     capstyle="round",
-                    zorder=3.7 + s * 0.1,
-                ),
-                autolim=False,
-            )
-            ax.add_collection(
-                LineCollection(
-                    segments,
-                    colors=[color],
-                    linewidths=1.0 + 7 * s,
-                    capstyle="round",
-                    zorder=3.71 + s * 0.1,
-                ),
-                autolim=False,
-            )
+                    zorder=zorder + s * 0.1,
+                )
         else:
             xy = np.array([[geom.x, geom.y]])
             _mark(
@@ -2320,22 +2403,36 @@ def plot_criticality(
     entries.append((_HEADER, "Impact of a failure"))
     for s, text in ((1.0, f"largest: +{vmax:,.0f} {unit}"), (0.5, "half of it"), (0.1, "small")):
         color = colormap(0.25 + 0.75 * s)
-        handle = (
-            Line2D([], [], color=color, linewidth=1.0 + 7 * s)
-            if lines.any()
-            else _marker_handle(marker="o", markersize=math.sqrt(40 + 460 * s), color=color)
-        )
+        handle = _impact_handle(color, 1.0 + 7 * s, math.sqrt(40 + 460 * s), lines.any())
         entries.append((handle, text))
     if cuts_only.any():
-        handle = (
-            Line2D([], [], color=_CUT_COLOR, linewidth=2.4)
-            if lines.any()
-            else _marker_handle(marker="o", markersize=9, color=_CUT_COLOR)
-        )
+        handle = _impact_handle(_CUT_COLOR, 2.4, 9, lines.any())
         entries.append((handle, "only cuts pairs off (spur)"))
-    _legend_entries(ax, entries + _context_legend(), outside)
-    _title(ax, title)
-    return ax
+    return _finish_overlay(ax, net, entries, outside, title)
+
+
+def _impact_handle(color: Any, width: float, markersize: float, lines: bool) -> Line2D:
+    """Return the legend handle of an impact: a line (links) or a dot (places).
+
+    Parameters
+    ----------
+    color
+        The impact's colour.
+    width
+        Line width (pt) when the elements are links.
+    markersize
+        Dot size (pt) when they are places or crossings.
+    lines
+        Whether the elements drawn are links.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The legend handle.
+    """
+    if lines:
+        return Line2D([], [], color=color, linewidth=width)
+    return _marker_handle(marker="o", markersize=markersize, color=color)
 
 
 def _anchor_point(geom: shapely.Geometry) -> shapely.Point:
@@ -2479,16 +2576,14 @@ def plot_closure_impact(
         order = np.argsort(widths)
         color = CHANGE_STYLE[key]["color"]
         segments = [np.asarray(frame.geometry.iloc[i].coords)[:, :2] for i in order]
-        ax.add_collection(
-            LineCollection(
-                segments,
-                colors=[color],
-                linewidths=widths[order],
-                alpha=0.85,
-                capstyle="round",
-                zorder=3.6 if sign > 0 else 3.55,
-            ),
-            autolim=False,
+        _add_lines(
+            ax,
+            segments,
+            colors=[color],
+            linewidths=widths[order],
+            alpha=0.85,
+            capstyle="round",
+            zorder=3.6 if sign > 0 else 3.55,
         )
         entries.append((Line2D([], [], color=color, linewidth=4), CHANGE_STYLE[key]["label"]))
     entries.append(
@@ -2497,62 +2592,30 @@ def plot_closure_impact(
     gaining = before.places.index[
         (after.places["volume_crossing"] > before.places["volume_crossing"] + 1e-9)
     ]
-    crossing_xy = _projected_xy(net.places.loc[[*closed, *gaining]].geometry)
-    _mark(
-        ax,
-        crossing_xy,
-        size=60,
-        marker="D",
-        c=KIND_STYLE["border"]["color"],
-        edgecolors="#1a1a1a",
-        linewidths=0.9,
-        zorder=5.0,
-    )
-    _mark(
-        ax,
-        _projected_xy(net.places.loc[closed].geometry),
-        size=190,
-        marker="X",
-        c=CHANGE_STYLE["closed"]["color"],
-        edgecolors="white",
-        linewidths=0.8,
-        zorder=5.4,
-    )
-    _mark(
-        ax,
-        _projected_xy(net.places.loc[cut_off].geometry),
-        size=80,
-        marker="s",
-        c="#1a1a1a",
-        edgecolors="white",
-        linewidths=0.8,
-        zorder=5.3,
-    )
+    for ids, size, marker, color, edge, width, zorder in (
+        ([*closed, *gaining], 60, "D", KIND_STYLE["border"]["color"], "#1a1a1a", 0.9, 5.0),
+        (closed, 190, "X", CHANGE_STYLE["closed"]["color"], "white", 0.8, 5.4),
+        (cut_off, 80, "s", "#1a1a1a", "white", 0.8, 5.3),
+    ):
+        _mark_points(
+            ax,
+            net.places.loc[ids].geometry,
+            size=size,
+            marker=marker,
+            c=color,
+            edgecolors=edge,
+            linewidths=width,
+            zorder=zorder,
+        )
     entries.append((_HEADER, "Places"))
     if closed:
-        entries.append(
-            (
-                _marker_handle(
-                    marker="X", markersize=12, markerfacecolor="#d7191c", markeredgecolor="white"
-                ),
-                "Closed crossing",
-            )
-        )
+        entries.append(_marker_entry("Closed crossing", "X", 12, "#d7191c", "white"))
     if len(gaining):
         entries.append((_crossing_handle(), "Crossing gaining traffic"))
     if cut_off:
-        entries.append(
-            (
-                _marker_handle(
-                    marker="s", markersize=8, markerfacecolor="#1a1a1a", markeredgecolor="white"
-                ),
-                "Cut off (no destination left)",
-            )
-        )
-    _legend_entries(ax, entries + _context_legend(), outside)
-    _title(ax, title)
-    _overlay_labels(ax, net, labels, [*closed, *gaining, *cut_off])
-    return ax
+        entries.append(_marker_entry("Cut off (no destination left)", "s", 8, "#1a1a1a", "white"))
+    auto = [*closed, *gaining, *cut_off]
+    return _finish_overlay(ax, net, entries, outside, title, labels, auto)
 
 
 # ---------------------------------------------------------------- overlays: scenarios
@@ -2565,11 +2628,8 @@ def _widen(extent: Sequence[float], lon_span: float, lat_span: float) -> tuple[f
     lon_min, lon_max, lat_min, lat_max = extent
     grow_lon = max(0.0, lon_span - (lon_max - lon_min)) / 2
     grow_lat = max(0.0, lat_span - (lat_max - lat_min)) / 2
-    return (
-        max(-180.0, lon_min - grow_lon),
-        min(180.0, lon_max + grow_lon),
-        max(-80.0, lat_min - grow_lat),
-        min(85.0, lat_max + grow_lat),
+    return _clamp_extent(
+        lon_min - grow_lon, lon_max + grow_lon, lat_min - grow_lat, lat_max + grow_lat
     )
 
 
@@ -2741,25 +2801,23 @@ def plot_scenario(
             continue
         color = CHANGE_STYLE[key]["color"]
         sizes = 30 + 170 * (chosen["change"].abs() / moved["change"].abs().max()).to_numpy()
-        xy = _projected_xy(scenario_net.places.loc[chosen.index].geometry)
-        ax.scatter(
-            xy[:, 0], xy[:, 1], s=sizes, c=color, edgecolors="white", linewidths=0.7, zorder=5.0
-        )
-        _MAPS[ax].markers.append((xy, float(sizes.max())))
-        entries.append(
-            (
-                _marker_handle(
-                    marker="o", markersize=8, markerfacecolor=color, markeredgecolor="white"
-                ),
-                f"{CHANGE_STYLE[key]['label']}: {len(chosen)} parks",
-            )
-        )
-    if moved.empty:
-        entries.append((Line2D([], [], linestyle="none"), "no park's best cost changes"))
-    if len(switched):
-        _mark(
+        _mark_points(
             ax,
-            _projected_xy(scenario_net.places.loc[switched.index].geometry),
+            scenario_net.places.loc[chosen.index].geometry,
+            size=sizes,
+            c=color,
+            edgecolors="white",
+            linewidths=0.7,
+            zorder=5.0,
+        )
+        text = f"{CHANGE_STYLE[key]['label']}: {len(chosen)} parks"
+        entries.append(_marker_entry(text, "o", 8, color, "white"))
+    if moved.empty:
+        entries.append((_marker_handle(), "no park's best cost changes"))
+    if len(switched):
+        _mark_points(
+            ax,
+            scenario_net.places.loc[switched.index].geometry,
             size=230,
             marker="*",
             facecolors="none",
@@ -2767,21 +2825,13 @@ def plot_scenario(
             linewidths=1.1,
             zorder=5.2,
         )
-        entries.append(
-            (
-                _marker_handle(
-                    marker="*", markersize=12, markerfacecolor="none", markeredgecolor="#1a1a1a"
-                ),
-                f"Best port changes: {len(switched)}",
-            )
-        )
+        text = f"Best port changes: {len(switched)}"
+        entries.append(_marker_entry(text, "*", 12, "none", "#1a1a1a"))
     if not len(changes) and not len(moved):
-        entries.append((Line2D([], [], linestyle="none"), "no change"))
-    _legend_entries(ax, entries + _context_legend(), outside)
-    _title(ax, title)
+        entries.append((_marker_handle(), "no change"))
     ends = [*drawn["from"], *drawn["to"]] if len(drawn) else []
-    _overlay_labels(ax, scenario_net, labels, [*ends, *switched.index])
-    return ax
+    auto = [*ends, *switched.index]
+    return _finish_overlay(ax, scenario_net, entries, outside, title, labels, auto)
 
 
 # ---------------------------------------------------------------- failure curves
@@ -2838,9 +2888,7 @@ def plot_failure_curves(
         msg = f"curves lacks columns {missing}; has {list(curves.columns)} (simulate_failures())"
         raise ValueError(msg)
     if ax is None:
-        fig = Figure(figsize=_A4, layout="none")
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.08, 0.1, 0.66, 0.8))
+        ax = _new_axes((0.08, 0.1, 0.66, 0.8), _A4)
     groups = curves.groupby("strategy") if "strategy" in curves.columns else [(None, curves)]
     styles = ("-", "--", ":", "-.")
     for g, (strategy, frame) in enumerate(groups):
