@@ -778,7 +778,9 @@ def write_network(net: Network, folder: str | os.PathLike[str]) -> Path:
     net
         The network.
     folder
-        Output folder, created if needed; its tables are replaced atomically one by one.
+        Output folder, created if needed. Every table is written to a temporary file
+        first and the files are moved into place only when all are written, so a
+        failure leaves the earlier tables untouched.
 
     Returns
     -------
@@ -791,13 +793,14 @@ def write_network(net: Network, folder: str | os.PathLike[str]) -> Path:
     links["via"] = links["via"].map(
         lambda pts: "; ".join(f"{x!r} {y!r}" for x, y in pts) if isinstance(pts, list) else ""
     )
-    for frame, stem in ((places, "places"), (links, "links")):
-        with atomic_path(folder / f"{stem}.csv") as temp:
+    with contextlib.ExitStack() as stack:  # every file is written before any is replaced
+        for frame, stem in ((places, "places"), (links, "links")):
+            temp = stack.enter_context(atomic_path(folder / f"{stem}.csv"))
             frame.map(_csv_cell).to_csv(temp, index=False)
-    if net.corridors is not None:
-        with atomic_path(folder / "corridors.csv") as temp:
+        if net.corridors is not None:
+            temp = stack.enter_context(atomic_path(folder / "corridors.csv"))
             net.corridors.reset_index().to_csv(temp, index=False)
-    with atomic_path(folder / "params.toml") as temp:
+        temp = stack.enter_context(atomic_path(folder / "params.toml"))
         temp.write_text(_to_toml(net.params.to_dict()), encoding="utf-8")
     return folder
 

@@ -746,3 +746,22 @@ def test_write_network_failure_keeps_old_table(
     after = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert after["links.csv"] == before["links.csv"]
     assert set(after) == set(before)  # no temporary file left
+
+
+def test_write_network_replaces_no_table_when_one_fails(tiny_dir, tmp_path, monkeypatch):
+    import corridors.io as cio
+
+    net = read_network(tiny_dir)
+    out = tmp_path / "net"
+    write_network(net, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    net.graph.nodes["hunchun"]["name"] = "Hunchun City"
+    net.touch()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cio, "_to_toml", broken)  # params.toml is written last
+    with pytest.raises(OSError, match="disk full"):
+        write_network(net, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
