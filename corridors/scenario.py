@@ -1194,8 +1194,19 @@ def _critical_set(frame: pd.DataFrame, top: int) -> set[str]:
     return cut | set(ranked.index[:top])
 
 
+def _od_within(net: Network, od: tuple[list[str], list[str]] | pd.DataFrame) -> Any:
+    """Return the OD pairs (tuple of lists, or table) restricted to places of `net`."""
+    if isinstance(od, pd.DataFrame):
+        return od[od["orig"].isin(list(net.graph)) & od["dest"].isin(list(net.graph))]
+    return tuple([p for p in side if p in net.graph] for side in od)
+
+
 def _criticality_changes(
-    base: Network, scen: Network, od: tuple[list[str], list[str]], weight: str, top: int
+    base: Network,
+    scen: Network,
+    od: tuple[list[str], list[str]] | pd.DataFrame,
+    weight: str,
+    top: int,
 ) -> pd.DataFrame:
     """Links and crossings that became or stopped being critical."""
     from corridors.resilience import criticality
@@ -1204,8 +1215,11 @@ def _criticality_changes(
     for elements, kind in (("links", "link"), ("crossings", "crossing")):
         frames = []
         for net in (base, scen):
-            pair = tuple([p for p in side if p in net.graph] for side in od)
-            frames.append(criticality(net, pair, weight=weight, elements=elements, detour=False))
+            frames.append(
+                criticality(
+                    net, _od_within(net, od), weight=weight, elements=elements, detour=False
+                )
+            )
         b, a = frames
         sets = _critical_set(b, top), _critical_set(a, top)
         for change, ids in (("new", sets[1] - sets[0]), ("ended", sets[0] - sets[1])):
@@ -1234,7 +1248,7 @@ def _criticality_changes(
 def compare(
     base: Network,
     scenario_net: Network,
-    od: tuple[str | Iterable[str], str | Iterable[str]] | None = None,
+    od: tuple[str | Iterable[str], str | Iterable[str]] | pd.DataFrame | None = None,
     *,
     weight: str = "generalized",
     critical: bool = True,
@@ -1248,8 +1262,10 @@ def compare(
         The two networks (e.g. a base and ``apply(base, scenario)``); neither changes.
     od
         ``(origins, destinations)``: kinds of place or lists of ids/names, all pairs
-        compared. Default: every park to every port serving sea (of `scenario_net`;
-        places the base lacks count as unreachable there).
+        compared; or an OD table (``orig``, ``dest``, optionally ``demand``) whose
+        pairs are compared and whose demand weighs the criticality comparison.
+        Default: every park to every port serving sea (of `scenario_net`; places the
+        base lacks count as unreachable there).
     weight
         What routes minimize: ``time`` (h), ``distance`` (km), ``cost`` or
         ``generalized`` (USD/TEU, the default).
@@ -1286,13 +1302,23 @@ def compare(
     """
     if weight not in WEIGHT_COLUMNS:
         raise DataError(f"weight = {weight!r}; expected one of {', '.join(WEIGHT_COLUMNS)}")
-    origins, dests = (
-        _default_od(scenario_net) if od is None else (scenario_net.select(x) for x in od)
-    )
-    origins, dests = list(origins), list(dests)
-    pairs = pd.MultiIndex.from_tuples(
-        [(o, d) for o in origins for d in dests if o != d], names=["orig", "dest"]
-    )
+    if isinstance(od, pd.DataFrame):  # an OD table: exactly its pairs
+        from corridors.resilience import od_pairs
+
+        table_pairs = od_pairs(scenario_net, od)
+        origins = list(dict.fromkeys(table_pairs["orig"]))
+        dests = list(dict.fromkeys(table_pairs["dest"]))
+        pairs = pd.MultiIndex.from_frame(table_pairs[["orig", "dest"]])
+        critical_od: Any = table_pairs
+    else:
+        origins, dests = (
+            _default_od(scenario_net) if od is None else (scenario_net.select(x) for x in od)
+        )
+        origins, dests = list(origins), list(dests)
+        pairs = pd.MultiIndex.from_tuples(
+            [(o, d) for o in origins for d in dests if o != d], names=["orig", "dest"]
+        )
+        critical_od = (origins, dests)
     table = _od_changes(
         _best_routes(base, origins, dests, weight),
         _best_routes(scenario_net, origins, dests, weight),
@@ -1309,7 +1335,7 @@ def compare(
         switches=_switches(table),
         hinterland=_hinterland_shifts(base, scenario_net, parks, ports, weight),
         accessibility=_accessibility(base, scenario_net, parks, ports),
-        critical=_criticality_changes(base, scenario_net, (origins, dests), weight, top_critical)
+        critical=_criticality_changes(base, scenario_net, critical_od, weight, top_critical)
         if critical
         else None,
     )

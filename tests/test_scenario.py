@@ -578,3 +578,26 @@ def test_cli_run_map(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (out / "scenario_map.png").stat().st_size > 10_000
+
+
+def test_compare_accepts_an_od_table():
+    import pandas as pd
+
+    from corridors import load_gtr, scenario
+    from corridors.resilience import close_borders
+
+    base = load_gtr()
+    closed = close_borders(base, "CN-RU")
+    table = pd.DataFrame(
+        {
+            "orig": ["hunchun_becz", "Harbin New Area"],
+            "dest": ["vladivostok_port", "zarubino_port"],
+            "demand": [5, 1],
+        }
+    )
+    c = scenario.compare(base, closed, od=table, critical=True)
+    assert list(zip(c.od["orig"], c.od["dest"], strict=True)) == [
+        ("hunchun_becz", "vladivostok_port"),
+        ("harbin_new_area", "zarubino_port"),
+    ]
+    assert (c.od["status"] != "newly connected").all()
