@@ -23,12 +23,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
-	$(BIN)/ruff check corridors tests benchmarks
-	$(BIN)/ruff format --check corridors tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 lint: $(STAMP)
-	$(BIN)/ruff check corridors tests benchmarks
-	$(BIN)/ruff format --check corridors tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_routing
