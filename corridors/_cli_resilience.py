@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,23 @@ from corridors._cli_common import (
     format_opt,
     handle_errors,
     load_network,
+    map_opt,
     network_opt,
     output_opt,
     parallel_opts,
 )
 
 __all__ = ["COMMANDS"]
+
+
+def od_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--od FILE`` (OD pairs CSV: orig, dest and optionally demand)."""
+    return click.option(
+        "--od",
+        "od_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="OD pairs CSV (orig, dest[, demand]); default parks x ports.",
+    )(function)
 
 
 def _read_od(path: Path | None) -> Any:
@@ -50,19 +62,9 @@ def _progress(ctx: click.Context) -> bool | None:
     show_default=True,
     help="Show the N most critical.",
 )
-@click.option(
-    "--od",
-    "od_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="OD pairs CSV (orig, dest[, demand]); default parks x ports.",
-)
+@od_opt
 @by_opt("generalized")
-@click.option(
-    "--map",
-    "map_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw a criticality map (PNG, SVG or PDF).",
-)
+@map_opt
 @parallel_opts
 @format_opt
 @output_opt
@@ -109,12 +111,7 @@ def criticality(
 @click.argument("pairs", nargs=-1, required=True)
 @click.option("--modes", help="Close only these modes at the crossings (e.g. rail).")
 @by_opt("generalized")
-@click.option(
-    "--od",
-    "od_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="OD pairs CSV (orig, dest[, demand]); default parks x ports.",
-)
+@od_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @output_opt
 @handle_errors

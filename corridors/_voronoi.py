@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from corridors.engine import CompiledGraph
+from corridors.engine import CompiledGraph, tree_sums
 
 __all__ = ["two_nearest"]
 
@@ -49,13 +49,7 @@ def _labelled_search(
     dist, pred = dist[:n], pred[:n].astype(np.int64)
     label_of_seed = np.full(n, -1, dtype=np.int64)
     label_of_seed[seeds] = seed_labels
-    ancestor = np.where((pred >= 0) & (pred != virtual), pred, -1)
-    root = np.where(ancestor >= 0, ancestor, np.arange(n))
-    while (ancestor >= 0).any():  # pointer jumping to each tree's root (a seed)
-        valid = ancestor >= 0
-        safe = np.maximum(ancestor, 0)
-        root = np.where(valid, root[safe], root)
-        ancestor = np.where(valid, ancestor[safe], -1)
+    _, root = tree_sums(np.where(pred == virtual, -1, pred), np.zeros(n))  # roots: seeds
     labels = np.where(np.isfinite(dist), label_of_seed[root], -1)
     return dist, labels
 

@@ -29,7 +29,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from corridors._errors import CorridorsError
+from corridors import _validate as v
+from corridors._errors import CorridorsError, DataError
 from corridors.costs import MODES, TRANSFER_KINDS
 
 if TYPE_CHECKING:
@@ -43,8 +44,10 @@ __all__ = [
     "CompiledGraph",
     "Restrictions",
     "SearchResult",
+    "check_weight",
     "compile_network",
     "search",
+    "tree_sums",
 ]
 
 #: Weights a search can minimize, with their units.
@@ -56,6 +59,27 @@ WEIGHTS: dict[str, str] = {
 }
 
 EDGE_LINK, EDGE_TRANSFER, EDGE_CROSSING = 0, 1, 2
+
+
+def check_weight(weight: str) -> None:
+    """Raise unless `weight` is one of :data:`WEIGHTS` (suggesting the closest).
+
+    Parameters
+    ----------
+    weight
+        A weight name as given by the user.
+
+    Raises
+    ------
+    DataError
+        Naming the weights allowed and close matches.
+    """
+    if weight not in WEIGHTS:
+        hint = v.close_matches(weight, WEIGHTS, n=2)
+        extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
+        raise DataError(f"weight = {weight!r} is not one of {', '.join(WEIGHTS)}{extra}")
+
+
 STATUS_CODES = {"existing": 0, "planned": 1, "suspended": 2}
 _MODE_CODE = {m: i for i, m in enumerate(MODES)}
 
@@ -633,19 +657,46 @@ class SearchResult:
             Per state, the origin state its path starts from (-1 if unreached).
         """
         edges = self.entry_edges(row)
-        total = np.where(edges >= 0, values[np.maximum(edges, 0)], 0.0)
-        ancestor = np.where(self.pred[row] >= 0, self.pred[row], -1)
-        root = np.where(ancestor >= 0, ancestor, np.arange(len(ancestor)))  # furthest known
-        while (ancestor >= 0).any():
-            valid = ancestor >= 0
-            safe = np.maximum(ancestor, 0)
-            total = total + np.where(valid, total[safe], 0.0)
-            root = np.where(valid, root[safe], root)
-            ancestor = np.where(valid, ancestor[safe], -1)
+        total, root = tree_sums(self.pred[row], np.where(edges >= 0, values[edges], 0.0))
         unreached = ~np.isfinite(self.dist[row])
         total[unreached] = np.nan
         root[unreached] = -1
         return total, root
+
+
+def tree_sums(pred: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum `values` from each node up to the root of its tree, by pointer jumping.
+
+    Parameters
+    ----------
+    pred
+        Parent of each node in a forest (negative: a root).
+    values
+        Value of each node (e.g. the weight of the edge into it; 0 at roots).
+
+    Returns
+    -------
+    sums : numpy.ndarray
+        Per node, the sum of `values` over the node and its ancestors.
+    roots : numpy.ndarray
+        Per node, the root of its tree (itself for a root).
+
+    Notes
+    -----
+    Each round adds the value gathered so far at the current ancestor and jumps
+    to that ancestor's ancestor, so ``log2(depth)`` vectorized rounds suffice
+    (list ranking).
+    """
+    total = np.asarray(values, dtype=float).copy()
+    ancestor = np.where(pred >= 0, pred, -1).astype(np.int64)
+    root = np.where(ancestor >= 0, ancestor, np.arange(len(ancestor)))  # furthest known
+    while (ancestor >= 0).any():
+        valid = ancestor >= 0
+        safe = np.maximum(ancestor, 0)
+        total = total + np.where(valid, total[safe], 0.0)
+        root = np.where(valid, root[safe], root)
+        ancestor = np.where(valid, ancestor[safe], -1)
+    return total, root
 
 
 def search(

@@ -24,9 +24,9 @@ from corridors.engine import (
     EDGE_CROSSING,
     EDGE_LINK,
     EDGE_TRANSFER,
-    WEIGHTS,
     CompiledGraph,
     SearchResult,
+    check_weight,
     compile_network,
     search,
 )
@@ -41,12 +41,7 @@ LAND_MODES = ("rail", "road")
 
 
 def _check(weight: str, direction: str) -> None:
-    if weight not in WEIGHTS:
-        hint = v.close_matches(weight, WEIGHTS, n=2)
-        raise DataError(
-            f"weight = {weight!r}; expected one of {', '.join(WEIGHTS)} "
-            f"(close: {', '.join(hint) or '-'})"
-        )
+    check_weight(weight)
     if direction not in ("from", "to"):
         raise DataError(f"direction = {direction!r}; expected 'from' or 'to'")
 

@@ -27,10 +27,11 @@ from scipy.sparse import csgraph
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.engine import (
-    WEIGHTS,
     CompiledGraph,
+    check_weight,
     compile_network,
     search,
+    tree_sums,
 )
 from corridors.network import Network
 from corridors.parallel import map_chunks
@@ -208,13 +209,7 @@ def _tree(pred: np.ndarray, dist: np.ndarray) -> _Tree:
     order = csgraph.depth_first_order(tree, n, directed=True, return_predecessors=False)[1:]
     tin = np.full(n, -1, dtype=np.int64)
     tin[order] = np.arange(len(order))
-    depth = (pred >= 0).astype(np.int64)  # by pointer jumping (list ranking)
-    ancestor = np.where(pred >= 0, pred, -1)
-    while (ancestor >= 0).any():
-        valid = ancestor >= 0
-        safe = np.maximum(ancestor, 0)
-        depth = depth + np.where(valid, depth[safe], 0)
-        ancestor = np.where(valid, ancestor[safe], -1)
+    depth, _ = tree_sums(pred, (pred >= 0).astype(float))
     size = np.ones(n, dtype=np.int64)
     by_depth = children[np.argsort(-depth[children], kind="stable")]
     levels = np.flatnonzero(np.diff(depth[by_depth])) + 1
@@ -287,8 +282,7 @@ def criticality(
     """
     if elements not in ELEMENTS:
         raise DataError(f"elements = {elements!r}; expected one of {', '.join(ELEMENTS)}")
-    if weight not in WEIGHTS:
-        raise DataError(f"weight = {weight!r}; expected one of {', '.join(WEIGHTS)}")
+    check_weight(weight)
     problem = _prepare(
         net, od_pairs(net, od), weight, elements, candidates, detour, include_planned
     )
@@ -367,14 +361,7 @@ def _prepare(
     usable = {e: edges[mask[edges]] for e, edges in edges_of.items()}
     edges_of = {e: edges for e, edges in usable.items() if len(edges)}
     result = search(graph, origins, weight=weight, mask=mask, prepared=(matrix, edge_of_entry))
-    base = np.array(
-        [
-            result.dist[r, graph.place_state_start[d] : graph.place_state_start[d + 1]].min(
-                initial=np.inf
-            )
-            for r, d in zip(pair_row, pair_dest, strict=True)
-        ]
-    )
+    base = result.place_dist()[pair_row, pair_dest]
     trees = [_tree(result.pred[r], result.dist[r]) for r in range(len(origins))]
     entry = (
         np.vstack([result.entry_edges(r) for r in range(len(origins))])
@@ -882,10 +869,19 @@ def impact(
     Impact
         Per-pair table, summary and shifted volumes.
     """
-    if weight not in WEIGHTS:
-        raise DataError(f"weight = {weight!r}; expected one of {', '.join(WEIGHTS)}")
+    check_weight(weight)
     pairs = od_pairs(base, od)
-    before, through_before, kinds = _route_labels(base, weight, pairs)
+    return _impact(pairs, _route_labels(base, weight, pairs), changed, weight)
+
+
+def _impact(
+    pairs: pd.DataFrame,
+    base_labels: tuple[pd.DataFrame, pd.Series, pd.DataFrame],
+    changed: Network,
+    weight: str,
+) -> Impact:
+    """Impact on `changed` given the base's route labels (computed once by callers)."""
+    before, through_before, kinds = base_labels
     after, through_after, _ = _route_labels(changed, weight, pairs)
     table = pairs.copy()
     table["before"], table["after"] = before["value"].to_numpy(), after["value"].to_numpy()
@@ -941,11 +937,13 @@ def closure_matrix(
         ``pairs_disconnected``, ``places_cut_off`` (number), ``mean_delay``,
         ``max_delay``, ``extra_cost_per_period`` (weight units × demand).
     """
+    check_weight(weight)
     borders = net.places[net.places["kind"] == "border"]
+    pairs = od_pairs(net, od)
+    base_labels = _route_labels(net, weight, pairs)  # the base routes, once for all closures
     rows = {}
     for pair in sorted(set(borders["countries"])):
-        closed = close_borders(net, pair)
-        result = impact(net, closed, od, weight=weight).summary
+        result = _impact(pairs, base_labels, close_borders(net, pair), weight).summary
         rows[pair] = {
             "crossings": int((borders["countries"] == pair).sum()),
             "pairs_disconnected": result["pairs_disconnected"],
@@ -1167,9 +1165,9 @@ class _Storms:
     net: Network
     radius_km: float
     centres: np.ndarray
-    od: tuple | None
+    pairs: pd.DataFrame
+    base_labels: tuple[pd.DataFrame, pd.Series, pd.DataFrame]
     weight: str
-    seed: int
 
 
 def simulate_region_failures(
@@ -1221,7 +1219,9 @@ def simulate_region_failures(
     places = np.array(sorted(net.graph.nodes), dtype=object)
     centres = np.array([places[np.random.default_rng([seed, run]).integers(len(places))]
                         for run in range(runs)], dtype=object)  # fmt: skip
-    storms = _Storms(net, radius_km, centres, od, weight, seed)
+    check_weight(weight)
+    pairs = od_pairs(net, od)
+    storms = _Storms(net, radius_km, centres, pairs, _route_labels(net, weight, pairs), weight)
     rows = map_chunks(
         _storm_runs,
         storms,
@@ -1241,7 +1241,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
         centre = storms.centres[run]
         point = net.places.loc[centre, "geometry"]
         failed = close_region(net, point=(point.x, point.y), radius_km=storms.radius_km)
-        summary = impact(net, failed, storms.od, weight=storms.weight)
+        summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight)
         table = summary.pairs
         connected_before = int(table["before"].notna().sum())
         out.append({

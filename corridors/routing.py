@@ -23,10 +23,10 @@ from corridors.engine import (
     EDGE_CROSSING,
     EDGE_LINK,
     EDGE_TRANSFER,
-    WEIGHTS,
     CompiledGraph,
     Restrictions,
     SearchResult,
+    check_weight,
     compile_network,
     search,
 )
@@ -246,14 +246,6 @@ def restrictions(
     return Restrictions(chosen, avoided, closed, include_planned, include_suspended)
 
 
-def _check_weight(weight: str) -> None:
-    if weight not in WEIGHTS:
-        hint = v.close_matches(weight, WEIGHTS, n=2)
-        extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
-        msg = f"weight = {weight!r} is not one of {', '.join(WEIGHTS)}{extra}"
-        raise DataError(msg)
-
-
 def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.DataFrame, tuple]:
     rows, geoms = [], []
     places = graph.place_ids
@@ -360,7 +352,7 @@ def route(
     >>> bool(r.legs["gauge_change_h"].sum() > 0)
     True
     """
-    _check_weight(weight)
+    check_weight(weight)
     limits = restrictions(
         net,
         modes=modes,
@@ -450,7 +442,7 @@ def alternatives(
        search and assignment. PTRC 21st Summer Annual Meeting, 307-319 (the
        penalty method for route alternatives).
     """
-    _check_weight(weight)
+    check_weight(weight)
     if k < 1 or penalty <= 1:
         raise DataError(f"k = {k}, penalty = {penalty}; expected k >= 1 and penalty > 1")
     limits = restrictions(
@@ -545,7 +537,7 @@ def od_matrix(
     >>> od.shape[0] == len(net.select("park"))
     True
     """
-    _check_weight(weight)
+    check_weight(weight)
     limits = restrictions(
         net,
         modes=modes,
@@ -665,7 +657,7 @@ def assign(
     DataError
         If `flows` lacks a column or has a negative or non-numeric volume.
     """
-    _check_weight(weight)
+    check_weight(weight)
     missing = [c for c in ("orig", "dest", "volume") if c not in flows.columns]
     if missing:
         raise DataError(

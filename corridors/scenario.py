@@ -97,7 +97,14 @@ import pandas as pd
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.costs import MODES
-from corridors.engine import EDGE_CROSSING, EDGE_LINK, EDGE_TRANSFER, compile_network, search
+from corridors.engine import (
+    EDGE_CROSSING,
+    EDGE_LINK,
+    EDGE_TRANSFER,
+    check_weight,
+    compile_network,
+    search,
+)
 from corridors.io import LINK_COLUMNS, PLACE_COLUMNS, params_from_dict
 from corridors.network import Network, _parse_values
 
@@ -1300,8 +1307,7 @@ def compare(
     >>> c.od.loc[0, "status"]
     'worse'
     """
-    if weight not in WEIGHT_COLUMNS:
-        raise DataError(f"weight = {weight!r}; expected one of {', '.join(WEIGHT_COLUMNS)}")
+    check_weight(weight)
     if isinstance(od, pd.DataFrame):  # an OD table: exactly its pairs
         from corridors.resilience import od_pairs
 
