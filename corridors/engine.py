@@ -41,6 +41,7 @@ __all__ = [
     "EDGE_LINK",
     "EDGE_TRANSFER",
     "WEIGHTS",
+    "WEIGHT_COLUMNS",
     "CompiledGraph",
     "Restrictions",
     "SearchResult",
@@ -56,6 +57,14 @@ WEIGHTS: dict[str, str] = {
     "distance": "km",
     "cost": "USD/TEU",
     "generalized": "USD/TEU",
+}
+
+#: Table column holding each weight's value (its unit in the name).
+WEIGHT_COLUMNS: dict[str, str] = {
+    "time": "time_h",
+    "distance": "distance_km",
+    "cost": "cost_usd_teu",
+    "generalized": "generalized_usd_teu",
 }
 
 EDGE_LINK, EDGE_TRANSFER, EDGE_CROSSING = 0, 1, 2
@@ -139,8 +148,6 @@ class CompiledGraph:
         Place id of each place index.
     state_place, state_mode
         Place index and mode code (index into :data:`~corridors.costs.MODES`) of each state.
-    state_side
-        Country of the side of a border crossing state (``""`` elsewhere).
     place_state_start
         States of place ``i`` are ``place_state_start[i]:place_state_start[i + 1]``.
     edge_src, edge_dst
@@ -168,7 +175,6 @@ class CompiledGraph:
     place_ids: np.ndarray
     state_place: np.ndarray
     state_mode: np.ndarray
-    state_side: np.ndarray
     place_state_start: np.ndarray
     edge_src: np.ndarray
     edge_dst: np.ndarray
@@ -336,7 +342,7 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
     nodes = graph.nodes
     place_ids = np.array(sorted(graph.nodes), dtype=object)
     state_key: dict[tuple[str, str, str], int] = {}
-    state_place, state_mode, state_side, starts = [], [], [], []
+    state_place, state_mode, starts = [], [], []
     for index, place in enumerate(place_ids):
         starts.append(len(state_place))
         data = nodes[place]
@@ -346,7 +352,6 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
                 state_key[(place, mode, side)] = len(state_place)
                 state_place.append(index)
                 state_mode.append(_MODE_CODE[mode])
-                state_side.append(side)
     starts.append(len(state_place))
 
     rows: dict[str, list] = {
@@ -483,7 +488,6 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
         place_ids=place_ids,
         state_place=np.asarray(state_place, dtype=np.int64),
         state_mode=np.asarray(state_mode, dtype=np.int8),
-        state_side=np.asarray(state_side, dtype=object),
         place_state_start=np.asarray(starts, dtype=np.int64),
         edge_src=arr("src", np.int64),
         edge_dst=arr("dst", np.int64),

@@ -53,6 +53,7 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import offset_copy
 
 from corridors import basemap
+from corridors.costs import MODES
 from corridors.io import atomic_path
 
 if TYPE_CHECKING:
@@ -253,7 +254,6 @@ _LABEL_STYLE: dict[str, dict[str, Any]] = {
 _LABEL_PRIORITY = ("city", "port", "border", "terminal", "park", "airport")
 _AUTO_LABEL_KINDS = ("city", "port", "border")
 _MODE_ORDER = ("sea", "air", "road", "rail")  # drawing order, bottom to top
-_MODES = ("rail", "road", "sea", "air")
 _NEAR_DEG = 10.0
 _A4 = (11.69, 8.27)  # A4 landscape, inches
 _PLACE_DRAW_ORDER = ("park", "terminal", "airport", "border", "port", "city")  # bottom to top
@@ -777,11 +777,11 @@ def base_map(
 
 def _check_modes(modes: Iterable[str] | None) -> tuple[str, ...]:
     if modes is None:
-        return _MODES
+        return MODES
     chosen = (modes,) if isinstance(modes, str) else tuple(modes)
-    unknown = [m for m in chosen if m not in _MODES]
+    unknown = [m for m in chosen if m not in MODES]
     if unknown:
-        msg = f"modes = {unknown!r}; expected a subset of {', '.join(_MODES)}"
+        msg = f"modes = {unknown!r}; expected a subset of {', '.join(MODES)}"
         raise ValueError(msg)
     return chosen
 
@@ -1000,7 +1000,7 @@ def _network_legend(links_drawn: list[tuple[str, str]], kinds: list[str]) -> lis
         "Links" and "Places".
     """
     entries: list[tuple[Any, str]] = [(_HEADER, "Links")] if links_drawn else []
-    for mode in [m for m in _MODES if (m, "existing") in links_drawn]:
+    for mode in [m for m in MODES if (m, "existing") in links_drawn]:
         style = MODE_STYLE[mode]
         line = _styled_line(style)
         handle = (line, _styled_line(style["overlay"])) if style["overlay"] else line
@@ -1445,7 +1445,7 @@ def explore(
         name="sea_colour",
     )
     _basemap_layer(tuple(bounds)).add_to(m)
-    for mode in _MODES:
+    for mode in MODES:
         subset = links[links["mode"] == mode]
         if subset.empty:
             continue
@@ -1555,7 +1555,7 @@ def _draw_context(
     ax: Axes, net: Network, *, places: bool = True, include_planned: bool = False
 ) -> gpd.GeoDataFrame:
     """Draw the network faintly under an overlay; return the places drawn."""
-    links, chosen = _select(net, _MODES, include_planned)
+    links, chosen = _select(net, MODES, include_planned)
     for mode, _, segments, linestyle in _link_groups(links):
         style = MODE_STYLE[mode]
         _add_lines(
@@ -1698,7 +1698,7 @@ def _title(ax: Axes, title: str | None, subtitle: str | None = None) -> None:
         _muted_text(ax, 0.0, 1.005, subtitle, ha="left", va="bottom", fontsize=8.5)
 
 
-def _context_legend(modes: Iterable[str] = _MODES) -> list[tuple[Any, str]]:
+def _context_legend(modes: Iterable[str] = MODES) -> list[tuple[Any, str]]:
     entries: list[tuple[Any, str]] = [(_HEADER, "Network")]
     for mode in modes:
         style = MODE_STYLE[mode]
@@ -1924,7 +1924,7 @@ def plot_route(
         color = ROUTE_COLORS[i % len(ROUTE_COLORS)]
         width = max(1.6, 4.2 - 0.8 * i)
         projected = to_map_crs(frame) if len(frame) else frame
-        for mode in _MODES:
+        for mode in MODES:
             subset = projected[projected["mode"] == mode]
             if subset.empty:
                 continue
@@ -2464,6 +2464,8 @@ def _assignments_from_impact(
 ) -> tuple[Any, Any]:
     from corridors.routing import assign
 
+    if getattr(impact, "before", None) is not None and getattr(impact, "after", None) is not None:
+        return impact.before, impact.after  # corridors.resilience.Impact keeps them
     pairs = impact.pairs
     volume_column = next((c for c in ("volume", "demand", "weight") if c in pairs.columns), None)
     flows = pd.DataFrame(
@@ -2484,6 +2486,9 @@ def _cut_off_places(impact: Any) -> list[str]:
     """Origins with no destination left, that had one before."""
     if impact is None or not hasattr(impact, "pairs"):
         return []
+    summary = getattr(impact, "summary", None)
+    if isinstance(summary, dict) and "places_cut_off" in summary:
+        return list(summary["places_cut_off"])
     pairs = impact.pairs
     before = pairs["before"].notna() & np.isfinite(pd.to_numeric(pairs["before"], errors="coerce"))
     after = pairs["after"].notna() & np.isfinite(pd.to_numeric(pairs["after"], errors="coerce"))
@@ -2784,7 +2789,7 @@ def plot_scenario(
             continue
         projected = to_map_crs(subset)
         style = CHANGE_STYLE[key]
-        for mode in _MODES:
+        for mode in MODES:
             part = projected[projected["mode"] == mode]
             if len(part):
                 _mode_line(

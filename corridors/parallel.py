@@ -61,6 +61,7 @@ def map_chunks(
     *,
     executor: Executor | None = None,
     chunks_per_worker: int = 4,
+    max_chunk: int | None = None,
     progress: bool | None = False,
     description: str = "",
 ) -> list[R]:
@@ -79,6 +80,8 @@ def map_chunks(
     chunks_per_worker
         Chunks per worker, to balance load (the worker count is read from the
         executor when it tells, else taken as the CPU count).
+    max_chunk
+        Largest number of items in one chunk (e.g. to bound a task's memory).
     progress
         Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
     description
@@ -95,14 +98,15 @@ def map_chunks(
         total=len(items), desc=description, disable=not show_progress(progress), leave=False
     )
     with bar:
+        at_least = -(-len(items) // max_chunk) if max_chunk else 1
         if executor is None:
             results: list[R] = []
-            for chunk in _chunks(items, max(1, len(items) // 50)):
+            for chunk in _chunks(items, max(at_least, len(items) // 50)):
                 results.extend(function(shared, chunk))
                 bar.update(len(chunk))
             return results
         workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
-        chunks = _chunks(items, workers * chunks_per_worker)
+        chunks = _chunks(items, max(at_least, workers * chunks_per_worker))
         futures = [executor.submit(function, shared, chunk) for chunk in chunks]
         results = []
         for future, chunk in zip(futures, chunks, strict=True):

@@ -30,14 +30,20 @@ from corridors.engine import (
     compile_network,
     search,
 )
-from corridors.network import Network
+from corridors.network import LAND_MODES, Network
 from corridors.routing import od_matrix, restrictions
 
-__all__ = ["Hinterlands", "accessibility", "hinterlands", "isochrones", "reach"]
+__all__ = [
+    "Hinterlands",
+    "accessibility",
+    "hinterlands",
+    "isochrones",
+    "reach",
+    "sea_ports",
+]
 
 #: Projected CRS for buffering (Lambert azimuthal equal-area centred on the region), metres.
 AREA_CRS = "+proj=laea +lat_0=43 +lon_0=125 +datum=WGS84 +units=m"
-LAND_MODES = ("rail", "road")
 
 
 def _check(weight: str, direction: str) -> None:
@@ -56,7 +62,8 @@ def _search_from(
     modes: Iterable[str] | None,
     include_planned: bool,
     include_suspended: bool,
-) -> tuple[CompiledGraph, SearchResult, list[str]]:
+) -> tuple[CompiledGraph, SearchResult, np.ndarray]:
+    """Search from (or to) the origin places together; return the graph, result and edge mask."""
     origins = net.select(origin)
     limits = restrictions(
         net, modes=modes, include_planned=include_planned, include_suspended=include_suspended
@@ -72,7 +79,7 @@ def _search_from(
         limit=limit,
         reverse=direction == "to",
     )
-    return graph, result, origins
+    return graph, result, mask
 
 
 def reach(
@@ -130,7 +137,7 @@ def reach(
         limit = max_hours
     if weight == "cost" and max_cost is not None:
         limit = max_cost
-    graph, result, origins = _search_from(
+    graph, result, _ = _search_from(
         net,
         origin,
         weight=weight,
@@ -145,7 +152,6 @@ def reach(
         frame = frame[frame["time_h"] <= max_hours + 1e-9]
     if max_cost is not None:
         frame = frame[frame["cost_usd_teu"] <= max_cost + 1e-9]
-    del origins
     return frame
 
 
@@ -156,13 +162,11 @@ def _reached_places(net: Network, graph: CompiledGraph, result: SearchResult) ->
     distance_km, _ = result.path_sums(0, graph.distance_km)
     cost, _ = result.path_sums(0, graph.cost_usd)
     crossings = _crossings_per_state(graph, result)
-    starts = graph.place_state_start
     rows = []
     for place in range(graph.n_places):
-        block = dist[starts[place] : starts[place + 1]]
-        if not len(block) or not np.isfinite(block.min()):
+        state = result.best_state(0, place)
+        if state < 0:
             continue
-        state = int(starts[place] + np.argmin(block))
         rows.append({
             "id": graph.place_ids[place],
             "origin": graph.place_ids[graph.state_place[root[state]]],
@@ -259,7 +263,7 @@ def isochrones(
     bands = sorted(float(b) for b in bands)
     if not bands or bands[0] <= 0:
         raise DataError(f"bands = {bands}; expected positive band limits")
-    graph, result, _ = _search_from(
+    graph, result, mask = _search_from(
         net,
         origin,
         weight=weight,
@@ -269,17 +273,10 @@ def isochrones(
         include_planned=include_planned,
         include_suspended=False,
     )
-    limits = restrictions(net, modes=modes, include_planned=include_planned)
-    mask = graph.edge_mask(limits) & (graph.edge_kind == EDGE_LINK)
+    mask = mask & (graph.edge_kind == EDGE_LINK)
     values = graph.weight(weight)
     dist = result.dist[0]
-    starts = graph.place_state_start
-    place_dist = np.array(
-        [
-            dist[starts[p] : starts[p + 1]].min() if starts[p + 1] > starts[p] else np.inf
-            for p in range(graph.n_places)
-        ]
-    )
+    place_dist = result.place_dist()[0]
     points = gpd.GeoSeries(net.places.loc[graph.place_ids].geometry.values, crs=net.crs).to_crs(
         AREA_CRS
     )
@@ -360,6 +357,24 @@ def _cut_out(
     return polygon.difference(shapely.union_all(disks)) if disks else polygon
 
 
+def sea_ports(net: Network) -> list[str]:
+    """Return the ports that serve the sea mode (sea ports, and river ports with sea service).
+
+    Parameters
+    ----------
+    net
+        The network.
+
+    Returns
+    -------
+    list of str
+        Port ids, sorted.
+    """
+    places = net.places
+    serves_sea = places["modes"].str.split(";").map(lambda modes: "sea" in modes)
+    return sorted(places.index[(places["kind"] == "port") & serves_sea])
+
+
 @dataclasses.dataclass(frozen=True)
 class Hinterlands:
     """Port hinterlands (see :func:`hinterlands`).
@@ -413,7 +428,7 @@ def hinterlands(
     net
         The network.
     ports
-        Candidate ports (default: all sea ports, ``port_type == "sea"``).
+        Candidate ports (default: :func:`sea_ports`).
     places
         The places served (a kind, default ``"park"``, or a list).
     weight
@@ -439,11 +454,7 @@ def hinterlands(
         If no port is given. (A place that reaches no port gets ``best_port`` None.)
     """
     _check(weight, "from")
-    if ports is None:
-        frame = net.places
-        port_ids = sorted(frame.index[(frame["kind"] == "port") & (frame["port_type"] == "sea")])
-    else:
-        port_ids = net.select(ports)
+    port_ids = sea_ports(net) if ports is None else net.select(ports)
     place_ids = net.select(places)
     if not port_ids:
         raise DataError("hinterlands needs at least one port")

@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +27,7 @@ from scipy.sparse import csgraph
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.engine import (
+    WEIGHT_COLUMNS,
     CompiledGraph,
     check_weight,
     compile_network,
@@ -35,7 +36,7 @@ from corridors.engine import (
 )
 from corridors.network import Network
 from corridors.parallel import map_chunks
-from corridors.routing import assign, restrictions
+from corridors.routing import Assignment, assign, restrictions
 
 __all__ = [
     "Impact",
@@ -118,7 +119,6 @@ class _Problem:
 
     graph: CompiledGraph
     weight: str
-    values: np.ndarray
     mask: np.ndarray
     matrix: sp.csr_array
     edge_of_entry: np.ndarray
@@ -155,24 +155,32 @@ def _entry_maps(
 
 
 def _element_edges(graph: CompiledGraph, elements: str, net: Network) -> dict[str, np.ndarray]:
+    """Edges of each element: a link's (both directions), or all edges touching a place."""
+    if elements not in ELEMENTS:
+        raise DataError(f"elements = {elements!r}; expected one of {', '.join(ELEMENTS)}")
     if elements == "links":
-        order = np.argsort(graph.edge_link, kind="stable")
-        links = graph.edge_link[order]
-        keep = links >= 0
-        order, links = order[keep], links[keep]
-        bounds = np.searchsorted(links, np.arange(len(graph.link_ids) + 1))
-        return {
-            graph.link_ids[i]: order[bounds[i] : bounds[i + 1]] for i in range(len(graph.link_ids))
-        }
+        groups = _group(graph.edge_link, np.arange(len(graph.edge_src)), len(graph.link_ids))
+        return dict(zip(graph.link_ids, groups, strict=True))
     src_place = graph.state_place[graph.edge_src]
     dst_place = graph.state_place[graph.edge_dst]
+    edges = np.arange(len(graph.edge_src))
+    touching = src_place != dst_place  # a link edge touches two places, others one
+    owners = np.r_[src_place, dst_place[touching]]
+    groups = _group(owners, np.r_[edges, edges[touching]], graph.n_places)
     places = range(graph.n_places)
     if elements == "crossings":
         kinds = net.places["kind"]
         places = [p for p in places if kinds[graph.place_ids[p]] == "border"]
-    return {
-        graph.place_ids[p]: np.flatnonzero((src_place == p) | (dst_place == p)) for p in places
-    }
+    return {graph.place_ids[p]: np.sort(groups[p]) for p in places}
+
+
+def _group(keys: np.ndarray, values: np.ndarray, n_keys: int) -> list[np.ndarray]:
+    """Split `values` by integer `keys` in ``0 .. n_keys - 1`` (negative keys dropped)."""
+    keep = keys >= 0
+    order = np.argsort(keys[keep], kind="stable")
+    keys, values = keys[keep][order], values[keep][order]
+    bounds = np.searchsorted(keys, np.arange(n_keys + 1))
+    return [values[bounds[i] : bounds[i + 1]] for i in range(n_keys)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -280,8 +288,6 @@ def criticality(
     .. [1] Deltares (2023). RA2CE: Resilience Assessment and Adaptation for Critical
        infrastructurE, single- and multi-link redundancy analyses.
     """
-    if elements not in ELEMENTS:
-        raise DataError(f"elements = {elements!r}; expected one of {', '.join(ELEMENTS)}")
     check_weight(weight)
     problem = _prepare(
         net, od_pairs(net, od), weight, elements, candidates, detour, include_planned
@@ -342,7 +348,6 @@ def _prepare(
 ) -> _Problem:
     graph = compile_network(net)
     mask = graph.edge_mask(restrictions(net, include_planned=include_planned))
-    values = graph.weight(weight)
     matrix, edge_of_entry = graph.matrix(weight, mask)
     entry_of_edge, parallel = _entry_maps(graph, mask, edge_of_entry)
     index = graph.place_index
@@ -382,13 +387,8 @@ def _prepare(
     matrix_t, edge_of_entry_t = graph.matrix(weight, mask, reverse=True)
     entry_of_edge_t = np.full(len(graph.edge_src), -1, dtype=np.int64)
     entry_of_edge_t[edge_of_entry_t] = np.arange(len(edge_of_entry_t))
-    entry = (
-        np.vstack([result.entry_edges(r) for r in range(len(origins))])
-        if len(origins)
-        else np.empty((0, graph.n_states), dtype=np.int64)
-    )
     return _Problem(
-        graph=graph, weight=weight, values=values, mask=mask, matrix=matrix,
+        graph=graph, weight=weight, mask=mask, matrix=matrix,
         edge_of_entry=edge_of_entry, entry_of_edge=entry_of_edge, parallel=parallel,
         matrix_t=matrix_t, entry_of_edge_t=entry_of_edge_t, origins=origins,
         pair_row=pair_row, pair_dest=pair_dest,
@@ -541,9 +541,8 @@ def _after(
         states, values = _repair(problem, int(row), failure)
         dist = problem.dist[row].copy()
         dist[states] = values
-        for i in chosen:
-            dest = problem.pair_dest[pairs[i]]
-            after[i] = dist[starts[dest] : starts[dest + 1]].min(initial=np.inf)
+        per_place = np.minimum.reduceat(dist, starts[:-1])  # as SearchResult.place_dist
+        after[chosen] = per_place[problem.pair_dest[pairs[chosen]]]
     return after
 
 
@@ -683,32 +682,25 @@ def close_borders(
                 "border crossing (kind = border)"
             )
         closed.append(crossing)
+    chosen = restrictions(net, modes=modes).modes if modes is not None else None  # checked
     out = net.copy()
-    chosen = None if modes is None else {m.strip().lower() for m in modes}
     for crossing in closed:
-        if chosen is None:
-            out.graph.nodes[crossing]["closed"] = True
-            continue
         served = set(out.graph.nodes[crossing]["modes"].split(";"))
-        if chosen & served:
+        if chosen is None:
+            out.close_place(crossing, where="close_borders")
+        elif chosen & served:
             out.close_place(crossing, modes=sorted(chosen & served), where="close_borders")
-    out.touch()
     return out
 
 
 def _crossings_between(net: Network, countries: Sequence[str] | str) -> list[str]:
-    pair = countries.split("-") if isinstance(countries, str) else list(countries)
-    if len(pair) != 2:
-        raise DataError(f"countries = {countries!r}; expected two country codes, e.g. CN-RU")
-    wanted = {c.upper() for c in pair}
-    places = net.places
-    borders = places[places["kind"] == "border"]
-    found = [p for p, c in borders["countries"].items() if set(str(c).split("-")) == wanted]
+    """Crossings joining two countries (``"CN-RU"`` or a pair); raise if there are none."""
+    pair = countries if isinstance(countries, str) else "-".join(countries)
+    found = net.crossings_between(pair)
     if not found:
-        pairs = sorted(set(borders["countries"]))
+        joined = sorted(set(net.places.loc[net.places["kind"] == "border", "countries"]))
         raise DataError(
-            f"no border crossing joins {'-'.join(sorted(wanted))}; crossings join "
-            f"{', '.join(pairs)}"
+            f"no border crossing joins {pair.upper()}; crossings join {', '.join(joined)}"
         )
     return found
 
@@ -800,22 +792,33 @@ class Impact:
         Volume through each border crossing and port, before and after
         (assignment of the pairs' demand): ``name``, ``kind``, ``before``,
         ``after``, ``change``.
+    before, after
+        The assignments of the pairs' demand on each network (link volumes for maps).
     """
 
     pairs: pd.DataFrame
     summary: dict[str, Any]
     shifted: pd.DataFrame
+    before: Assignment | None = None
+    after: Assignment | None = None
 
 
-def _route_labels(
-    net: Network, weight: str, pairs: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+class _Routes(NamedTuple):
+    """One network's best routes for the OD pairs (see :func:`_route_labels`)."""
+
+    labels: pd.DataFrame
+    through: pd.Series
+    kinds: pd.DataFrame
+    assignment: Assignment
+
+
+def _route_labels(net: Network, weight: str, pairs: pd.DataFrame) -> _Routes:
     """Per pair: best value, crossings and main corridor; per place: volume through it."""
     flows = pairs[["orig", "dest"]].assign(volume=pairs["demand"])
     result = assign(net, flows, weight=weight)
     routes = result.routes
     labels = pd.DataFrame({
-        "value": routes[_unit_column(weight)].where(routes["reachable"]),
+        "value": routes[WEIGHT_COLUMNS[weight]].where(routes["reachable"]),
         "crossing": routes["crossings"].astype(object).fillna(""),
         "corridor": [_main_corridor(net, p) if isinstance(p, str) else ""
                      for p in routes["places"]],
@@ -824,16 +827,7 @@ def _route_labels(
     through = volumes["volume_crossing"].where(
         volumes["kind"] == "border", volumes["volume_through"]
     )
-    return labels, through.rename("volume"), volumes[["name", "kind"]]
-
-
-def _unit_column(weight: str) -> str:
-    return {
-        "time": "time_h",
-        "distance": "distance_km",
-        "cost": "cost_usd_teu",
-        "generalized": "generalized_usd_teu",
-    }[weight]
+    return _Routes(labels, through.rename("volume"), volumes[["name", "kind"]], result)
 
 
 def _main_corridor(net: Network, places_path: str) -> str:
@@ -876,13 +870,13 @@ def impact(
 
 def _impact(
     pairs: pd.DataFrame,
-    base_labels: tuple[pd.DataFrame, pd.Series, pd.DataFrame],
+    base_labels: _Routes,
     changed: Network,
     weight: str,
 ) -> Impact:
     """Impact on `changed` given the base's route labels (computed once by callers)."""
-    before, through_before, kinds = base_labels
-    after, through_after, _ = _route_labels(changed, weight, pairs)
+    before, through_before, kinds, assigned_before = base_labels
+    after, through_after, _, assigned_after = _route_labels(changed, weight, pairs)
     table = pairs.copy()
     table["before"], table["after"] = before["value"].to_numpy(), after["value"].to_numpy()
     table["change"] = table["after"] - table["before"]
@@ -910,7 +904,7 @@ def _impact(
     shifted = shifted[shifted["kind"].isin(["border", "port"])]
     shifted = shifted.assign(change=shifted["after"] - shifted["before"])
     shifted = shifted[(shifted["before"] != 0) | (shifted["after"] != 0)]
-    return Impact(table, summary, shifted.sort_values("change"))
+    return Impact(table, summary, shifted.sort_values("change"), assigned_before, assigned_after)
 
 
 def closure_matrix(
@@ -1063,7 +1057,7 @@ def _prepare_simulation(
     dests = np.array([index[p] for p in net.select(dests_spec)])
     order = None
     if strategy != "random":
-        score = _importance(net, strategy, elements, names, weight)
+        score = _importance(net, strategy, elements, names, weight, od)
         order = np.argsort(-np.asarray(score), kind="stable")
     simulation = _Simulation(
         graph,
@@ -1083,12 +1077,17 @@ def _prepare_simulation(
 
 
 def _importance(
-    net: Network, strategy: str, elements: str, names: list[str], weight: str
+    net: Network,
+    strategy: str,
+    elements: str,
+    names: list[str],
+    weight: str,
+    od: tuple | None,
 ) -> list[float]:
     import networkx as nx
 
     if strategy == "criticality":
-        crit = criticality(net, weight=weight, elements=elements, detour=False)
+        crit = criticality(net, od, weight=weight, elements=elements, detour=False)
         return [
             float(crit.loc[n, "pairs_disconnected"] * 1e9 + crit.loc[n, "delta_total"])
             for n in names
@@ -1166,7 +1165,7 @@ class _Storms:
     radius_km: float
     centres: np.ndarray
     pairs: pd.DataFrame
-    base_labels: tuple[pd.DataFrame, pd.Series, pd.DataFrame]
+    base_labels: _Routes
     weight: str
 
 

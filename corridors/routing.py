@@ -555,14 +555,7 @@ def od_matrix(
     prepared = graph.matrix(weight, mask, reverse=reverse)
     task = _ODTask(graph, weight, mask, prepared, reverse, np.array([index[t] for t in targets]))
     source_index = [index[o] for o in sources]
-    if executor is None:
-        rows = [
-            row
-            for start in range(0, len(sources), chunk_size)
-            for row in _od_rows(task, source_index[start : start + chunk_size])
-        ]
-    else:
-        rows = map_chunks(_od_rows, task, source_index, executor=executor)
+    rows = map_chunks(_od_rows, task, source_index, executor=executor, max_chunk=chunk_size)
     values = np.vstack(rows) if rows else np.empty((0, len(targets)))
     if reverse:
         values = values.T

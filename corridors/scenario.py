@@ -101,6 +101,7 @@ from corridors.engine import (
     EDGE_CROSSING,
     EDGE_LINK,
     EDGE_TRANSFER,
+    WEIGHT_COLUMNS,
     check_weight,
     compile_network,
     search,
@@ -879,13 +880,6 @@ _RUNNERS: dict[str, Callable[[Network, Step, v.Problems], None]] = {
 
 # ---------------------------------------------------------------- comparing
 
-#: Column of each weight's value (unit in the name).
-WEIGHT_COLUMNS = {
-    "time": "time_h",
-    "distance": "distance_km",
-    "cost": "cost_usd_teu",
-    "generalized": "generalized_usd_teu",
-}
 _MEASURES = ("time_h", "distance_km", "cost_usd_teu", "generalized_usd_teu")
 
 
@@ -1048,11 +1042,9 @@ def _critical_lines(critical: pd.DataFrame | None, n: int) -> list[str]:
 
 def _default_od(net: Network) -> tuple[list[str], list[str]]:
     """Every park, and every port that serves sea."""
-    places = net.places
-    parks = sorted(places.index[places["kind"] == "park"])
-    sea = places["modes"].str.split(";").map(lambda m: "sea" in m)
-    ports = sorted(places.index[(places["kind"] == "port") & sea])
-    return parks, ports
+    from corridors.reach import sea_ports
+
+    return net.select("park"), sea_ports(net)
 
 
 def _corridor_km(net: Network, links: Iterable[str], km: Iterable[float]) -> str:
