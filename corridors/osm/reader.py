@@ -139,7 +139,13 @@ def _named(fmt: str, path: Path) -> str:
     return fmt
 
 
-def _read_error(path: Path, error: RuntimeError) -> DataError:
+def _count_lines(path: Path) -> int:
+    """Return the number of lines of a plain file (1 + newlines)."""
+    with path.open("rb") as handle:
+        return 1 + sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _read_error(path: Path, fmt: str, error: RuntimeError) -> DataError:
     """Turn a libosmium error into one line naming the file and the fix."""
     message = str(error)
     if re.search(r"unexpected EOF|no element found|read failed: -7|truncated", message, re.I):
@@ -149,6 +155,11 @@ def _read_error(path: Path, error: RuntimeError) -> DataError:
     xml = re.match(r"XML parsing error at line (\d+), column (\d+): (.*)", message)
     if xml:
         line, column, what = xml.groups()
+        if fmt == "osm" and int(line) >= _count_lines(path):
+            return DataError(
+                f"{path}, line {line}: the file ends early (truncated: {what}); "
+                "download or export the extract again"
+            )
         return DataError(
             f"{path}, line {line}: not valid OSM XML ({what} at column {column}); {_EXPECTED}"
         )
@@ -254,7 +265,7 @@ def read_extract(path: Path, modes: tuple[str, ...]) -> Extract:
             wanted = np.unique(np.concatenate(list(boundary_refs.values())))
             boundary_nodes = _read_nodes(path, fmt, wanted, set())[0]
     except RuntimeError as error:
-        raise _read_error(path, error) from None
+        raise _read_error(path, fmt, error) from None
     ids, lon, lat, tags = nodes
     order = np.argsort(ids, kind="stable")
     extract = Extract(
