@@ -1,4 +1,4 @@
-"""Compile a network into a mode-expanded state graph in CSR arrays, (the state graph).
+"""Compile a network into a mode-expanded state graph in CSR arrays.
 
 The compiled graph has one **state** per (place, mode) the place serves; a border
 crossing has one state per (mode, side), one side per country it joins. Its edges:
@@ -11,14 +11,11 @@ crossing has one state per (mode, side), one side per country it joins. Its edge
   serves, costing its dwell time (``dwell_road_h`` / ``dwell_rail_h``) and fee,
   plus ``gauge_change_h`` on rail where ``gauge_break`` is true.
 
-A search starts at every state of the origin place at zero and ends at the
-cheapest state of the destination place. Four weights are compiled: ``time``
+Four weights are compiled: ``time``
 (hours), ``distance`` (km), ``cost`` (USD per TEU) and ``generalized`` (cost +
 value of time × hours). Mode filters, closures, avoided places and planned /
-suspended elements are boolean masks over the edge arrays; searches run in
-:func:`scipy.sparse.csgraph.dijkstra`.
-
-The searches on it are in :mod:`corridors.engine.dijkstra`.
+suspended elements are boolean masks over the edge arrays
+(:meth:`CompiledGraph.edge_mask`); the searches are in :mod:`corridors.engine.dijkstra`.
 """
 
 from __future__ import annotations
