@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import corridors
 from corridors import report
-from corridors._cli_report import COMMANDS
+from corridors.cli.report import COMMANDS
 
 TINY = Path(__file__).parent / "data" / "tiny"
 SCENARIO = """
