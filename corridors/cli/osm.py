@@ -1,0 +1,106 @@
+"""``corridors import-osm``: build a network from an OpenStreetMap extract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from corridors.cli.common import handle_errors, logger
+
+__all__ = ["COMMANDS", "import_osm"]
+
+
+@click.command("import-osm")
+@click.argument("source")
+@click.option(
+    "--modes",
+    default="rail,road",
+    show_default=True,
+    help="Land modes to import, comma-separated (rail, road).",
+)
+@click.option(
+    "--places",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Places table to snap onto the network (e.g. data/gtr/places.csv).",
+)
+@click.option(
+    "--countries",
+    default=None,
+    help="Node countries: an ISO code (CN) or a polygon file with a 'country' column "
+    "(default: the nearest place's country).",
+)
+@click.option(
+    "--snap-km",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    help="Largest distance (km) from a place to the node it is joined to.",
+)
+@click.option("--no-simplify", is_flag=True, help="Keep every OSM node.")
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Allow downloading: SOURCE may then be a place name or 'W,S,E,N' (Overpass).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="GeoPackage to write (atomically).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the snapping report to this CSV file.",
+)
+@handle_errors
+def import_osm(
+    source: str,
+    modes: str,
+    places: Path | None,
+    countries: str | None,
+    snap_km: float,
+    no_simplify: bool,
+    online: bool,
+    output: Path,
+    report: Path | None,
+) -> None:
+    """Import OSM rail/road ways from SOURCE (.osm, .osm.bz2) into a GeoPackage network."""
+    from corridors.io import atomic_path, write_geopackage
+    from corridors.osm import from_osm
+
+    target: str | tuple[float, float, float, float] = source
+    parts = source.split(",")
+    if online and len(parts) == 4 and not Path(source).exists():
+        try:
+            target = tuple(float(p) for p in parts)  # type: ignore[assignment]
+        except ValueError:
+            target = source
+    net = from_osm(
+        target,
+        modes=[m.strip() for m in modes.split(",") if m.strip()],
+        places=places,
+        countries=countries,
+        snap_km=snap_km,
+        simplify=not no_simplify,
+        online=online,
+    )
+    write_geopackage(net, output)
+    snaps = net.graph.graph["snap_report"]
+    if report is not None:
+        with atomic_path(report) as temp:
+            snaps.to_csv(temp, index=False)
+        logger.info("wrote %s", report)
+    counts = snaps["status"].value_counts().to_dict()
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "no places given"
+    click.echo(
+        f"wrote {output}: {net.graph.number_of_nodes()} places, {len(net.link_ids())} links; "
+        f"snapping (place x mode): {summary}"
+    )
+
+
+COMMANDS = [import_osm]
