@@ -85,7 +85,7 @@ def hinterlands(
     ends up, not by the first leg.
 
     Two Dijkstra runs answer every place and port, however many ports (see
-    :mod:`corridors._voronoi`): one from all ports at once partitions the network by
+    :mod:`corridors.reach.voronoi`): one from all ports at once partitions the network by
     best port, a second one seeded at the partition's borders gives the runner-up.
 
     Parameters

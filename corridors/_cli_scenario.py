@@ -1,5 +1,0 @@
-"""Compatibility alias of :mod:`corridors.cli.scenario` (the ``scenario`` command group)."""
-
-from corridors.cli.scenario import COMMANDS, scenario
-
-__all__ = ["COMMANDS", "scenario"]
