@@ -8,11 +8,11 @@ from corridors._errors import DataError
 from corridors.io import Record
 from corridors.network import Network
 from corridors.osm.snap import (
-    OSM_LICENCE,
     _build,
     _check_clashes,
     _graph_records,
     _name_keys,
+    _osm_source,
     _snap,
     _unique_names,
 )
@@ -94,7 +94,7 @@ def merge(
         [_strip_suffix(r) for r in d_places if r.values["id"] in osm_ids], taken
     )
     nodes = {n: d for n, d in detailed.graph.nodes(data=True) if n in osm_ids}
-    source = detailed.graph.graph.get("source", OSM_LICENCE)
+    source = _osm_source(nodes)
     inside_places = [r for r in places if r.values["id"] in inside]
     access, report = _snap(nodes, inside_places, snap_km, source, base.params)
     net = _build(

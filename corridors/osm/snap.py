@@ -211,7 +211,7 @@ def snap_places(
     _check_clashes(records, {r.values["id"] for r in place_recs if "osm_role" in r.values})
     known = {r.values["id"] for r in place_recs}
     osm = {n: d for n, d in net.graph.nodes(data=True) if "osm_role" in d}
-    source = net.graph.graph.get("source", OSM_LICENCE)
+    source = _osm_source(osm)
     access, report = _snap(osm, records, snap_km, source, net.params)
     snapped = set(report.loc[report["status"] == "snapped", "place"])
     new = [r for r in records if r.values["id"] in snapped and r.values["id"] not in known]
@@ -226,6 +226,11 @@ def snap_places(
     out = _build([*others, *new, *osm_recs], [*link_recs, *access], net, name=net.name)
     out.graph.graph["snap_report"] = report
     return out, report
+
+
+def _osm_source(nodes: dict[str, dict[str, Any]]) -> str:
+    """Return the source of OSM nodes (the extract's), which survives saving a network."""
+    return next((str(d["source"]) for d in nodes.values() if d.get("source")), OSM_LICENCE)
 
 
 def _check_clashes(records: Sequence[Record], osm_ids: set[str]) -> None:
