@@ -254,6 +254,16 @@ def test_compressed_and_misnamed_files_are_read(
         ("gpx.osm", b"<gpx><trk/></gpx>", r"gpx\.osm: .*expected an OpenStreetMap extract"),
         ("zip.osm.gz", "gz-pbf", r"zip\.osm\.gz: gz-compressed, but not OSM XML inside"),
         ("folder.osm", None, r"folder\.osm: is a directory"),
+        (
+            "coord.osm",
+            b'<osm version="0.6"><node id="1" lat="x" lon="2"/></osm>',
+            r"coord\.osm: cannot be read as OSM \(wrong format for coordinate",
+        ),
+        (
+            "ref.osm",
+            b'<osm version="0.6"><way id="1"><nd ref="abc"/></way></osm>',
+            r"ref\.osm: cannot be read as OSM \(illegal id",
+        ),
         ("nothing.osm.pbf", "absent", r"nothing\.osm\.pbf: file not found"),
     ],
 )

@@ -145,7 +145,7 @@ def _count_lines(path: Path) -> int:
         return 1 + sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _read_error(path: Path, fmt: str, error: RuntimeError) -> DataError:
+def _read_error(path: Path, fmt: str, error: Exception) -> DataError:
     """Turn a libosmium error into one line naming the file and the fix."""
     message = str(error)
     if re.search(r"unexpected EOF|no element found|read failed: -7|truncated", message, re.I):
@@ -264,7 +264,7 @@ def read_extract(path: Path, modes: tuple[str, ...]) -> Extract:
         if boundary_refs:
             wanted = np.unique(np.concatenate(list(boundary_refs.values())))
             boundary_nodes = _read_nodes(path, fmt, wanted, set())[0]
-    except RuntimeError as error:
+    except (RuntimeError, ValueError, osmium.InvalidLocationError) as error:
         raise _read_error(path, fmt, error) from None
     ids, lon, lat, tags = nodes
     order = np.argsort(ids, kind="stable")
@@ -296,6 +296,7 @@ def _read_nodes(
     ids, lon, lat = array("q"), array("d"), array("d")
     tags: dict[int, dict[str, str]] = {}
     boundary_refs: dict[int, np.ndarray] = {}
+    invalid = 0
     entities = osmium.osm.NODE | (osmium.osm.WAY if boundary_ways else osmium.osm.NODE)
     stream = _processor(path, fmt, entities).with_filter(
         osmium.filter.IdFilter(wanted.tolist()).enable_for(osmium.osm.NODE)
@@ -310,6 +311,7 @@ def _read_nodes(
             continue
         location = obj.location
         if not location.valid():
+            invalid += 1
             continue
         ids.append(obj.id)
         lon.append(location.lon)
@@ -318,6 +320,13 @@ def _read_nodes(
             kept = {t.k: t.v for t in obj.tags if t.k in _NODE_KEYS}
             if kept:
                 tags[obj.id] = kept
+    if invalid:
+        logger.warning(
+            "%s: %d nodes with coordinates outside -180..180 / -90..90 left out (their "
+            "ways are cut there)",
+            path,
+            invalid,
+        )
     arrays = (
         np.frombuffer(ids, dtype=np.int64),
         np.frombuffer(lon, dtype=np.float64),
