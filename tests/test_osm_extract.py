@@ -95,6 +95,7 @@ def build(*, boundaries: bool = True) -> tuple[Builder, dict[str, object]]:
             b.line([(BORDER_LON, 42.8), (130.5, 42.8), (130.5, 42.4), (BORDER_LON, 42.4)]),
             boundary="administrative",
         )
+        ids["east_boundary"] = east
         # the rings share corner nodes by coordinates only; polygonize joins them
         for rid, code, part in ((1, "CN", west), (2, "RU", east)):
             b.relations.append(
@@ -356,6 +357,25 @@ def test_countries_from_the_extract_boundaries(net: corridors.Network) -> None:
     assert all(d["x"] == pytest.approx(BORDER_LON, abs=1e-7) for d in crossings)
     rows = [d for d in crossings if d["modes"] == "road"]
     assert len(rows) == GRID  # every east-west street crosses once
+
+
+def test_an_open_boundary_is_not_used(
+    fixture: dict[str, object], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = fixture["builder"].write(
+        tmp_path / "cut.osm.pbf", skip_ways={fixture["east_boundary"]}
+    )  # RU's ring no longer closes
+    with caplog.at_level(logging.WARNING, logger="corridors.osm.countries"):
+        net = osm.from_osm(path, countries="RU", modes=["road"])
+    assert "boundary relation of RU in the extract has no closed ring" in caplog.text
+    basis = net.graph.graph["osm_countries"]
+    assert (
+        basis
+        == "admin_level=2 boundary relations in the extract (CN); nodes outside them: ISO code RU"
+    )
+    for _, data in net.graph.nodes(data=True):
+        if data["kind"] != "border":
+            assert data["country"] == ("CN" if data["x"] < BORDER_LON else "RU")
 
 
 def test_countries_without_boundaries_come_from_the_user(tmp_path: Path) -> None:

@@ -38,11 +38,11 @@ How OSM becomes a corridor network (the choices, in order):
   ``crossing``, ``named``, ``junction``, ``end``, ``change``, ``loop``) says what the
   node is. Unnamed nodes are named ``"OSM rail node 123"``; a name already taken gets
   `` (OSM node rail_123)`` appended.
-- **Countries.** From the extract's ``admin_level=2`` boundary relations when they
-  form closed rings; otherwise from the ``countries`` argument (one ISO code, or a
-  polygon table with a ``country`` column; a node outside every polygon takes the
-  nearest one); otherwise the nearest of the user's ``places``.
-  ``G.graph["osm_countries"]`` says which.
+- **Countries.** From the extract's ``admin_level=2`` boundary relations whose rings
+  close; nodes outside them (or all nodes, when the extract has none) from the
+  ``countries`` argument (one ISO code, or a polygon table with a ``country`` column; a
+  node outside every polygon takes the nearest one), else the nearest of the user's
+  ``places`` (else the nearest extract polygon). ``G.graph["osm_countries"]`` says which.
 - **Border crossings.** Where a segment joins nodes of two countries a border node
   (``<mode>_x_<a>_<b>``, ``countries`` e.g. ``CN-RU``, ``country`` the side of ``a``) is
   inserted at the crossing point (bisection, lengths split in proportion). Each of the

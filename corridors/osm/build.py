@@ -13,7 +13,7 @@ from corridors._errors import DataError
 from corridors.costs import Parameters
 from corridors.io import Record
 from corridors.network import LAND_MODES, Network
-from corridors.osm.countries import Locator, boundary_polygons, country_locator, polygon_locator
+from corridors.osm.countries import Locator, boundary_polygons, country_locator, extract_locator
 from corridors.osm.fetch import extract_from_graph, fetch
 from corridors.osm.layer import build_layer
 from corridors.osm.reader import Extract, read_extract
@@ -76,14 +76,14 @@ def _locator(
 ) -> tuple[Locator, str]:
     """Return the country lookup: the extract's boundaries if any, else the user's (say which)."""
     polygons = boundary_polygons(ex.boundaries) if ex.boundaries else None
-    if polygons is not None:
-        basis = (
-            f"admin_level=2 boundary relations in the extract ({', '.join(polygons['country'])})"
-        )
-        if countries is not None:
-            logger.warning("%s: countries from the %s; countries= not used", ex.name, basis)
-        return polygon_locator(polygons), basis
-    return country_locator(countries, places)
+    if polygons is None:
+        return country_locator(countries, places)
+    basis = f"admin_level=2 boundary relations in the extract ({', '.join(polygons['country'])})"
+    fallback = None
+    if countries is not None or any("country" in r.values for r in places):
+        fallback, rest = country_locator(countries, places)
+        basis += f"; nodes outside them: {rest}"
+    return extract_locator(polygons, fallback), basis
 
 
 def from_osm(

@@ -17,7 +17,7 @@ from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.io import Record
 
-__all__ = ["Locator", "boundary_polygons", "country_locator", "unit_xyz"]
+__all__ = ["Locator", "boundary_polygons", "country_locator", "extract_locator", "unit_xyz"]
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +139,31 @@ def polygon_locator(countries: str | os.PathLike[str] | gpd.GeoDataFrame) -> Loc
         pairs = tree.query_nearest(points, all_matches=False)
         out = np.empty(len(points), dtype=object)
         out[pairs[0]] = codes_array[pairs[1]]
+        return out
+
+    return locate
+
+
+def extract_locator(polygons: gpd.GeoDataFrame, fallback: Locator | None) -> Locator:
+    """Return a locator by the extract's country polygons; points outside all take `fallback`.
+
+    Without a fallback, a point outside every polygon takes the nearest polygon's country.
+    """
+    nearest = polygon_locator(polygons)
+    geoms = np.asarray(polygons.geometry.values, dtype=object)
+    codes = np.asarray(polygons["country"], dtype=object)
+    tree = shapely.STRtree(geoms)
+
+    def locate(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Return the country of the extract polygon holding each point, else the fallback's."""
+        points = shapely.points(np.asarray(x), np.asarray(y))
+        pairs = tree.query(points, predicate="intersects")
+        out = np.full(len(points), None, dtype=object)
+        out[pairs[0]] = codes[pairs[1]]
+        outside = np.flatnonzero(out == None)  # noqa: E711 (element-wise)
+        if len(outside):
+            rest = fallback or nearest
+            out[outside] = rest(np.asarray(x)[outside], np.asarray(y)[outside])
         return out
 
     return locate
