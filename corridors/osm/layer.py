@@ -208,7 +208,6 @@ def _insert_crossings(
                 "y": float(y),
                 "countries": pair,
                 "way": way,
-                "pair": (a, b),
             }
         )
         new_names.append(node_name)
@@ -229,16 +228,14 @@ def _insert_crossings(
     seg.way = np.concatenate([seg.way[keep], new_way])
     seg.length = np.concatenate([seg.length[keep], new_len])
     seg.oneway = np.concatenate([seg.oneway[keep], np.array(new_one, dtype=bool)])
-    _match_user_crossings(seg, mode, new_names, places, snap_km)
+    _match_user_crossings(seg, mode, places, snap_km)
     return (
         np.concatenate([names, np.array(new_names, dtype=object)]),
         np.concatenate([country, np.array(new_country, dtype=object)]),
     )
 
 
-def _match_user_crossings(
-    seg: _Segments, mode: str, names: list[str], places: list[Record], snap_km: float
-) -> None:
+def _match_user_crossings(seg: _Segments, mode: str, places: list[Record], snap_km: float) -> None:
     """Give inserted crossings the attributes of the user's crossings, one to one.
 
     Each user border place of the same country pair and mode is matched to the nearest
@@ -280,8 +277,6 @@ def _match_user_crossings(
         data["name"] = f"{values['name']} ({mode}, OSM)"
         data["place_ref"] = values["id"]
         data["match_km"] = km
-    for n, data in enumerate(seg.extra):
-        data["node"] = names[n]
 
 
 # ---------------------------------------------------------------- edge attributes
