@@ -174,8 +174,8 @@ def _baseline() -> float:
 def main() -> None:
     """Run the measurements (see module notes) and print them."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--side", type=int, default=120, help="grid side of the 50 MB extract")
-    parser.add_argument("--buildings", type=int, default=60_000)
+    parser.add_argument("--side", type=int, default=140, help="grid side of the 50 MB extract")
+    parser.add_argument("--buildings", type=int, default=80_000)
     parser.add_argument("--big", action="store_true", help="also the 1,000,000-way extract")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -223,7 +223,7 @@ def main() -> None:
         )
         if args.big:
             path = Path(folder) / "big.osm.pbf"
-            side = 500
+            side = 400
             meta = write_extract(path, side, 1_000_000 - 2 * side * (side - 1) - 150)
             ours = _run("ours", path, meta["border_lon"])
             print(

@@ -78,7 +78,10 @@ def load_graph(
     online: bool = False,
     timeout_s: float = 10.0,
 ) -> nx.MultiDiGraph:
-    """Read OSM data into an unsimplified osmnx graph with the corridor tags kept.
+    """Read OSM data into osmnx's own unsimplified graph, with the corridor tags kept.
+
+    The reference the streaming import is checked against (and the reader of Overpass
+    results); it holds every way of the file in memory, so use it on small extracts.
 
     Parameters
     ----------
@@ -101,7 +104,8 @@ def load_graph(
     Raises
     ------
     DataError
-        If the file is missing, not OSM XML, or a ``.pbf`` (convert it first).
+        If the file is missing, not OSM, or a ``.pbf`` (osmnx reads XML only; use
+        :func:`corridors.osm.from_osm`).
     OSMFetchError
         If online data could not be fetched.
     """
