@@ -221,8 +221,7 @@ def main() -> None:
                 f"   from_osm(.{label}) {ours['s']:.1f} s, {ours['rss_mb']:.0f} MB peak RSS "
                 f"({ours['links']:,} links) vs osmnx.graph_from_xml {theirs['s']:.1f} s, "
                 f"{theirs['rss_mb']:.0f} MB: {theirs['s'] / ours['s']:.1f}x faster, "
-                f"{ours['rss_mb'] / theirs['rss_mb']:.2f} of the memory "
-                f"({(ours['rss_mb'] - base) / (theirs['rss_mb'] - base):.2f} above the imports)"
+                f"{ours['rss_mb'] / theirs['rss_mb']:.2f} of the memory"
             )
         print("2. scaling (same buildings, more kept ways), .osm.pbf:")
         rows = []
