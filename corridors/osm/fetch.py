@@ -86,7 +86,7 @@ def load_graph(
     Parameters
     ----------
     source
-        A local ``.osm`` / ``.osm.xml`` / ``.osm.bz2`` / ``.osm.gz`` file; with
+        A local OSM XML file (``.osm``, ``.osm.bz2``, ``.osm.gz``); with
         ``online=True`` also a bounding box ``(west, south, east, north)`` in degrees
         or a place name (queried through Overpass / Nominatim).
     online
@@ -134,7 +134,7 @@ def fetch(query: str | tuple[float, ...], *, online: bool, timeout_s: float) -> 
     if not online:
         raise CorridorsError(
             f"reading OpenStreetMap for {what} needs network access; pass online=True "
-            "(corridors import-osm --online), or save an extract as .osm and pass the file"
+            "(corridors import-osm --online), or download an extract (.osm.pbf) and pass the file"
         )
     import osmnx as ox
     import requests
@@ -163,8 +163,7 @@ def fetch(query: str | tuple[float, ...], *, online: bool, timeout_s: float) -> 
         raise OSMFetchError(
             f"could not fetch OpenStreetMap data for {what} ({type(error).__name__}: {error}); "
             "check the connection, or use a local file instead: download an extract "
-            "(e.g. a Geofabrik .osm.pbf, cut with `osmium extract --bbox W,S,E,N` and "
-            "converted to .osm.bz2) and run `corridors import-osm FILE.osm.bz2`"
+            "(e.g. a Geofabrik .osm.pbf) and run `corridors import-osm FILE.osm.pbf`"
         ) from None
 
 
