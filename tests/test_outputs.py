@@ -177,8 +177,8 @@ def test_cut_off_pairs_are_counted_not_averaged(gtr):
     for pair in sorted(set(gtr.places["countries"].dropna())):
         closed = close_borders(closed, pair)
     parks, ports = gtr.select("park"), gtr.select("port")
-    before = corridors.od_matrix(gtr, parks, ports).to_numpy(dtype=float)
-    after = corridors.od_matrix(closed, parks, ports).to_numpy(dtype=float)
+    before = corridors.od_matrix(gtr, parks, ports, weight="generalized").to_numpy(float)
+    after = corridors.od_matrix(closed, parks, ports, weight="generalized").to_numpy(float)
     same = np.array([[p == q for q in ports] for p in parks])
     before, after = before[~same], after[~same]
     both = np.isfinite(before) & np.isfinite(after)

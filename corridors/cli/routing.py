@@ -134,6 +134,7 @@ def route(
 @by_opt("time")
 @modes_opt
 @planned_opt
+@suspended_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -144,6 +145,7 @@ def od(
     weight: str,
     modes: str | None,
     include_planned: bool,
+    include_suspended: bool,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -159,9 +161,11 @@ def od(
         weight=weight.lower(),
         modes=split_list(modes),
         include_planned=include_planned,
+        include_suspended=include_suspended,
     )
     record = meta(net, "od", origins=origins, destinations=destinations, weight=weight.lower(),
-                  modes=split_list(modes), include_planned=include_planned)  # fmt: skip
+                  modes=split_list(modes), include_planned=include_planned,
+                  include_suspended=include_suspended)  # fmt: skip
     emit(frame.round(2), as_json, as_csv, output, record)
 
 
@@ -180,6 +184,7 @@ def od(
 )
 @modes_opt
 @planned_opt
+@suspended_opt
 @map_opt
 @format_opt
 @output_opt
@@ -193,6 +198,7 @@ def reach(
     direction: str,
     modes: str | None,
     include_planned: bool,
+    include_suspended: bool,
     map_path: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -216,6 +222,7 @@ def reach(
         direction=direction,
         modes=split_list(modes),
         include_planned=include_planned,
+        include_suspended=include_suspended,
     )
     if map_path is not None:
         from corridors import maps
@@ -230,7 +237,8 @@ def reach(
     )
     record = meta(net, "reach", places=origins, hours=hours, cost=cost, weight=weight.lower(),
                   direction=direction, modes=split_list(modes),
-                  include_planned=include_planned)  # fmt: skip
+                  include_planned=include_planned,
+                  include_suspended=include_suspended)  # fmt: skip
     emit(shown, as_json, as_csv, output, record)
 
 

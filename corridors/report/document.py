@@ -142,9 +142,12 @@ def _report_texts(
         body.append(f"<div class='failed'><p>Failed sections:</p><ul>{items}</ul></div>")
     findings = key_findings(net, sections)
     if findings:
-        md += ["## Key findings", "", *[f"- {line}" for line in findings], ""]
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in findings)
-        body.append(f"<h2 id='{_anchor('key findings')}'>Key findings</h2><ul>{items}</ul>")
+        md += ["## Key findings", ""]
+        body.append(f"<h2 id='{_anchor('key findings')}'>Key findings</h2>")
+        for heading, lines in findings.items():
+            md += [f"**{heading}**", "", *[f"- {line}" for line in lines], ""]
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+            body.append(f"<h3>{html.escape(heading)}</h3><ul>{items}</ul>")
     md += ["## Contents", ""]
     toc = [(sec.title, _anchor(sec.key)) for sec in sections] + [("Provenance", "provenance")]
     md += [f"{n}. [{title}](#{anchor})" for n, (title, anchor) in enumerate(toc, start=1)]
@@ -196,7 +199,7 @@ def _section_texts(sec: _Section, images: dict[str, Path]) -> tuple[list[str], l
             md += [_md_table(table), ""]
             body.append(_html_table(table))
     for name in sec.maps:
-        caption = sec.captions.get(name, name)
+        caption = " ".join(sec.captions.get(name, name).split())
         md += [f"![{caption}](maps/{name}.png)", "", f"*{caption}*", ""]
         data = base64.b64encode(images[name].read_bytes()).decode("ascii")
         body.append(

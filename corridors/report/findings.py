@@ -41,8 +41,11 @@ def _finding_ports(net: Network, facts: dict) -> list[str]:
     out.append(
         f"Parks by the sea of their best port (rail and road, {total} parks): "
         + ", ".join(reached)
-        + f"; {total - len(served)} reach no sea port."
+        + "."
     )
+    lost = sorted(_name(net, p) for p in places.index.difference(served.index))
+    if lost:
+        out.append(f"No sea port by rail and road: {_names(lost)}.")
     counts = served.value_counts()
     for port, count in counts.head(4).items():
         parks = sorted(_name(net, p) for p in served.index[served == port])
@@ -75,13 +78,12 @@ def _finding_bottlenecks(net: Network, facts: dict) -> list[str]:
     links = facts.get("links")
     if links is not None and len(links):
         ranked = links.sort_values(["pairs_disconnected", "delta_total"], ascending=False)
-        link, row = next(iter(ranked.head(1).iterrows()))
-        name = row.get("name", link)
-        out.append(
-            f"The most critical link is {name}: its failure cuts "
-            f"{int(row['pairs_disconnected'])} park-port pairs and adds "
-            f"{row['delta_total']:,.0f} USD/TEU in total."
-        )
+        top = [
+            f"{row.get('name', link)} (cuts {int(row['pairs_disconnected'])} pairs, adds "
+            f"{row['delta_total']:,.0f} USD/TEU)"
+            for link, row in ranked.head(3).iterrows()
+        ]
+        out.append("Most critical links: " + "; ".join(top) + ".")
     return out
 
 
@@ -106,19 +108,23 @@ def _finding_closures(net: Network, facts: dict) -> list[str]:
         return []
     out = []
     for pair, row in table.sort_values("pairs_disconnected", ascending=False).iterrows():
-        out.append(
-            f"Closing every {pair} crossing ({int(row['crossings'])}) cuts "
-            f"{int(row['pairs_disconnected'])} park-port pairs and delays the rest by "
-            f"{row['mean_delay']:,.0f} USD/TEU on average (at most {row['max_delay']:,.0f})."
-        )
-    isolated = table[table["isolated_parks"] > 0]
-    if len(isolated):
-        for pair, row in isolated.iterrows():
-            out.append(
-                f"Isolated islands when {pair} closes: {row['isolated_park_names']} "
-                "(no sea port reachable)."
+        effects = []
+        if row["pairs_disconnected"] > 0:
+            effects.append(f"cuts {int(row['pairs_disconnected'])} park-port pairs")
+        if row["max_delay"] > 0:
+            effects.append(
+                f"makes the re-routed rest {row['mean_delay']:,.0f} USD/TEU dearer on average "
+                f"(at most {row['max_delay']:,.0f})"
             )
-    else:
+        said = " and ".join(effects) if effects else "changes no park-port route"
+        out.append(f"Closing every {pair} crossing ({int(row['crossings'])}) {said}.")
+    isolated = table[table["isolated_parks"] > 0]
+    for pair, row in isolated.iterrows():
+        out.append(
+            f"Isolated islands when {pair} closes: {row['isolated_park_names']} "
+            "(no sea port reachable)."
+        )
+    if not len(isolated):
         out.append("No single country-pair closure leaves a park without any sea port.")
     return out
 
@@ -143,19 +149,19 @@ def _finding_scenarios(net: Network, facts: dict) -> list[str]:
     return [f"Scenario {title}: {' '.join(lines[:2])}" for title, lines in said.items()]
 
 
-FINDINGS: tuple[tuple[str, Callable[[Network, dict], list[str]]], ...] = (
-    ("hinterlands", _finding_ports),
-    ("criticality", _finding_bottlenecks),
-    ("bottlenecks", _finding_stops),
-    ("closures", _finding_closures),
-    ("failures", _finding_failures),
-    ("scenarios", _finding_scenarios),
+FINDINGS: tuple[tuple[str, str, Callable[[Network, dict], list[str]]], ...] = (
+    ("hinterlands", "Which port serves which parks", _finding_ports),
+    ("criticality", "Bottlenecks", _finding_bottlenecks),
+    ("bottlenecks", "Bottlenecks", _finding_stops),
+    ("closures", "Border closures and isolated islands", _finding_closures),
+    ("failures", "Random failures", _finding_failures),
+    ("scenarios", "Scenarios", _finding_scenarios),
 )
-"""(section key, function of the network and that section's facts) in report order."""
+"""(section key, heading, function of the network and that section's facts), in order."""
 
 
-def key_findings(net: Network, sections: list[_Section]) -> list[str]:
-    """Return the report's key findings: sentences from the sections that ran.
+def key_findings(net: Network, sections: list[_Section]) -> dict[str, list[str]]:
+    """Return the report's key findings: sentences from the sections that ran, by heading.
 
     Parameters
     ----------
@@ -166,12 +172,14 @@ def key_findings(net: Network, sections: list[_Section]) -> list[str]:
 
     Returns
     -------
-    list of str
-        Plain sentences with numbers, in report order.
+    dict of str to list of str
+        Heading to plain sentences with numbers, in report order.
     """
     by_key = {s.key: s for s in sections if s.error is None}
-    out = []
-    for key, function in FINDINGS:
+    out: dict[str, list[str]] = {}
+    for key, heading, function in FINDINGS:
         if key in by_key:
-            out += function(net, by_key[key].facts)
+            lines = function(net, by_key[key].facts)
+            if lines:
+                out.setdefault(heading, []).extend(lines)
     return out

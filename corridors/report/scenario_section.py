@@ -99,7 +99,7 @@ def _metrics(comparison: Comparison, links_changed: int) -> dict[str, Any]:
     }
 
 
-def material_changes(net: Network, comparison: Comparison, n: int = 5) -> list[str]:
+def material_changes(net: Network, comparison: Comparison, n: int = 3) -> list[str]:
     """Return plain sentences on a comparison's material changes (none: one sentence says so).
 
     Parameters
