@@ -254,6 +254,9 @@ def test_report_gpkg_reads_back_with_metadata(tiny, tmp_path):
     meta = gpd.read_file(tmp_path / "corridors.gpkg", layer="metadata")
     values = dict(zip(meta["key"], meta["value"], strict=True))
     assert json.loads(values["network_hash"]) == network_hash(tiny)
+    sidecar = json.loads((tmp_path / "tables" / "closure_matrix.csv.meta.json").read_text("utf-8"))
+    assert sidecar["network_hash"] == network_hash(tiny)
+    assert sidecar["runs"] == 50  # the failure runs of this report run
     islands = gpd.read_file(tmp_path / "corridors.gpkg", layer="closure_isolated_parks")
     assert "Hunchun Park" in set(islands["isolated_park_names"])
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")

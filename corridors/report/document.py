@@ -71,13 +71,10 @@ def _html_text(text: str) -> str:
 
 
 def _provenance(net: Network, sections: list[_Section]) -> dict[str, Any]:
-    """Return the report's provenance: the metadata layer, else a fresh record."""
-    import json
-
+    """Return the report's provenance: the record its sections carry, else a fresh one."""
     for sec in sections:
-        layer = sec.layers.get("metadata")
-        if layer is not None:
-            return {k: json.loads(v) for k, v in zip(layer["key"], layer["value"], strict=True)}
+        if "provenance" in sec.facts:
+            return sec.facts["provenance"]
     from corridors.provenance import provenance
 
     return provenance(net, analysis="report")

@@ -9,7 +9,7 @@ new section adds its sentences by adding one function here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -62,28 +62,35 @@ def _finding_ports(net: Network, facts: dict) -> list[str]:
     return out
 
 
+def _effect(row: Any) -> str:
+    """Say what an element's failure does: pairs cut, cost added (USD/TEU, summed)."""
+    parts = []
+    if row["pairs_disconnected"] > 0:
+        parts.append(f"cuts {int(row['pairs_disconnected'])} pairs")
+    if row["delta_total"] > 0:
+        parts.append(f"adds {row['delta_total']:,.0f} USD/TEU to the re-routed ones")
+    return " and ".join(parts) or "costs nothing (an equal detour exists)"
+
+
 def _finding_bottlenecks(net: Network, facts: dict) -> list[str]:
     crit = facts.get("crossings")
     out = []
     if crit is not None and len(crit):
-        ranked = crit.sort_values(["pairs_disconnected", "delta_total"], ascending=False)
-        top = []
-        for crossing, row in ranked.head(3).iterrows():
-            top.append(
-                f"{_name(net, crossing)} (used by {int(row.get('pairs_using', 0))} park-port "
-                f"routes; closing it cuts {int(row['pairs_disconnected'])} pairs and adds "
-                f"{row['delta_total']:,.0f} USD/TEU in total)"
-            )
-        out.append("Top crossing bottlenecks: " + "; ".join(top) + ".")
+        ranked = crit.sort_values(["pairs_using", "delta_total"], ascending=False)
+        top = [
+            f"{_name(net, crossing)} (on {int(row['pairs_using'])} best park-port routes; "
+            f"closing it {_effect(row)})"
+            for crossing, row in ranked.head(3).iterrows()
+        ]
+        out.append("Busiest crossings: " + "; ".join(top) + ".")
     links = facts.get("links")
     if links is not None and len(links):
-        ranked = links.sort_values(["pairs_disconnected", "delta_total"], ascending=False)
+        ranked = links.sort_values(["delta_total", "pairs_disconnected"], ascending=False)
         top = [
-            f"{row.get('name', link)} (cuts {int(row['pairs_disconnected'])} pairs, adds "
-            f"{row['delta_total']:,.0f} USD/TEU)"
+            f"{row.get('name', link)} (its failure {_effect(row)})"
             for link, row in ranked.head(3).iterrows()
         ]
-        out.append("Most critical links: " + "; ".join(top) + ".")
+        out.append("Links whose failure costs most: " + "; ".join(top) + ".")
     return out
 
 
@@ -136,7 +143,7 @@ def _finding_failures(net: Network, facts: dict) -> list[str]:
     fraction = summary.index[np.argmin(np.abs(summary.index.to_numpy() - 0.1))]
     row = summary.loc[fraction]
     return [
-        f"With {fraction:.0%} of links failed at random ({int(row['runs'])} runs), "
+        f"With {100 * fraction:g} % of links failed at random ({int(row['runs'])} runs), "
         f"{100 * row['connected_share_mean']:.1f} % of park-port pairs stay connected "
         f"(95 % CI {100 * row['connected_share_ci_low']:.1f}-"
         f"{100 * row['connected_share_ci_high']:.1f} %), and the connected pairs pay "

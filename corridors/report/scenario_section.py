@@ -34,7 +34,7 @@ def _section_scenarios(ctx: _Context) -> _Section:
     sec.text = (
         "Example scenarios from data/scenarios, each compared with the base network "
         "(parks x sea ports, generalized cost in USD/TEU). Material changes: a pair's cost "
-        f"changes by at least {MATERIAL_SHARE:.0%}, a pair is newly connected or cut off, a "
+        f"changes by at least {100 * MATERIAL_SHARE:g} %, a pair is newly connected or cut off, a "
         "park changes its best sea port, or a link or crossing becomes (or stops being) "
         "critical: its failure disconnects a pair or adds at least 1 % of the base's total "
         "cost."
@@ -82,8 +82,10 @@ def _metrics(comparison: Comparison, links_changed: int) -> dict[str, Any]:
     return {
         "links added or changed": links_changed,
         "pairs compared": len(od),
-        f"pairs >= {MATERIAL_SHARE:.0%} cheaper": int((material["status"] == "better").sum()),
-        f"pairs >= {MATERIAL_SHARE:.0%} dearer": int((material["status"] == "worse").sum()),
+        f"pairs >= {100 * MATERIAL_SHARE:g} % cheaper": int(
+            (material["status"] == "better").sum()
+        ),
+        f"pairs >= {100 * MATERIAL_SHARE:g} % dearer": int((material["status"] == "worse").sum()),
         "pairs newly connected": int(status.get("newly connected", 0)),
         "pairs cut off": int(status.get("disconnected", 0)),
         "largest saving (USD/TEU)": float(-od["generalized_usd_teu_change"].min())
@@ -124,7 +126,7 @@ def material_changes(net: Network, comparison: Comparison, n: int = 3) -> list[s
                 for _, r in rows.head(n).iterrows()
             )
             out.append(
-                f"{len(rows)} park-port pairs become at least {MATERIAL_SHARE:.0%} {verb} "
+                f"{len(rows)} park-port pairs become at least {100 * MATERIAL_SHARE:g} % {verb} "
                 f"(largest: {named})."
             )
     for status, text in (("newly connected", "become connected"), ("disconnected", "are cut")):
@@ -147,7 +149,7 @@ def material_changes(net: Network, comparison: Comparison, n: int = 3) -> list[s
             for _, row in rows.head(n).iterrows():
                 out.append(f"{row['kind'].capitalize()} {_element(net, row)} {verb}.")
     return out or [
-        f"No material change (thresholds above; largest shift below {MATERIAL_SHARE:.0%})."
+        f"No material change (thresholds above; largest shift below {100 * MATERIAL_SHARE:g} %)."
     ]
 
 

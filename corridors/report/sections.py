@@ -10,6 +10,7 @@ layers. :data:`SECTIONS` lists them in report order. Nothing is written here
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -215,7 +216,8 @@ def _section_network(ctx: _Context) -> _Section:
     sec.tables["places"] = pd.DataFrame(places.drop(columns="geometry"))
     sec.tables["links"] = pd.DataFrame(links.drop(columns="geometry"))
     sec.layers.update(network_layers(net))  # the GeoPackage reads back as the network
-    sec.layers["metadata"] = metadata_layer(report_provenance(ctx))
+    ctx.cache.setdefault("provenance", report_provenance(ctx))
+    sec.layers["metadata"] = metadata_layer(ctx.cache["provenance"])
     sec.text += (
         " corridors.gpkg holds the network's own layers (places, links, corridors, "
         "parameters), so `--network corridors.gpkg` reads it back, and a metadata "
@@ -631,19 +633,36 @@ def _mean_ci(summary: pd.DataFrame, measure: str, fraction: float, scale: float)
     return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
-SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = (
-    ("network", _section_network),
-    ("routes", _section_routes),
-    ("od", _section_od),
-    ("hinterlands", _section_hinterlands),
-    ("regimes", _section_regimes),
-    ("reach", _section_reach),
-    ("criticality", _section_criticality),
-    ("bottlenecks", _section_bottlenecks),
-    ("closures", _section_closures),
-    ("failures", _section_failures),
-    ("scenarios", _section_scenarios),
-    ("sources", _section_sources),
+def _recorded(function: Callable[[_Context], _Section]) -> Callable[[_Context], _Section]:
+    """Wrap a section so that its tables carry the report's provenance (one record a run)."""
+
+    @functools.wraps(function)
+    def run(ctx: _Context) -> _Section:
+        sec = function(ctx)
+        if "provenance" not in ctx.cache:
+            ctx.cache["provenance"] = report_provenance(ctx)
+        sec.facts.setdefault("provenance", ctx.cache["provenance"])
+        return sec
+
+    return run
+
+
+SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = tuple(
+    (key, _recorded(function))
+    for key, function in (
+        ("network", _section_network),
+        ("routes", _section_routes),
+        ("od", _section_od),
+        ("hinterlands", _section_hinterlands),
+        ("regimes", _section_regimes),
+        ("reach", _section_reach),
+        ("criticality", _section_criticality),
+        ("bottlenecks", _section_bottlenecks),
+        ("closures", _section_closures),
+        ("failures", _section_failures),
+        ("scenarios", _section_scenarios),
+        ("sources", _section_sources),
+    )
 )
 """The report's sections in order: (key, function of the run context)."""
 
