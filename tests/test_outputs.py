@@ -262,3 +262,20 @@ def test_report_gpkg_reads_back_with_metadata(tiny, tmp_path):
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "Isolated islands when CN-RU closes: Hunchun Park" in markdown
     assert "network_hash: " + network_hash(tiny) in markdown
+
+
+def test_scenario_run_modes_match_od_matrix(gtr, tmp_path):
+    out = tmp_path / "sc"
+    run("scenario", "run", str(SCENARIOS / "choibalsan_arxan_rail.toml"), "--modes",
+        "rail,road,sea", "--no-criticality", "--out", str(out))  # fmt: skip
+    table = pd.read_csv(out / "od_changes.csv")
+    reference = corridors.od_matrix(
+        gtr, list(table["orig"].unique()), list(table["dest"].unique()),
+        weight="generalized", modes=["rail", "road", "sea"],
+    )  # fmt: skip
+    got = table.set_index(["orig", "dest"])["generalized_usd_teu_before"]
+    expected = reference.stack(future_stack=True).reindex(got.index)
+    pd.testing.assert_series_equal(got, expected, check_names=False, rtol=1e-9)
+    assert json.loads((out / "od_changes.csv.meta.json").read_text("utf-8"))["parameters"][
+        "modes"
+    ] == ["rail", "road", "sea"]

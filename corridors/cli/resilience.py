@@ -16,11 +16,14 @@ from corridors.cli.common import (
     load_network,
     logger,
     map_opt,
+    modes_opt,
     network_opt,
     output_opt,
     parallel_opts,
+    split_list,
 )
 from corridors.cli.output import dumps, emit, meta
+from corridors.cli.restrict import routing_view, suspended_opt
 
 __all__ = ["COMMANDS"]
 
@@ -113,6 +116,10 @@ def criticality(
 @network_opt
 @click.argument("pairs", nargs=-1, required=True)
 @click.option("--modes", help="Close only these modes at the crossings (e.g. rail).")
+@click.option(
+    "--route-modes", help="Modes the re-routed pairs may use, comma-separated (default all)."
+)
+@suspended_opt
 @by_opt("generalized")
 @od_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -123,6 +130,8 @@ def close(
     network_path: Path | None,
     pairs: tuple[str, ...],
     modes: str | None,
+    route_modes: str | None,
+    include_suspended: bool,
     weight: str,
     od_path: Path | None,
     as_json: bool,
@@ -139,8 +148,15 @@ def close(
     closed = net
     for pair in pairs:
         closed = close_borders(closed, pair, modes=modes.split(",") if modes else None)
-    result = impact(net, closed, _read_od(od_path), weight=weight.lower())
-    record = meta(net, "close", pairs=list(pairs), closed_modes=modes, weight=weight.lower(),
+    allowed = split_list(route_modes)
+    result = impact(
+        routing_view(net, allowed, include_suspended),
+        routing_view(closed, allowed, include_suspended),
+        _read_od(od_path),
+        weight=weight.lower(),
+    )
+    record = meta(net, "close", pairs=list(pairs), closed_modes=modes, route_modes=allowed,
+                  include_suspended=include_suspended, weight=weight.lower(),
                   od=str(od_path) if od_path else None)  # fmt: skip
     if output is not None or as_csv:
         emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
@@ -173,6 +189,8 @@ def close(
     help="GeoJSON / GeoPackage whose shapes fail together (e.g. a flooded area).",
 )
 @by_opt("generalized")
+@modes_opt
+@suspended_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the per-pair table as CSV.")
 @output_opt
@@ -183,6 +201,8 @@ def close_region(
     radius_km: float | None,
     polygon_path: Path | None,
     weight: str,
+    modes: str | None,
+    include_suspended: bool,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -207,10 +227,15 @@ def close_region(
     failed = close(
         net, point=centre, radius_km=radius_km, polygon=str(polygon_path) if polygon_path else None
     )
-    result = impact(net, failed, weight=weight.lower())
+    allowed = split_list(modes)
+    result = impact(
+        routing_view(net, allowed, include_suspended),
+        routing_view(failed, allowed, include_suspended),
+        weight=weight.lower(),
+    )
     record = meta(net, "close-region", point=centre, radius_km=radius_km,
-                  polygon=str(polygon_path) if polygon_path else None,
-                  weight=weight.lower())  # fmt: skip
+                  polygon=str(polygon_path) if polygon_path else None, weight=weight.lower(),
+                  modes=allowed, include_suspended=include_suspended)  # fmt: skip
     if output is not None or as_csv:
         emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
         if as_csv:

@@ -21,12 +21,9 @@ from corridors.cli.common import (
     split_list,
 )
 from corridors.cli.output import dumps, emit, meta, table_opts
+from corridors.cli.restrict import suspended_opt
 
 __all__ = ["COMMANDS"]
-
-suspended_opt = click.option(
-    "--include-suspended", is_flag=True, help="Also use suspended links and places."
-)
 
 LEG_SHOWN = ["kind", "from", "to", "mode", "distance_km", "time_h", "cost_usd_teu", "dwell_h"]
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from corridors.cli.common import handle_errors, logger, modes_opt, split_list
-from corridors.cli.routing import suspended_opt
+from corridors.cli.restrict import routing_view, suspended_opt
 from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS", "scenario"]
@@ -37,37 +37,6 @@ def _write_tables(tables: dict, out: Path, record: dict[str, Any]) -> None:
     for name, frame in tables.items():
         write_csv(frame, out / f"{name}.csv", record, index=frame.index.name is not None)
         logger.info("wrote %s", out / f"{name}.csv")
-
-
-def _routing_view(net: Any, modes: list[str] | None, include_suspended: bool) -> Any:
-    """Return `net` as routes see it under ``--modes`` and ``--include-suspended``.
-
-    Links of other modes are closed (``closed = True``, as a closure would) and
-    suspended places and links become existing, in a copy; every analysis of the
-    comparison then sees the same restriction on both sides.
-    """
-    if not modes and not include_suspended:
-        return net
-    from corridors._errors import DataError
-    from corridors.costs import MODES
-
-    unknown = sorted(set(modes or ()) - set(MODES))
-    if unknown:
-        raise DataError(
-            f"--modes {','.join(unknown)}: unknown; expected some of {', '.join(MODES)}"
-        )
-    view = net.copy()
-    links = view.links
-    if modes:
-        for link in links.index[~links["mode"].isin(modes) & ~links["closed"]]:
-            view.close_link(link, where="--modes")
-    if include_suspended:
-        for link in links.index[links["status"] == "suspended"]:
-            view.update_link(link, {"status": "existing"}, where="--include-suspended")
-        places = view.places
-        for place in places.index[places["status"] == "suspended"]:
-            view.update_place(place, {"status": "existing"}, where="--include-suspended")
-    return view
 
 
 @click.group()
@@ -119,8 +88,8 @@ def run(
     changed = sc.apply(base, loaded)
     chosen = split_list(modes)
     comparison = sc.compare(
-        _routing_view(base, chosen, include_suspended),
-        _routing_view(changed, chosen, include_suspended),
+        routing_view(base, chosen, include_suspended),
+        routing_view(changed, chosen, include_suspended),
         weight=weight.lower(),
         critical=not skip_critical,
     )
@@ -180,8 +149,8 @@ def compare_cmd(
     chosen = split_list(modes)
     first_net = a.network()
     comparison = sc.compare(
-        _routing_view(first_net, chosen, include_suspended),
-        _routing_view(b.network(), chosen, include_suspended),
+        routing_view(first_net, chosen, include_suspended),
+        routing_view(b.network(), chosen, include_suspended),
         weight=weight.lower(),
         critical=not skip_critical,
     )
