@@ -164,7 +164,7 @@ def _report_texts(
         "figcaption{font-style:italic;color:#555}table.findings{border-collapse:collapse;"
         "font-size:0.85em}table.findings td,table.findings th{border:1px solid #ccc;"
         "padding:2px 6px;vertical-align:top}.failed{color:#a00}.meta{color:#555;font-size:0.9em}"
-        "nav ol{columns:2}footer{margin-top:3em;border-top:1px solid #ccc}"
+        "th{text-align:left}nav ol{columns:2}footer{margin-top:3em;border-top:1px solid #ccc}"
     )
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
