@@ -279,3 +279,24 @@ def test_scenario_run_modes_match_od_matrix(gtr, tmp_path):
     assert json.loads((out / "od_changes.csv.meta.json").read_text("utf-8"))["parameters"][
         "modes"
     ] == ["rail", "road", "sea"]
+
+
+def test_newly_critical_means_crossing_the_stated_line(gtr):
+    from corridors import scenario
+    from corridors.resilience import criticality
+
+    closed = close_borders(gtr, "CN-RU")
+    od = (["hunchun_becz", "suifenhe_cbz", "changchun_faw"], ["vladivostok_port", "dalian_port"])
+    c = scenario.compare(gtr, closed, od=od, critical_share=0.02)
+    total = c.od["generalized_usd_teu_before"].sum()
+    assert c.critical_line == pytest.approx(0.02 * total)
+    ranks = {}
+    for name, net in (("before", gtr), ("after", closed)):
+        crit = criticality(net, od, elements="crossings", detour=False)
+        ranks[name] = set(
+            crit.index[(crit["pairs_disconnected"] > 0) | (crit["delta_total"] >= c.critical_line)]
+        )
+    rows = c.critical[c.critical["kind"] == "crossing"]
+    assert set(rows.loc[rows["change"] == "new", "element"]) == ranks["after"] - ranks["before"]
+    assert set(rows.loc[rows["change"] == "ended", "element"]) == ranks["before"] - ranks["after"]
+    assert f"{c.critical_line:,.0f}" in c.summary()
