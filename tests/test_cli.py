@@ -153,7 +153,8 @@ def test_output_file(tiny_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     rows = parse_csv(target.read_text(encoding="utf-8"))
     assert [r["mode"] for r in rows] == ["sea", "sea"]
-    assert [p.name for p in target.parent.iterdir()] == ["sea.csv"]
+    names = sorted(p.name for p in target.parent.iterdir())
+    assert names == ["sea.csv", "sea.csv.meta.json"]  # no temp file left; provenance sidecar
 
 
 def test_bad_network_is_one_line_error(

@@ -8,6 +8,7 @@ crossings equals setting ``closed`` on exactly those places (and equals
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -530,10 +531,12 @@ def test_cli_run_writes_tables(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Zarubino-Sokcho-Niigata ferry resumed" in result.output
-    assert {p.name for p in out.iterdir()} == {
-        "od_changes.csv", "route_switches.csv", "hinterland_shifts.csv", "accessibility.csv",
-        "criticality_changes.csv",
-    }  # fmt: skip
+    tables = {"od_changes.csv", "route_switches.csv", "hinterland_shifts.csv",
+              "accessibility.csv", "criticality_changes.csv"}  # fmt: skip
+    assert {p.name for p in out.iterdir()} == tables | {t + ".meta.json" for t in tables}
+    record = json.loads((out / "od_changes.csv.meta.json").read_text(encoding="utf-8"))
+    assert record["scenario_hash"]
+    assert record["network_hash"]
 
 
 def test_cli_check_and_compare(tmp_path):

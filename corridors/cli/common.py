@@ -17,7 +17,6 @@ from corridors._errors import CorridorsError
 __all__ = [
     "by_opt",
     "check_corridor",
-    "emit",
     "format_opt",
     "handle_errors",
     "load_network",
@@ -69,25 +68,6 @@ def load_network(network_path: Path | None) -> Any:
     from corridors.io import read_network
 
     return load_gtr() if network_path is None else read_network(network_path)
-
-
-def emit(frame: pd.DataFrame, as_json: bool, as_csv: bool, output: Path | None) -> None:
-    """Print `frame` as text, JSON or CSV; also write it to `output` (atomically)."""
-    if output is not None:
-        from corridors.io import atomic_path
-
-        with atomic_path(output) as temp:
-            frame.to_csv(temp)
-        logger.info("wrote %s", output)
-    if as_json:
-        click.echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
-    elif as_csv:
-        click.echo(frame.to_csv(), nl=False)
-    else:
-        with pd.option_context(
-            "display.width", 200, "display.max_rows", 500, "display.max_colwidth", 40
-        ):
-            click.echo(frame.to_string())
 
 
 def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from corridors.cli.common import (
     check_corridor,
-    emit,
     format_opt,
     handle_errors,
     load_network,
     network_opt,
     output_opt,
 )
+from corridors.cli.output import dumps, emit, meta
 from corridors.costs import MODES, PLACE_KINDS
 from corridors.io import STATUSES
 
@@ -30,7 +29,7 @@ def info(network_path: Path | None, as_json: bool) -> None:
     """Summarize a network: counts by kind, mode, country and corridor; km by mode."""
     summary = load_network(network_path).summary()
     if as_json:
-        click.echo(json.dumps(summary, indent=1, ensure_ascii=False))
+        click.echo(dumps(summary))
         return
     click.echo(f"{summary['name']}: {summary['places']} places, {summary['links']} links")
     sections = [
@@ -75,12 +74,14 @@ def places(
     output: Path | None,
 ) -> None:
     """List places, optionally of one kind or country."""
-    frame = load_network(network_path).places.drop(columns="geometry")
+    net = load_network(network_path)
+    frame = net.places.drop(columns="geometry")
     if kind:
         frame = frame[frame["kind"] == kind.lower()]
     if country:
         frame = frame[frame["country"] == country.upper()]
-    emit(frame if all_columns else frame[PLACE_SHOWN], as_json, as_csv, output)
+    record = meta(net, "places", kind=kind, country=country)
+    emit(frame if all_columns else frame[PLACE_SHOWN], as_json, as_csv, output, record)
 
 
 @click.command()
@@ -124,7 +125,9 @@ def links(
     if status:
         frame = frame[frame["status"] == status.lower()]
     shown = frame if all_columns else frame[LINK_SHOWN]
-    emit(shown.round({"length_km": 1, "time_h": 2, "cost_usd_teu": 0}), as_json, as_csv, output)
+    record = meta(net, "links", mode=mode, corridor=corridor, status=status)
+    shown = shown.round({"length_km": 1, "time_h": 2, "cost_usd_teu": 0})
+    emit(shown, as_json, as_csv, output, record)
 
 
 COMMANDS = [info, places, links]

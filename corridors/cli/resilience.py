@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,15 +11,19 @@ import click
 
 from corridors.cli.common import (
     by_opt,
-    emit,
     format_opt,
     handle_errors,
     load_network,
+    logger,
     map_opt,
+    modes_opt,
     network_opt,
     output_opt,
     parallel_opts,
+    split_list,
 )
+from corridors.cli.output import dumps, emit, meta
+from corridors.cli.restrict import routing_view, suspended_opt
 
 __all__ = ["COMMANDS"]
 
@@ -103,40 +107,64 @@ def criticality(
 
         maps.save(maps.plot_criticality(net, frame), map_path)
     shown = frame.drop(columns="geometry").head(top)
-    emit(shown.round(2), as_json, as_csv, output)
+    record = meta(net, "criticality", elements=elements, top=top, weight=weight.lower(),
+                  od=str(od_path) if od_path else None)  # fmt: skip
+    emit(shown.round(2), as_json, as_csv, output, record)
 
 
 @click.command()
 @network_opt
 @click.argument("pairs", nargs=-1, required=True)
 @click.option("--modes", help="Close only these modes at the crossings (e.g. rail).")
+@click.option(
+    "--route-modes", help="Modes the re-routed pairs may use, comma-separated (default all)."
+)
+@suspended_opt
 @by_opt("generalized")
 @od_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the per-pair table as CSV.")
 @output_opt
 @handle_errors
 def close(
     network_path: Path | None,
     pairs: tuple[str, ...],
     modes: str | None,
+    route_modes: str | None,
+    include_suspended: bool,
     weight: str,
     od_path: Path | None,
     as_json: bool,
+    as_csv: bool,
     output: Path | None,
 ) -> None:
-    """Close every crossing between the country PAIRS (e.g. CN-RU CN-MN); show the impact."""
+    """Close every crossing between the country PAIRS (e.g. CN-RU CN-MN); show the impact.
+
+    -o writes the per-pair table (before, after, change, crossings and corridors used).
+    """
     from corridors.resilience import close_borders, impact
 
     net = load_network(network_path)
     closed = net
     for pair in pairs:
         closed = close_borders(closed, pair, modes=modes.split(",") if modes else None)
-    result = impact(net, closed, _read_od(od_path), weight=weight.lower())
-    if output is not None:
-        emit(result.pairs.set_index(["orig", "dest"]), False, False, output)
+    allowed = split_list(route_modes)
+    result = impact(
+        routing_view(net, allowed, include_suspended),
+        routing_view(closed, allowed, include_suspended),
+        _read_od(od_path),
+        weight=weight.lower(),
+    )
+    record = meta(net, "close", pairs=list(pairs), closed_modes=modes, route_modes=allowed,
+                  include_suspended=include_suspended, weight=weight.lower(),
+                  od=str(od_path) if od_path else None)  # fmt: skip
+    if output is not None or as_csv:
+        emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
+        if as_csv:
+            return
     summary = dict(result.summary)
     if as_json:
-        click.echo(json.dumps(summary, indent=1, default=str))
+        click.echo(dumps(summary))
         return
     cut = summary.pop("places_cut_off")
     for key, value in summary.items():
@@ -161,7 +189,10 @@ def close(
     help="GeoJSON / GeoPackage whose shapes fail together (e.g. a flooded area).",
 )
 @by_opt("generalized")
+@modes_opt
+@suspended_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the per-pair table as CSV.")
 @output_opt
 @handle_errors
 def close_region(
@@ -170,10 +201,16 @@ def close_region(
     radius_km: float | None,
     polygon_path: Path | None,
     weight: str,
+    modes: str | None,
+    include_suspended: bool,
     as_json: bool,
+    as_csv: bool,
     output: Path | None,
 ) -> None:
-    """Close every place and link in a region (a storm, a flood); show the impact."""
+    """Close every place and link in a region (a storm, a flood); show the impact.
+
+    -o writes the per-pair table (before, after, change, crossings and corridors used).
+    """
     from corridors.resilience import close_region as close
     from corridors.resilience import impact
 
@@ -190,13 +227,23 @@ def close_region(
     failed = close(
         net, point=centre, radius_km=radius_km, polygon=str(polygon_path) if polygon_path else None
     )
-    result = impact(net, failed, weight=weight.lower())
-    if output is not None:
-        emit(result.pairs.set_index(["orig", "dest"]), False, False, output)
+    allowed = split_list(modes)
+    result = impact(
+        routing_view(net, allowed, include_suspended),
+        routing_view(failed, allowed, include_suspended),
+        weight=weight.lower(),
+    )
+    record = meta(net, "close-region", point=centre, radius_km=radius_km,
+                  polygon=str(polygon_path) if polygon_path else None, weight=weight.lower(),
+                  modes=allowed, include_suspended=include_suspended)  # fmt: skip
+    if output is not None or as_csv:
+        emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
+        if as_csv:
+            return
     closed = sorted(p for p, d in failed.graph.nodes(data=True) if d["closed"])
     summary = {**result.summary, "places_closed": closed}
     if as_json:
-        click.echo(json.dumps(summary, indent=1, default=str))
+        click.echo(dumps(summary))
         return
     for key, value in summary.items():
         shown = ", ".join(value) or "none" if isinstance(value, list) else value
@@ -215,12 +262,9 @@ def closure_matrix(
     """Close each country pair's crossings in turn and tabulate the impact."""
     from corridors.resilience import closure_matrix as tabulate
 
-    emit(
-        tabulate(load_network(network_path), weight=weight.lower()).round(2),
-        as_json,
-        as_csv,
-        output,
-    )
+    net = load_network(network_path)
+    record = meta(net, "closure-matrix", weight=weight.lower())
+    emit(tabulate(net, weight=weight.lower()).round(2), as_json, as_csv, output, record)
 
 
 @click.command()
@@ -278,8 +322,11 @@ def failures(
     as_csv: bool,
     output: Path | None,
 ) -> None:
-    """Simulate random or targeted failures; print percentile bands per share removed.
+    """Simulate random or targeted failures; print means, confidence intervals and bands.
 
+    Per share removed: the mean over runs with its 95 % confidence interval
+    (``_ci_low``/``_ci_high``) and percentile bands of each measure; pairs cut off
+    are counted in ``pairs_cut_off``. -o also writes every run to ``<stem>_runs.csv``.
     With --region-km, each run instead closes everything near a random place and the
     table has one row per run.
     """
@@ -305,9 +352,16 @@ def failures(
                 executor=executor,
                 progress=_progress(ctx),
             )
-        emit(runs_table.set_index("run").round(4), as_json, as_csv, output)
+        record = meta(
+            net, "failures", seed=seed, runs=runs, region_km=region_km, weight="generalized"
+        )
+        emit(runs_table.set_index("run").round(4), as_json, as_csv, output, record)
         return
-    with executor_from_options(workers, scheduler) as executor:
+    with (
+        executor_from_options(workers, scheduler) as executor,
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always", UserWarning)
         curves = simulate_failures(
             net,
             runs=runs,
@@ -322,7 +376,17 @@ def failures(
         from corridors import maps
 
         maps.save(maps.plot_failure_curves(curves), plot_path)
-    emit(summarize_failures(curves).round(4), as_json, as_csv, output)
+    notes = [str(w.message) for w in caught]
+    for note in notes:
+        logger.warning("%s", note)
+    record = meta(net, "failures", seed=seed, runs=runs, strategy=strategy, elements=elements,
+                  fractions=shares, weight="generalized", warnings=notes)  # fmt: skip
+    if output is not None:
+        from corridors.provenance import write_csv
+
+        runs_path = output.with_name(f"{output.stem}_runs.csv")
+        write_csv(curves.round(6), runs_path, record, index=False)
+    emit(summarize_failures(curves).round(4), as_json, as_csv, output, record)
 
 
 COMMANDS = [criticality, close, close_region, closure_matrix, failures]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -10,7 +9,6 @@ import pandas as pd
 
 from corridors.cli.common import (
     by_opt,
-    emit,
     format_opt,
     handle_errors,
     load_network,
@@ -22,6 +20,8 @@ from corridors.cli.common import (
     planned_opt,
     split_list,
 )
+from corridors.cli.output import dumps, emit, meta, table_opts
+from corridors.cli.restrict import suspended_opt
 
 __all__ = ["COMMANDS"]
 
@@ -43,7 +43,8 @@ LEG_SHOWN = ["kind", "from", "to", "mode", "distance_km", "time_h", "cost_usd_te
     default=1,
     help="Show this many distinct routes.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@suspended_opt
+@table_opts
 @handle_errors
 def route(
     network_path: Path | None,
@@ -54,25 +55,42 @@ def route(
     avoid: str | None,
     include_planned: bool,
     k: int,
+    include_suspended: bool,
     as_json: bool,
+    as_csv: bool,
+    output: Path | None,
 ) -> None:
-    """Print the best route from ORIG to DEST, leg by leg, with its totals."""
+    """Print the best route from ORIG to DEST, leg by leg, with its totals.
+
+    --csv prints (and -o writes) the legs of every route, numbered by ``route``;
+    --json prints each route's totals with its legs.
+    """
     from corridors.routing import alternatives
 
     net = load_network(network_path)
-    routes = alternatives(
-        net,
-        orig,
-        dest,
-        k=k,
-        weight=weight.lower(),
-        modes=split_list(modes),
-        avoid=split_list(avoid),
-        include_planned=include_planned,
-    )
+    options = {
+        "weight": weight.lower(),
+        "modes": split_list(modes),
+        "avoid": split_list(avoid),
+        "include_planned": include_planned,
+        "include_suspended": include_suspended,
+    }
+    routes = alternatives(net, orig, dest, k=k, **options)
+    if output is not None or as_csv:
+        legs = pd.concat(
+            [
+                r.legs.reset_index(drop=True).assign(route=n, leg=range(1, len(r.legs) + 1))
+                for n, r in enumerate(routes, start=1)
+            ],
+            ignore_index=True,
+        ).set_index(["route", "leg"])
+        record = meta(net, "route", orig=orig, dest=dest, alternatives=k, **options)
+        emit(legs, False, as_csv, output, record)
+        if as_csv:
+            return
     if as_json:
         payload = [{**r.summary(), "legs": r.legs.to_dict(orient="records")} for r in routes]
-        click.echo(json.dumps(payload, indent=1, ensure_ascii=False, default=str))
+        click.echo(dumps(payload))
         return
     names = net.places["name"]
     for number, found in enumerate(routes, start=1):
@@ -113,6 +131,7 @@ def route(
 @by_opt("time")
 @modes_opt
 @planned_opt
+@suspended_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -123,6 +142,7 @@ def od(
     weight: str,
     modes: str | None,
     include_planned: bool,
+    include_suspended: bool,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -138,8 +158,12 @@ def od(
         weight=weight.lower(),
         modes=split_list(modes),
         include_planned=include_planned,
+        include_suspended=include_suspended,
     )
-    emit(frame.round(2), as_json, as_csv, output)
+    record = meta(net, "od", origins=origins, destinations=destinations, weight=weight.lower(),
+                  modes=split_list(modes), include_planned=include_planned,
+                  include_suspended=include_suspended)  # fmt: skip
+    emit(frame.round(2), as_json, as_csv, output, record)
 
 
 @click.command()
@@ -157,6 +181,7 @@ def od(
 )
 @modes_opt
 @planned_opt
+@suspended_opt
 @map_opt
 @format_opt
 @output_opt
@@ -170,6 +195,7 @@ def reach(
     direction: str,
     modes: str | None,
     include_planned: bool,
+    include_suspended: bool,
     map_path: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -193,6 +219,7 @@ def reach(
         direction=direction,
         modes=split_list(modes),
         include_planned=include_planned,
+        include_suspended=include_suspended,
     )
     if map_path is not None:
         from corridors import maps
@@ -205,7 +232,11 @@ def reach(
     shown = frame.drop(columns="geometry").round(
         {"time_h": 1, "distance_km": 0, "cost_usd_teu": 0, "generalized_usd_teu": 0}
     )
-    emit(shown, as_json, as_csv, output)
+    record = meta(net, "reach", places=origins, hours=hours, cost=cost, weight=weight.lower(),
+                  direction=direction, modes=split_list(modes),
+                  include_planned=include_planned,
+                  include_suspended=include_suspended)  # fmt: skip
+    emit(shown, as_json, as_csv, output, record)
 
 
 @click.command()
@@ -256,7 +287,10 @@ def hinterland(
     shown = result.places.drop(columns="geometry").round(
         {"best_value": 1, "runner_up_value": 1, "margin": 1, "margin_share": 3}
     )
-    emit(shown, as_json, as_csv, output)
+    record = meta(net, "hinterland", ports=split_list(ports), places=places,
+                  weight=weight.lower(), market=market,
+                  include_planned=include_planned)  # fmt: skip
+    emit(shown, as_json, as_csv, output, record)
 
 
 @click.command()
@@ -325,7 +359,10 @@ def access(
         beta=beta,
         threshold=threshold,
     )
-    emit(series.sort_values(ascending=False).round(4).to_frame(), as_json, as_csv, output)
+    record = meta(net, "access", origins=origins, opportunities=opportunities, kind=kind,
+                  beta=beta, threshold=threshold, weight=weight.lower())  # fmt: skip
+    frame = series.sort_values(ascending=False).round(4).to_frame()
+    emit(frame, as_json, as_csv, output, record)
 
 
 COMMANDS = [route, od, reach, hinterland, access]

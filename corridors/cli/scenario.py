@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from corridors.cli.common import handle_errors, logger
+from corridors.cli.common import handle_errors, logger, modes_opt, split_list
+from corridors.cli.restrict import routing_view, suspended_opt
 from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS", "scenario"]
@@ -29,13 +30,12 @@ _no_critical_opt = click.option(
 _file_arg = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _write_tables(tables: dict, out: Path) -> None:
-    """Write each table to ``out/<name>.csv`` atomically."""
-    from corridors.io import atomic_path
+def _write_tables(tables: dict, out: Path, record: dict[str, Any]) -> None:
+    """Write each table to ``out/<name>.csv`` atomically, with its provenance sidecar."""
+    from corridors.provenance import write_csv
 
     for name, frame in tables.items():
-        with atomic_path(out / f"{name}.csv") as temp:
-            frame.to_csv(temp, index=frame.index.name is not None)
+        write_csv(frame, out / f"{name}.csv", record, index=frame.index.name is not None)
         logger.info("wrote %s", out / f"{name}.csv")
 
 
@@ -59,11 +59,25 @@ def scenario() -> None:
     help="Also draw the changes to OUT/scenario_map.png (needs --out).",
 )
 @_by_opt
+@modes_opt
+@suspended_opt
 @_no_critical_opt
 @handle_errors
-def run(file: Path, out: Path | None, with_map: bool, weight: str, skip_critical: bool) -> None:
-    """Apply FILE to its base network, compare with the base and print a summary."""
+def run(
+    file: Path,
+    out: Path | None,
+    with_map: bool,
+    weight: str,
+    modes: str | None,
+    include_suspended: bool,
+    skip_critical: bool,
+) -> None:
+    """Apply FILE to its base network, compare with the base and print a summary.
+
+    --modes and --include-suspended apply to both networks alike.
+    """
     from corridors import scenario as sc
+    from corridors.cli.output import meta
 
     if with_map and out is None:
         raise click.BadParameter(
@@ -72,11 +86,19 @@ def run(file: Path, out: Path | None, with_map: bool, weight: str, skip_critical
     loaded = sc.load(file)
     base = loaded.base_network()
     changed = sc.apply(base, loaded)
-    comparison = sc.compare(base, changed, weight=weight.lower(), critical=not skip_critical)
+    chosen = split_list(modes)
+    comparison = sc.compare(
+        routing_view(base, chosen, include_suspended),
+        routing_view(changed, chosen, include_suspended),
+        weight=weight.lower(),
+        critical=not skip_critical,
+    )
     click.echo(comparison.summary())
     if out is None:
         return
-    _write_tables(comparison.to_tables(), out)
+    record = meta(base, "scenario run", scenario=loaded, weight=weight.lower(), modes=chosen,
+                  include_suspended=include_suspended, criticality=not skip_critical)  # fmt: skip
+    _write_tables(comparison.to_tables(), out, record)
     click.echo(f"Tables written to {out}")
     if with_map:
         _write_map(base, changed, comparison, out / "scenario_map.png", loaded.name)
@@ -106,21 +128,38 @@ def _write_map(base: Any, changed: Any, comparison: Any, path: Path, title: str)
     help="Write the comparison tables (CSV) into this folder.",
 )
 @_by_opt
+@modes_opt
+@suspended_opt
 @_no_critical_opt
 @handle_errors
 def compare_cmd(
-    first: Path, second: Path, out: Path | None, weight: str, skip_critical: bool
+    first: Path,
+    second: Path,
+    out: Path | None,
+    weight: str,
+    modes: str | None,
+    include_suspended: bool,
+    skip_critical: bool,
 ) -> None:
     """Compare scenario SECOND with scenario FIRST (each applied to its own base)."""
     from corridors import scenario as sc
+    from corridors.cli.output import meta
 
     a, b = sc.load(first), sc.load(second)
+    chosen = split_list(modes)
+    first_net = a.network()
     comparison = sc.compare(
-        a.network(), b.network(), weight=weight.lower(), critical=not skip_critical
+        routing_view(first_net, chosen, include_suspended),
+        routing_view(b.network(), chosen, include_suspended),
+        weight=weight.lower(),
+        critical=not skip_critical,
     )
     click.echo(comparison.summary())
     if out is not None:
-        _write_tables(comparison.to_tables(), out)
+        record = meta(first_net, "scenario compare", scenario=b, first=a.name, second=b.name,
+                      weight=weight.lower(), modes=chosen,
+                      include_suspended=include_suspended)  # fmt: skip
+        _write_tables(comparison.to_tables(), out, record)
         click.echo(f"Tables written to {out}")
 
 

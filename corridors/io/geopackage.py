@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -17,7 +18,7 @@ from corridors.io.tables import _read_table
 from corridors.network import Network
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Column
 
-__all__ = ["write_geopackage"]
+__all__ = ["metadata_layer", "network_layers", "write_geopackage"]
 
 
 def _read_geopackage(path: Path, *, name: str | None) -> Network:
@@ -91,6 +92,32 @@ def write_geopackage(net: Network, path: str | os.PathLike[str]) -> Path:
         The written file.
     """
     path = Path(path)
+    layers = network_layers(net)
+    with atomic_path(path) as temp:
+        for name, layer in layers.items():
+            layer.to_file(temp, layer=name, driver="GPKG")
+    return path
+
+
+def network_layers(net: Network) -> dict[str, gpd.GeoDataFrame]:
+    """Return the layers that make a GeoPackage readable as a network.
+
+    ``places``, ``links``, ``parameters`` (the network's name and parameters as
+    JSON) and, when the network has one, ``corridors``: what
+    :func:`write_geopackage` writes and :func:`corridors.io.read_network` reads.
+    Any GeoPackage holding these layers (such as the report's ``corridors.gpkg``)
+    reads back as the network.
+
+    Parameters
+    ----------
+    net
+        The network.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        Layer name to layer.
+    """
     places = net.places.reset_index()[[*PLACE_COLUMNS, "geometry"]].drop(columns=["lon", "lat"])
     links = net.links.reset_index()[[*LINK_COLUMNS, "geometry"]].drop(columns=["via"])
     nodes = dict(net.graph.nodes(data=True))
@@ -104,16 +131,38 @@ def write_geopackage(net: Network, path: str | os.PathLike[str]) -> Path:
     for column in extra["links"]:
         links[column] = [edges[i].get(column) for i in links["id"]]
     meta = {"name": net.name, "params": net.params.to_dict(), "extra_columns": extra}
-    parameters = gpd.GeoDataFrame(
-        {"params_json": [json.dumps(meta)]}, geometry=[None], crs=net.crs
+    layers = {
+        "places": gpd.GeoDataFrame(places, geometry="geometry", crs=net.crs),
+        "links": gpd.GeoDataFrame(links, geometry="geometry", crs=net.crs),
+        "parameters": gpd.GeoDataFrame(
+            {"params_json": [json.dumps(meta)]}, geometry=[None], crs=net.crs
+        ),
+    }
+    if net.corridors is not None:
+        layers["corridors"] = gpd.GeoDataFrame(
+            net.corridors.reset_index(), geometry=[None] * len(net.corridors), crs=net.crs
+        )
+    return layers
+
+
+def metadata_layer(record: dict[str, Any]) -> pd.DataFrame:
+    """Return a provenance record as a ``metadata`` layer: one row per key, values as JSON.
+
+    Parameters
+    ----------
+    record
+        A provenance record (:func:`corridors.provenance.provenance`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key`` and ``value`` (JSON text; ``null`` for missing).
+    """
+    from corridors.provenance import json_safe
+
+    return pd.DataFrame(
+        {
+            "key": list(record),
+            "value": [json.dumps(json_safe(v), ensure_ascii=False) for v in record.values()],
+        }
     )
-    with atomic_path(path) as temp:
-        places.to_file(temp, layer="places", driver="GPKG")
-        links.to_file(temp, layer="links", driver="GPKG")
-        parameters.to_file(temp, layer="parameters", driver="GPKG")
-        if net.corridors is not None:
-            corridors = gpd.GeoDataFrame(
-                net.corridors.reset_index(), geometry=[None] * len(net.corridors), crs=net.crs
-            )
-            corridors.to_file(temp, layer="corridors", driver="GPKG")
-    return path

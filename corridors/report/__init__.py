@@ -11,7 +11,11 @@ simulations and example scenarios. Each section writes
 - layers to ``out/corridors.gpkg`` (one layer per table with geometry, openable in QGIS),
 
 and a short findings table to ``out/report.md`` and ``out/report.html`` (maps
-embedded as base64 images, so the HTML is self-contained).
+embedded as base64 images, so the HTML is self-contained), which open with the key
+findings and a table of contents and end with the run's provenance. Every CSV has
+a provenance sidecar ``<name>.csv.meta.json``; the GeoPackage carries the network's
+own layers (it reads back as the network), a ``metadata`` layer and the closure,
+failure and scenario results.
 
 Re-running replaces the outputs atomically: everything is built in a temporary
 folder inside ``out/`` and each file is moved into place with :func:`os.replace`.
@@ -28,9 +32,18 @@ Typical use::
 
 The package holds
 
-- :mod:`~corridors.report.sections`: the analyses, one function per section, and
-  the representative corridor routes (:data:`CORRIDOR_ROUTES`);
-- :mod:`~corridors.report.document`: the Markdown and self-contained HTML report;
+- :mod:`~corridors.report.base`: the run context and the section record;
+- :mod:`~corridors.report.sections`: the analyses, one function per section, the
+  registry :data:`SECTIONS` and the representative corridor routes
+  (:data:`CORRIDOR_ROUTES`); :mod:`~corridors.report.data_sections` (crossing
+  bottlenecks, park regimes, sources) and :mod:`~corridors.report.scenario_section`
+  (scenarios by material change) hold further sections;
+- :mod:`~corridors.report.facts`: tables drawn from the data (ports by sea, crossing
+  bottlenecks, isolated parks, regimes, sources);
+- :mod:`~corridors.report.findings`: the key findings at the top, one function per
+  section's facts;
+- :mod:`~corridors.report.document`: the Markdown and self-contained HTML report
+  (key findings, contents, sections, provenance footer);
 - :mod:`~corridors.report.output`: maps, tables, GeoPackage layers and the manifest
   written into the staging folder;
 - :mod:`~corridors.report.runner`: :func:`run_report`, which runs the sections and

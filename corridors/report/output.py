@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from corridors.provenance import SIDECAR_SUFFIX, write_csv
 from corridors.report.sections import _Section
 
 if TYPE_CHECKING:
@@ -59,11 +60,12 @@ def _write_section(sec: _Section, stage: Path) -> dict[str, list[str]]:
         rel = f"maps/{name}.png"
         _save_figure(ax, stage / rel)
         files.append(rel)
+    record = sec.facts.get("provenance")  # each table's sidecar <name>.csv.meta.json
     for name, table in sec.tables.items():
         rel = f"tables/{name}.csv"
         (stage / "tables").mkdir(parents=True, exist_ok=True)
-        table.to_csv(stage / rel)
-        files.append(rel)
+        write_csv(table, stage / rel, record)
+        files += [rel, rel + SIDECAR_SUFFIX] if record is not None else [rel]
     return {"files": files, "layers": list(sec.layers)}
 
 

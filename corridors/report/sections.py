@@ -10,15 +10,30 @@ layers. :data:`SECTIONS` lists them in report order. Nothing is written here
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Callable, Iterable
-from pathlib import Path
+import functools
+import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from corridors.report.base import (
+    _Context,
+    _name,
+    _round,
+    _scenario_files,
+    _scenario_folder,  # noqa: F401 (the runner imports it from here)
+    _Section,
+)
+from corridors.report.data_sections import (
+    _section_bottlenecks,
+    _section_regimes,
+    _section_sources,
+)
+from corridors.report.scenario_section import _section_scenarios
 
 if TYPE_CHECKING:
     from corridors.network import Network
@@ -146,45 +161,30 @@ Pairs whose places are not in the network are skipped."""
 # ---------------------------------------------------------------- sections
 
 
-@dataclasses.dataclass
-class _Section:
-    """What one section of the report produced."""
+def report_provenance(ctx: _Context) -> dict[str, Any]:
+    """Return the provenance record of a report run (version, hashes, seed, runs, options)."""
+    from corridors.provenance import provenance, scenario_hash
 
-    key: str
-    title: str
-    text: str = ""
-    findings: pd.DataFrame | None = None
-    maps: dict[str, Any] = dataclasses.field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = dataclasses.field(default_factory=dict)
-    layers: dict[str, gpd.GeoDataFrame] = dataclasses.field(default_factory=dict)
-    captions: dict[str, str] = dataclasses.field(default_factory=dict)
-    error: str | None = None
-
-
-@dataclasses.dataclass
-class _Context:
-    net: Network
-    scenarios: tuple[str | os.PathLike[str], ...]
-    failure_runs: int
-    cache: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-
-def _round(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].round(digits)
-    return out
-
-
-def _name(net: Network, place: Any) -> str:
-    if isinstance(place, str) and place in net.places.index:
-        return str(net.places.at[place, "name"])
-    return "" if place is None or (isinstance(place, float) and np.isnan(place)) else str(place)
+    return provenance(
+        ctx.net,
+        analysis="report",
+        seed=0,
+        runs=ctx.failure_runs,
+        parameters={
+            "failure_runs": ctx.failure_runs,
+            "failure_seed": 0,
+            "scenarios": {
+                str(p.stem): scenario_hash(p) if p.exists() else None
+                for p in _scenario_files(ctx.scenarios)
+            },
+            "weight": "generalized",
+        },
+    )
 
 
 def _section_network(ctx: _Context) -> _Section:
     from corridors import maps
+    from corridors.io.geopackage import metadata_layer, network_layers
 
     net = ctx.net
     sec = _Section("network", "The network")
@@ -215,8 +215,14 @@ def _section_network(ctx: _Context) -> _Section:
     }
     sec.tables["places"] = pd.DataFrame(places.drop(columns="geometry"))
     sec.tables["links"] = pd.DataFrame(links.drop(columns="geometry"))
-    sec.layers["places"] = places.reset_index()
-    sec.layers["links"] = links.reset_index()
+    sec.layers.update(network_layers(net))  # the GeoPackage reads back as the network
+    ctx.cache.setdefault("provenance", report_provenance(ctx))
+    sec.layers["metadata"] = metadata_layer(ctx.cache["provenance"])
+    sec.text += (
+        " corridors.gpkg holds the network's own layers (places, links, corridors, "
+        "parameters), so `--network corridors.gpkg` reads it back, and a metadata "
+        "layer recording how this report was made."
+    )
     return sec
 
 
@@ -379,12 +385,22 @@ def _section_hinterlands(ctx: _Context) -> _Section:
         "port is less than 10 % dearer). With a market, the port is judged by the whole trip: "
         "land leg, port handling and sea leg to the market."
     )
+    from corridors.reach.seas import port_seas
+    from corridors.report.facts import ports_by_sea
+
+    seas = port_seas(net)
     rows = []
     markets: list[str | None] = [None]
     if "busan_port" in net.places.index:
         markets.append("busan_port")
     for market in markets:
         result = hinterlands(net, market=market)
+        if market is None:
+            ctx.cache["hinterlands"] = sec.facts["hinterlands"] = result
+            sec.blocks.append(
+                ("Sea ports by sea (parks served: best port by rail and road)",
+                 ports_by_sea(net, result.ports))
+            )  # fmt: skip
         suffix = "" if market is None else f"_{market.removesuffix('_port')}"
         title = "Port hinterlands" + (
             "" if market is None else f" for cargo to {_name(net, market)}"
@@ -404,6 +420,7 @@ def _section_hinterlands(ctx: _Context) -> _Section:
                 {
                     "market": "-" if market is None else _name(net, market),
                     "port": row["name"],
+                    "sea": seas.get(port) or "river",
                     "parks": int(row["places"]),
                     "contestable": int((in_port & contested).sum()),
                     "mean_usd_teu": row["mean_value"],
@@ -466,6 +483,7 @@ def _section_criticality(ctx: _Context) -> _Section:
     rows = []
     for elements in ("links", "crossings"):
         crit = criticality(net, elements=elements)
+        ctx.cache[f"criticality_{elements}"] = sec.facts[elements] = crit
         sec.tables[f"criticality_{elements}"] = pd.DataFrame(crit.drop(columns="geometry"))
         sec.layers[f"criticality_{elements}"] = crit.reset_index()
         sec.maps[f"criticality_{elements}"] = maps.plot_criticality(
@@ -498,17 +516,26 @@ def _section_closures(ctx: _Context) -> _Section:
     sec = _Section("closures", "Border closures")
     matrix = closure_matrix(net)
     sec.tables["closure_matrix"] = matrix
+    sec.layers["closure_matrix"] = matrix.reset_index()
     sec.text = (
         "All crossings between each pair of countries close in turn (pandemic-style); "
-        "parks x ports pairs are re-routed. The map shows the China-Russia closure: closed "
-        "crossings crossed out, links gaining (red) or losing (blue) parks x ports flows."
+        "parks x ports pairs are re-routed by generalized cost (delays in USD/TEU). "
+        "Isolated parks are parks that reach no sea port at all once the crossings close "
+        '("isolated islands"). The map shows the China-Russia closure: closed crossings '
+        "crossed out, links gaining (red) or losing (blue) parks x ports flows."
     )
-    sec.findings = _round(matrix.reset_index(), 1)
+    islands = closure_islands(net, list(matrix.index))
+    table = matrix.join(islands)
+    sec.findings = _round(table.reset_index(), 1)
+    sec.facts["closures"] = table
+    sec.tables["closure_isolated_parks"] = islands
+    sec.layers["closure_isolated_parks"] = islands.reset_index()
     pair = ("CN", "RU")
     if "countries" in net.places.columns and (net.places["countries"] == "CN-RU").any():
         closed = close_borders(net, pair)
         result = impact(net, closed)
         sec.tables["closure_cn_ru_pairs"] = result.pairs
+        sec.layers["closure_cn_ru_pairs"] = result.pairs
         for extent, suffix in ((None, ""), (TUMEN_EXTENT, "_tumen")):
             sec.maps[f"closure_cn_ru{suffix}"] = maps.plot_closure_impact(
                 net,
@@ -518,91 +545,124 @@ def _section_closures(ctx: _Context) -> _Section:
                 title="Closing every China-Russia crossing"
                 + (": Tumen River area" if suffix else ""),
             )
-        summary = {k: v for k, v in result.summary.items() if not isinstance(v, list | dict)}
-        sec.text += " China-Russia: " + ", ".join(
-            f"{k} = {v:,.1f}" if isinstance(v, float) else f"{k} = {v}" for k, v in summary.items()
-        )
         sec.captions["closure_cn_ru"] = "Re-routed flows after closing all CN-RU crossings."
         sec.captions["closure_cn_ru_tumen"] = "The same, around the Tumen River."
     return sec
 
 
+def closure_islands(net: Network, pairs: list[str]) -> pd.DataFrame:
+    """Name the parks each country-pair closure leaves without a sea port.
+
+    Parameters
+    ----------
+    net
+        The network.
+    pairs
+        Country pairs (``"CN-RU"``) whose crossings close together.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``countries``: ``isolated_parks`` (count) and ``isolated_park_names``
+        (``, ``-joined names, ``none`` when every park still reaches a sea port).
+    """
+    from corridors.report.facts import isolated_parks
+    from corridors.resilience import close_borders
+
+    rows = {}
+    for pair in pairs:
+        parks = isolated_parks(net, close_borders(net, pair))
+        rows[pair] = {
+            "isolated_parks": len(parks),
+            "isolated_park_names": ", ".join(_name(net, p) for p in parks) or "none",
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
+
+
 def _section_failures(ctx: _Context) -> _Section:
     from corridors import maps
-    from corridors.resilience import simulate_failures
+    from corridors.resilience import simulate_failures, summarize_failures
 
     sec = _Section("failures", "Failure simulations")
-    curves = simulate_failures(ctx.net, runs=ctx.failure_runs, strategy="random", seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        curves = simulate_failures(ctx.net, runs=ctx.failure_runs, strategy="random", seed=0)
+    summary = summarize_failures(curves)
     sec.tables["failure_curves"] = curves
+    sec.tables["failure_summary"] = summary
+    sec.layers["failure_runs"] = curves
+    sec.layers["failure_summary"] = summary.reset_index()
     sec.maps["failure_curves"] = maps.plot_failure_curves(
         curves, title=f"Random link failures ({ctx.failure_runs} runs per fraction)"
     )
     sec.captions["failure_curves"] = "Median and 5-95 percentile band across runs."
-    summary = curves.groupby("fraction")[["connected_share", "efficiency"]].median()
-    sec.findings = _round(summary.reset_index(), 3)
-    sec.text = (
-        f"Random link failures, {ctx.failure_runs} runs per share of links failed (seed 0): "
-        "share of parks x ports pairs still connected and network efficiency (medians)."
+    shown = pd.DataFrame(
+        {
+            "links_failed_pct": 100 * summary.index.to_numpy(),
+            "links_failed": summary["removed"].to_numpy(),
+            "connected_pct": [_mean_ci(summary, "connected_share", f, 100) for f in summary.index],
+            "pairs_cut_off": [_mean_ci(summary, "pairs_cut_off", f, 1) for f in summary.index],
+            "efficiency_pct": [_mean_ci(summary, "efficiency", f, 100) for f in summary.index],
+            "added_usd_teu_per_pair": [
+                _mean_ci(summary, "mean_increase", f, 1) for f in summary.index
+            ],
+        }
     )
+    sec.findings = shown
+    sec.facts["failures"] = summary
+    sec.text = (
+        f"Random link failures, {ctx.failure_runs} runs per share of links failed (seed 0). "
+        "Each cell: mean over runs [95 % confidence interval of the mean, Student's t]. "
+        "connected: parks x ports pairs still connected; pairs cut off are counted apart and "
+        "left out of the added cost, which is the mean increase of generalized cost "
+        "(USD/TEU) over the pairs still connected; efficiency: mean of 1/cost relative to "
+        "the intact network."
+    )
+    for note in caught:
+        sec.text += f" Warning: {note.message}."
     return sec
 
 
-def _scenario_folder() -> Path:
-    from corridors.datasets import gtr_data_dir
-
-    return gtr_data_dir().parent / "scenarios"
-
-
-def _scenario_files(scenarios: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Paths of scenario files; a bare name is looked up in ``data/scenarios``."""
-    out = []
-    for item in scenarios:
-        path = Path(item)
-        if not path.suffix:
-            path = _scenario_folder() / f"{item}.toml"
-        out.append(path)
-    return out
+def _mean_ci(summary: pd.DataFrame, measure: str, fraction: float, scale: float) -> str:
+    """Return ``mean [low, high]`` of a measure at a fraction, scaled (e.g. 100 for %)."""
+    mean, low, high = (
+        scale * float(summary.at[fraction, f"{measure}_{part}"])
+        for part in ("mean", "ci_low", "ci_high")
+    )
+    digits = 1 if max(abs(mean), abs(high)) < 1000 else 0
+    return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
-def _section_scenarios(ctx: _Context) -> _Section:
-    from corridors import maps, scenario
+def _recorded(function: Callable[[_Context], _Section]) -> Callable[[_Context], _Section]:
+    """Wrap a section so that its tables carry the report's provenance (one record a run)."""
 
-    net = ctx.net
-    sec = _Section("scenarios", "Scenarios")
-    rows = []
-    sec.text = "Example scenarios from data/scenarios, each compared with the base network."
-    for path in _scenario_files(ctx.scenarios):
-        loaded = scenario.load(path, net=net)
-        applied = scenario.apply(net, loaded)
-        comparison = scenario.compare(net, applied)
-        stem = path.stem
-        title = str(getattr(loaded, "name", stem))
-        sec.maps[f"scenario_{stem}"] = maps.plot_scenario(net, applied, comparison, title=title)
-        sec.captions[f"scenario_{stem}"] = str(getattr(loaded, "description", "")) or title
-        for name, table in comparison.to_tables().items():
-            sec.tables[f"scenario_{stem}_{name}"] = table
-        changes = maps.link_changes(net, applied)
-        rows.append(
-            {
-                "scenario": title,
-                "links_changed": len(changes),
-                "summary": " ".join(str(comparison.summary()).split())[:300],
-            }
-        )
-    sec.findings = pd.DataFrame(rows)
-    return sec
+    @functools.wraps(function)
+    def run(ctx: _Context) -> _Section:
+        sec = function(ctx)
+        if "provenance" not in ctx.cache:
+            ctx.cache["provenance"] = report_provenance(ctx)
+        sec.facts.setdefault("provenance", ctx.cache["provenance"])
+        return sec
+
+    return run
 
 
-SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = (
-    ("network", _section_network),
-    ("routes", _section_routes),
-    ("od", _section_od),
-    ("hinterlands", _section_hinterlands),
-    ("reach", _section_reach),
-    ("criticality", _section_criticality),
-    ("closures", _section_closures),
-    ("failures", _section_failures),
-    ("scenarios", _section_scenarios),
+SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = tuple(
+    (key, _recorded(function))
+    for key, function in (
+        ("network", _section_network),
+        ("routes", _section_routes),
+        ("od", _section_od),
+        ("hinterlands", _section_hinterlands),
+        ("regimes", _section_regimes),
+        ("reach", _section_reach),
+        ("criticality", _section_criticality),
+        ("bottlenecks", _section_bottlenecks),
+        ("closures", _section_closures),
+        ("failures", _section_failures),
+        ("scenarios", _section_scenarios),
+        ("sources", _section_sources),
+    )
 )
 """The report's sections in order: (key, function of the run context)."""
 
@@ -611,10 +671,13 @@ _TITLES = {
     "routes": "Corridor routes",
     "od": "Parks × ports",
     "hinterlands": "Port hinterlands",
+    "regimes": "Parks and their customs regimes",
     "reach": "Reach and accessibility",
     "criticality": "Critical links and crossings",
+    "bottlenecks": "Border crossings: the bottlenecks",
     "closures": "Border closures",
     "failures": "Failure simulations",
     "scenarios": "Scenarios",
+    "sources": "Sources",
     "geopackage": "GeoPackage corridors.gpkg",
 }

@@ -10,6 +10,7 @@ draws are seeded per run, so results never depend on the executor.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from typing import Any, Literal
@@ -31,6 +32,8 @@ __all__ = ["STRATEGIES", "simulate_failures", "simulate_region_failures", "summa
 
 STRATEGIES = ("random", "degree", "betweenness", "criticality")
 
+_SHARES = ("connected_share", "efficiency")
+
 
 @dataclasses.dataclass(frozen=True)
 class _Simulation:
@@ -45,6 +48,7 @@ class _Simulation:
     seed: int
     base_inverse: float
     base_pairs: int
+    base_values: np.ndarray
 
 
 def simulate_failures(
@@ -95,15 +99,34 @@ def simulate_failures(
     pandas.DataFrame
         One row per (run, fraction): ``run``, ``fraction``, ``removed`` (elements),
         ``connected_share`` (OD pairs still connected / connected at the start),
+        ``pairs_cut_off`` (pairs connected at the start and not any more),
         ``efficiency`` (mean of 1 / weight over pairs, relative to the start: 1 is
-        intact, 0 is nothing connected) and ``mean_value`` (mean weight of the pairs
-        still connected, in the weight's unit).
+        intact, 0 is nothing connected), ``mean_value`` (mean weight of the pairs
+        still connected, in the weight's unit: pairs cut off leave this mean, so it
+        can fall below the start's; they are counted in ``pairs_cut_off``) and
+        ``mean_increase`` (mean of weight after − weight at the start over the pairs
+        connected in both, never negative).
+
+    Warns
+    -----
+    UserWarning
+        When a fraction above 0 removes no element (``round(fraction × n) == 0``): its
+        rows then equal the intact network's.
     """
     if strategy not in STRATEGIES:
         raise DataError(f"strategy = {strategy!r}; expected one of {', '.join(STRATEGIES)}")
     if any(not 0 <= f <= 1 for f in fractions):
         raise DataError(f"fractions = {list(fractions)}; expected shares between 0 and 1")
     simulation = _prepare_simulation(net, strategy, elements, tuple(fractions), od, weight, seed)
+    n = len(simulation.element_edges)
+    idle = [f for f in fractions if f > 0 and round(f * n) == 0]
+    if idle:
+        warnings.warn(
+            f"fractions {idle} of {n} {elements} remove no element (round(fraction x {n}) = 0); "
+            f"use fractions of at least 1/{n} = {1 / max(n, 1):.3g}",
+            UserWarning,
+            stacklevel=2,
+        )
     rows = map_chunks(
         _simulate_runs,
         simulation,
@@ -148,9 +171,12 @@ def _prepare_simulation(
         seed,
         1.0,
         1,
+        np.empty(0),
     )
-    inverse, connected, _ = _measure(simulation, mask)
-    return dataclasses.replace(simulation, base_inverse=inverse, base_pairs=connected)
+    inverse, connected, values = _measure(simulation, mask)
+    return dataclasses.replace(
+        simulation, base_inverse=inverse, base_pairs=connected, base_values=values
+    )
 
 
 def _importance(
@@ -190,7 +216,8 @@ def _importance(
     return [between[n] for n in names]
 
 
-def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, float]:
+def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, np.ndarray]:
+    """Sum of 1 / weight, pairs connected, and every pair's weight (inf: unreachable)."""
     graph = simulation.graph
     result = search(graph, simulation.origins, weight=simulation.weight, mask=mask)
     values = result.place_dist(simulation.dests)
@@ -199,8 +226,7 @@ def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, flo
     finite = np.isfinite(values) & (values > 0)
     inverse = float((1.0 / values[finite]).sum())
     connected = int(np.isfinite(values).sum())
-    mean = float(values[np.isfinite(values)].mean()) if connected else np.nan
-    return inverse, connected, mean
+    return inverse, connected, values
 
 
 def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[dict]]:
@@ -222,15 +248,20 @@ def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[di
             mask = simulation.mask.copy()
             for element in order[:removed]:
                 mask[simulation.element_edges[element]] = False
-            inverse, connected, mean = _measure(simulation, mask)
+            inverse, connected, values = _measure(simulation, mask)
+            now = np.isfinite(values)
+            both = now & np.isfinite(simulation.base_values)
             rows.append({
                 "run": run,
                 "fraction": fraction,
                 "removed": removed,
                 "connected_share": connected / max(simulation.base_pairs, 1),
+                "pairs_cut_off": int((np.isfinite(simulation.base_values) & ~now).sum()),
                 "efficiency": inverse / simulation.base_inverse if simulation.base_inverse
                 else 0.0,
-                "mean_value": mean,
+                "mean_value": float(values[now].mean()) if connected else np.nan,
+                "mean_increase": float((values[both] - simulation.base_values[both]).mean())
+                if both.any() else np.nan,
             })  # fmt: skip
         out.append(rows)
     return out
@@ -334,26 +365,71 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def summarize_failures(
-    curves: pd.DataFrame, percentiles: Sequence[float] = (5, 50, 95)
+    curves: pd.DataFrame,
+    percentiles: Sequence[float] = (5, 50, 95),
+    *,
+    confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Summarize failure runs into percentile bands per fraction removed.
+    """Summarize failure runs per fraction removed: means with confidence intervals, bands.
 
     Parameters
     ----------
     curves
         The output of :func:`simulate_failures`.
     percentiles
-        Percentiles to report (0–100).
+        Percentiles of the runs to report (0–100): the spread of outcomes.
+    confidence
+        Level of the confidence interval on each mean (0–1).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``fraction``; columns ``<measure>_p<q>`` for ``connected_share``,
-        ``efficiency`` and ``mean_value``, and ``<measure>_mean``.
+        Indexed by ``fraction``; ``runs``, ``removed``; for each of
+        ``connected_share``, ``pairs_cut_off``, ``efficiency``, ``mean_value`` and
+        ``mean_increase`` (those present): ``<measure>_mean``, ``<measure>_ci_low``,
+        ``<measure>_ci_high`` and ``<measure>_p<q>``.
+
+    Notes
+    -----
+    The interval on a mean is Student's t: mean ± t(1 − α/2, n − 1) × s / √n over
+    the n runs with a value (a run whose pairs are all cut off has no
+    ``mean_value`` and is left out of that mean only; ``pairs_cut_off`` counts what
+    it lost). With one run, or runs that all agree, the interval is the mean itself.
+    Bounds are clipped to what a measure can take: never below 0, shares
+    (``connected_share``, ``efficiency``) never above 1.
+    Percentiles describe how spread the runs are; the interval says how well the
+    runs pin down the mean.
     """
-    measures = ["connected_share", "efficiency", "mean_value"]
-    grouped = curves.groupby("fraction")[measures]
-    parts = [grouped.mean().add_suffix("_mean")]
+    from scipy import stats
+
+    if not 0 < confidence < 1:
+        raise DataError(f"confidence = {confidence}; expected a level between 0 and 1")
+    measures = [
+        m
+        for m in ("connected_share", "pairs_cut_off", "efficiency", "mean_value", "mean_increase")
+        if m in curves.columns
+    ]
+    grouped = curves.groupby("fraction")
+    values = grouped[measures]
+    mean, spread, count = values.mean(), values.std(ddof=1), values.count()
+    t = pd.DataFrame(
+        stats.t.ppf(0.5 + confidence / 2, (count - 1).clip(lower=1)),
+        index=count.index,
+        columns=count.columns,
+    )
+    half = (t * spread / np.sqrt(count)).where(count > 1, 0.0).fillna(0.0)
+    upper = pd.Series({m: 1.0 if m in _SHARES else np.inf for m in measures})
+    parts = [
+        grouped.size().rename("runs").to_frame(),
+        grouped["removed"].max().to_frame() if "removed" in curves.columns else None,
+        mean.add_suffix("_mean"),
+        (mean - half).clip(lower=0.0).add_suffix("_ci_low"),
+        (mean + half).clip(upper=upper, axis=1).add_suffix("_ci_high"),
+    ]
     for q in percentiles:
-        parts.append(grouped.quantile(q / 100.0).add_suffix(f"_p{q:g}"))
-    return pd.concat(parts, axis=1)
+        parts.append(values.quantile(q / 100.0).add_suffix(f"_p{q:g}"))
+    table = pd.concat([p for p in parts if p is not None], axis=1)
+    order = ["runs", *(["removed"] if "removed" in table.columns else [])]
+    suffixes = ["_mean", "_ci_low", "_ci_high", *(f"_p{q:g}" for q in percentiles)]
+    order += [f"{m}{s}" for m in measures for s in suffixes]
+    return table[order]

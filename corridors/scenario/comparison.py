@@ -64,6 +64,9 @@ class Comparison:
         (``link`` / ``crossing``), ``change`` (``new`` / ``ended``),
         ``pairs_disconnected_before/after`` and ``delta_total_before/after`` (see
         :func:`corridors.resilience.criticality`). ``None`` when not computed.
+    critical_line
+        The added weight (the weight's unit, summed over pairs) from which an element
+        counts as critical even when it disconnects no pair (see :func:`compare`).
     """
 
     base_name: str
@@ -74,6 +77,7 @@ class Comparison:
     hinterland: pd.DataFrame
     accessibility: pd.DataFrame
     critical: pd.DataFrame | None = None
+    critical_line: float | None = None
 
     def to_tables(self) -> dict[str, pd.DataFrame]:
         """Return the comparison's tables by name (for CSV files).
@@ -130,7 +134,7 @@ class Comparison:
                 f"  {row['place']}: {row['best_port_before']} -> {row['best_port_after']}"
             )
         lines += _access_lines(self.accessibility, n)
-        lines += _critical_lines(self.critical, n)
+        lines += _critical_lines(self.critical, n, self.critical_line, unit)
         return "\n".join(lines)
 
 
@@ -177,11 +181,18 @@ def _access_lines(access: pd.DataFrame, n: int) -> list[str]:
     return lines
 
 
-def _critical_lines(critical: pd.DataFrame | None, n: int) -> list[str]:
+def _critical_lines(
+    critical: pd.DataFrame | None, n: int, line: float | None, unit: str
+) -> list[str]:
     """Lines on elements that became or stopped being critical."""
     if critical is None:
         return ["Criticality: not computed"]
     lines = []
+    if line is not None:
+        lines.append(
+            f"Critical: failure disconnects an OD pair or adds >= {line:,.0f} {unit} in total "
+            "(a share of the base's total, 1 % by default)"
+        )
     for change, title in (("new", "Newly critical"), ("ended", "No longer critical")):
         rows = critical[critical["change"] == change]
         named = ", ".join(rows["element"].head(n))
@@ -335,11 +346,18 @@ def _accessibility(
     return out
 
 
-def _critical_set(frame: pd.DataFrame, top: int) -> set[str]:
-    """Elements whose failure disconnects a pair, or among the `top` by added weight."""
-    cut = set(frame.index[frame["pairs_disconnected"] > 0])
-    ranked = frame[frame["delta_total"] > 0].sort_values("delta_total", ascending=False)
-    return cut | set(ranked.index[:top])
+def _critical_set(frame: pd.DataFrame, line: float) -> set[str]:
+    """Elements whose failure disconnects a pair or adds at least `line` to the total weight."""
+    return set(frame.index[(frame["pairs_disconnected"] > 0) | (frame["delta_total"] >= line)])
+
+
+def _total(table: pd.DataFrame, weight: str, od: Any) -> float:
+    """Return the base's total weight over the reachable OD pairs (demand-weighted for a table)."""
+    values = table.set_index(["orig", "dest"])[f"{WEIGHT_COLUMNS[weight]}_before"]
+    if isinstance(od, pd.DataFrame) and "demand" in od.columns:
+        demand = od.groupby(["orig", "dest"])["demand"].sum().reindex(values.index).fillna(0.0)
+        values = values * demand
+    return float(values.sum())
 
 
 def _od_within(net: Network, od: tuple[list[str], list[str]] | pd.DataFrame) -> Any:
@@ -354,9 +372,9 @@ def _criticality_changes(
     scen: Network,
     od: tuple[list[str], list[str]] | pd.DataFrame,
     weight: str,
-    top: int,
+    line: float,
 ) -> pd.DataFrame:
-    """Links and crossings that became or stopped being critical."""
+    """Links and crossings that became or stopped being critical (see :func:`compare`)."""
     from corridors.resilience import criticality
 
     rows = []
@@ -369,7 +387,7 @@ def _criticality_changes(
                 )
             )
         b, a = frames
-        sets = _critical_set(b, top), _critical_set(a, top)
+        sets = _critical_set(b, line), _critical_set(a, line)
         for change, ids in (("new", sets[1] - sets[0]), ("ended", sets[0] - sets[1])):
             for element in sorted(ids):
                 rows.append({
@@ -400,7 +418,7 @@ def compare(
     *,
     weight: str = "generalized",
     critical: bool = True,
-    top_critical: int = 10,
+    critical_share: float = 0.01,
 ) -> Comparison:
     """Compare a scenario network with its base: OD changes, switches, hinterlands, access.
 
@@ -420,9 +438,12 @@ def compare(
     critical
         Also compare link and crossing criticality
         (:func:`corridors.resilience.criticality` on the same OD pairs).
-    top_critical
-        An element is critical if its failure disconnects a pair or it is among
-        the `top_critical` elements of its kind by added weight.
+    critical_share
+        An element is critical if its failure disconnects an OD pair or adds at
+        least this share (default 1 %) of the base's total weight over the OD pairs
+        (demand-weighted) to it. The same line is used before and after, so an
+        element is listed as newly critical (or no longer critical) only when its
+        impact crossed it: a material change, not a change of rank.
 
     Returns
     -------
@@ -474,6 +495,7 @@ def compare(
     )
     parks = [p for p in origins if scenario_net.graph.nodes[p]["kind"] == "park"]
     ports = [p for p in dests if scenario_net.graph.nodes[p]["kind"] == "port"]
+    line = critical_share * _total(table, weight, od) if critical else None
     return Comparison(
         base_name=base.name,
         scenario_name=scenario_net.name,
@@ -482,7 +504,8 @@ def compare(
         switches=_switches(table),
         hinterland=_hinterland_shifts(base, scenario_net, parks, ports, weight),
         accessibility=_accessibility(base, scenario_net, parks, ports),
-        critical=_criticality_changes(base, scenario_net, critical_od, weight, top_critical)
-        if critical
-        else None,
+        critical=None
+        if line is None
+        else _criticality_changes(base, scenario_net, critical_od, weight, line),
+        critical_line=line,
     )
