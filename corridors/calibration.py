@@ -11,8 +11,11 @@ reports the fit.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
+import shapely
 
 from corridors.network import Network, great_circle_km
 
@@ -25,9 +28,9 @@ Such links repeat their through-line's ratio and are left out of the fit.
 """
 
 
-def _path_km(geometry) -> float:  # noqa: ANN001 - a shapely LineString
+def _path_km(geometry: shapely.LineString) -> float:
     coords = list(geometry.coords)
-    return float(sum(great_circle_km(*a, *b) for a, b in zip(coords, coords[1:], strict=False)))
+    return float(sum(great_circle_km(*a, *b) for a, b in itertools.pairwise(coords)))
 
 
 def _land_country(places: pd.DataFrame, ends: tuple[str, str]) -> str:

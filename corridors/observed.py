@@ -100,7 +100,8 @@ def _row(raw: dict[str, str], where: str, problems: list[str]) -> dict[str, obje
     bad = sorted(set(modes) - _MODES)
     if not modes or bad:
         problems.append(
-            f"{where}: modes = {row['modes']!r}; expected a ';'-separated subset of rail;road;sea;air"
+            f"{where}: modes = {row['modes']!r}; "
+            "expected a ';'-separated subset of rail;road;sea;air"
         )
     row["modes"] = ";".join(modes)
     row["avoid"] = ";".join(a for a in str(row["avoid"]).split(";") if a)
@@ -163,7 +164,8 @@ def read_observed(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     missing = [c for c in OBSERVED_COLUMNS if c not in header]
     if missing:
         raise DataError(
-            f"{file}: missing column(s) {', '.join(missing)}; expected {', '.join(OBSERVED_COLUMNS)}"
+            f"{file}: missing column(s) {', '.join(missing)}; "
+            f"expected {', '.join(OBSERVED_COLUMNS)}"
         )
     problems: list[str] = []
     rows, seen = [], set()

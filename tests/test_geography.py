@@ -7,6 +7,8 @@ distances computed here with pyproj.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import shapely
 from pyproj import Geod
@@ -164,7 +166,7 @@ THROUGH_LENGTHS = [
 def test_split_links_add_up_to_their_through_length(net, mode, published, line):
     links = net.links[net.links["mode"] == mode]
     total = 0.0
-    for a, b in zip(line, line[1:], strict=False):
+    for a, b in itertools.pairwise(line):
         hit = links[
             ((links["from"] == a) & (links["to"] == b))
             | ((links["from"] == b) & (links["to"] == a))
