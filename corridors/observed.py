@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridors._errors import CorridorsError, DataError
+from corridors._errors import CorridorsError, DataError, UnknownPlaceError
 from corridors.datasets import gtr_data_dir
 from corridors.network import Network
 from corridors.routing import route
@@ -194,6 +194,7 @@ def compare_observed(
     observed: pd.DataFrame | str | os.PathLike[str] | None = None,
     *,
     ids: Iterable[str] | None = None,
+    skip_unknown: bool = False,
 ) -> pd.DataFrame:
     """Route every observed trip on `net` and compare the model with the observation.
 
@@ -209,6 +210,9 @@ def compare_observed(
         A table from :func:`read_observed`, a path to one, or None for the built-in trips.
     ids
         Only these trips (default all).
+    skip_unknown
+        Leave out trips naming a place the network lacks (e.g. the built-in trips on
+        another network) instead of raising.
 
     Returns
     -------
@@ -226,7 +230,7 @@ def compare_observed(
     DataError
         If the observed table is invalid.
     UnknownPlaceError
-        If a trip names a place the network lacks.
+        If a trip names a place the network lacks (unless `skip_unknown`).
     """
     table = observed if isinstance(observed, pd.DataFrame) else read_observed(observed)
     if ids is not None:
@@ -237,10 +241,16 @@ def compare_observed(
         table = table.loc[wanted]
     records = []
     for trip, row in table.iterrows():
+        try:
+            ends = net.resolve(row["orig"]), net.resolve(row["dest"])
+        except UnknownPlaceError:
+            if skip_unknown:
+                continue
+            raise
         record: dict[str, object] = {
             "id": trip,
-            "orig": net.resolve(row["orig"]),
-            "dest": net.resolve(row["dest"]),
+            "orig": ends[0],
+            "dest": ends[1],
             "modes": row["modes"],
             "weight": row["weight"],
             "what": row["what"],
@@ -283,7 +293,11 @@ def compare_observed(
         at = notes.lower().find(OUTLIER_TAG)
         record["outlier_reason"] = notes[at + len(OUTLIER_TAG) :].strip() if at >= 0 else ""
         records.append(record)
-    return pd.DataFrame(records).set_index("id")
+    columns = ["id", "orig", "dest", "modes", "weight", "what", "year", "used_in_data", "route"]
+    columns += ["model_error", "worst_factor", "outlier_reason"]
+    for quantity, column in COMPARED.items():
+        columns += [f"obs_{column}", f"model_{column}", f"err_{quantity}", f"factor_{quantity}"]
+    return pd.DataFrame(records, columns=columns).set_index("id")
 
 
 def fit_summary(comparison: pd.DataFrame) -> dict[str, float | int | list[str]]:

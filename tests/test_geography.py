@@ -192,3 +192,65 @@ def test_land_link_speed_is_that_of_the_country_it_runs_in(net):
         assert row["speed_kph"] == pytest.approx(expected), link
     cn = params.modes["rail"].speed_in(("CN",))
     assert net.links.at["baotou-ganqimaodu_gashuun_sukhait-rail", "speed_kph"] == pytest.approx(cn)
+
+
+def test_detour_factors_are_those_fitted_to_the_sourced_lengths(net):
+    from corridors.calibration import detour_fit, sourced_ratios
+
+    fit = detour_fit(net)
+    fitted = fit.dropna(subset=["fitted"])
+    assert {("rail", "CN"), ("rail", "RU"), ("rail", "MN"), ("rail", "all")} <= set(
+        zip(fitted["mode"], fitted["country"], strict=True)
+    )
+    for _, row in fitted.iterrows():
+        assert row["applied"] == pytest.approx(row["fitted"], abs=0.02), (
+            row["mode"],
+            row["country"],
+        )
+    # independent reference: the fitted factor is sum(sourced) / sum(path) of the group
+    ratios = sourced_ratios(net)
+    cn = ratios[(ratios["mode"] == "rail") & (ratios["country"] == "CN") & ~ratios["split"]]
+    assert fitted.set_index(["mode", "country"]).at[("rail", "CN"), "fitted"] == pytest.approx(
+        cn["sourced_km"].sum() / cn["path_km"].sum()
+    )
+    for link, row in ratios.iterrows():
+        line = net.links.at[link, "geometry"]
+        coords = list(line.coords)
+        path = sum(km(a, b) for a, b in itertools.pairwise(coords))
+        assert row["path_km"] == pytest.approx(path, rel=1e-3), link
+
+
+def test_computed_lengths_use_the_factor_of_their_country(net):
+    places, params = net.places, net.params
+    computed = net.links[(net.links["length_basis"] == "computed") & (net.links["mode"] == "rail")]
+    for link, row in computed.iterrows():
+        inland = [
+            places.at[p, "country"]
+            for p in (row["from"], row["to"])
+            if places.at[p, "kind"] != "border"
+        ]
+        path = sum(km(a, b) for a, b in itertools.pairwise(row["geometry"].coords))
+        factor = params.modes["rail"].detour_in(tuple(inland))
+        assert row["length_km"] == pytest.approx(path * factor, rel=2e-3), link
+
+
+def test_detour_factors_by_country_round_trip_and_are_checked(tmp_path, tiny_dir):
+    import shutil
+
+    folder = tmp_path / "net"
+    shutil.copytree(tiny_dir, folder)
+    params = folder / "params.toml"
+    text = params.read_text(encoding="utf-8")
+    params.write_text(
+        text + "\n[modes.rail.detour_factor_by_country]\nCN = 1.1\n", encoding="utf-8"
+    )
+    loaded = corridors.read_network(folder)
+    assert loaded.params.modes["rail"].detour_factor_by_country == {"CN": 1.1}
+    out = corridors.write_network(loaded, tmp_path / "copy")
+    again = corridors.read_network(out)
+    assert again.params.modes["rail"].detour_factor_by_country == {"CN": 1.1}
+    params.write_text(
+        text + "\n[modes.rail.detour_factor_by_country]\nXX = -1\n", encoding="utf-8"
+    )
+    with pytest.raises(corridors.DataError, match="detour_factor_by_country"):
+        corridors.read_network(folder)

@@ -6,6 +6,7 @@ import csv
 import math
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -167,3 +168,64 @@ def test_missing_column_and_duplicate_id(tmp_path):
 def test_observed_path_is_next_to_the_builtin_tables():
     assert observed_path().name == "observed.csv"
     assert (observed_path().parent / "places.csv").exists()
+
+
+def test_unknown_places_raise_or_are_skipped(tmp_path, net):
+    write_trips(tmp_path / "trips.csv", [TRIP, dict(TRIP, id="t2", orig="atlantis")])
+    with pytest.raises(corridors.UnknownPlaceError, match="atlantis"):
+        compare_observed(net, tmp_path / "trips.csv")
+    table = compare_observed(net, tmp_path / "trips.csv", skip_unknown=True)
+    assert list(table.index) == ["t1"]
+
+
+def test_validate_command_prints_the_table_and_the_fit(tmp_path, comparison):
+    from click.testing import CliRunner
+
+    from corridors.cli import main
+
+    plot = tmp_path / "fit.png"
+    out = tmp_path / "fit.csv"
+    result = CliRunner().invoke(main, ["validate", "--plot", str(plot), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "time median |error|" in result.output
+    assert "hunchun_zarubino_road" in result.output
+    assert plot.stat().st_size > 10_000
+    written = pd.read_csv(out, index_col="id")
+    assert list(written.index) == list(comparison.index)
+    assert np.allclose(
+        written["model_time_h"], comparison["model_time_h"], atol=0.051, equal_nan=True
+    )
+    bad = tmp_path / "bad.csv"
+    write_trips(bad, [dict(TRIP, weight="fastest")])
+    result = CliRunner().invoke(main, ["validate", "--observed", str(bad)])
+    assert result.exit_code == 1
+    assert "weight = 'fastest'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plot_observed_draws_every_trip(comparison):
+    from corridors import maps
+
+    ax = maps.plot_observed(comparison, quantity="distance")
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets"))
+    assert drawn >= comparison["obs_distance_km"].notna().sum()
+    with pytest.raises(ValueError, match="quantity"):
+        maps.plot_observed(comparison, quantity="speed")
+    with pytest.raises(ValueError, match="lacks columns"):
+        maps.plot_observed(comparison.drop(columns="modes"))
+
+
+def test_report_section_on_the_builtin_and_on_another_network(tmp_path, net):
+    from corridors import report
+
+    html = report.run_report(net, tmp_path / "gtr", sections=["fit"], progress=False)
+    markdown = html.with_suffix(".md").read_text(encoding="utf-8")
+    assert "## How well the model fits" in markdown
+    assert "section failed" not in markdown.lower()
+    assert {"fit_time.png", "fit_distance.png"} <= {
+        p.name for p in (tmp_path / "gtr" / "maps").iterdir()
+    }
+    other = corridors.synthetic.network(30, seed=1)
+    html = report.run_report(other, tmp_path / "other", sections=["fit"], progress=False)
+    markdown = html.with_suffix(".md").read_text(encoding="utf-8")
+    assert "No observed trip" in markdown
