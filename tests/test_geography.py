@@ -254,3 +254,13 @@ def test_detour_factors_by_country_round_trip_and_are_checked(tmp_path, tiny_dir
     )
     with pytest.raises(corridors.DataError, match="detour_factor_by_country"):
         corridors.read_network(folder)
+
+
+def test_citations_point_to_original_sources_not_outside_files():
+    from corridors.datasets import gtr_data_dir
+
+    folder = gtr_data_dir()
+    outside = ("gtr_facts", "fact sheet", "shared/", "/work/")
+    for path in [*folder.glob("*.csv"), folder / "params.toml", folder / "README.md"]:
+        text = path.read_text(encoding="utf-8").lower()
+        assert not [word for word in outside if word in text], path.name
