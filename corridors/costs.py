@@ -50,6 +50,9 @@ class ModeParams:
         Speeds (km/h) that replace `speed_kph` in a country (ISO alpha-2 keys).
     source
         Where the values come from, or ``assumption: ...``.
+    detour_factor_by_country
+        Detour factors that replace `detour_factor` for links running in a country
+        (ISO alpha-2 keys), fitted to the sourced lengths (:mod:`corridors.calibration`).
     """
 
     speed_kph: float
@@ -57,6 +60,7 @@ class ModeParams:
     detour_factor: float
     speed_kph_by_country: Mapping[str, float] = dataclasses.field(default_factory=dict)
     source: str = ""
+    detour_factor_by_country: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
     def speed_in(self, countries: tuple[str, ...]) -> float:
         """Speed (km/h) of a link whose ends lie in `countries`: the lowest that applies.
@@ -73,6 +77,23 @@ class ModeParams:
         """
         speeds = [self.speed_kph_by_country.get(c, self.speed_kph) for c in countries]
         return min(speeds) if speeds else self.speed_kph
+
+    def detour_in(self, countries: tuple[str, ...]) -> float:
+        """Detour factor of a link running in `countries`: the highest that applies.
+
+        Parameters
+        ----------
+        countries
+            Countries the link runs in (for a land link, that of its ends other than
+            border crossings).
+
+        Returns
+        -------
+        float
+            Ratio of route length to great-circle length.
+        """
+        factors = [self.detour_factor_by_country.get(c, self.detour_factor) for c in countries]
+        return max(factors) if factors else self.detour_factor
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,6 +195,7 @@ class Parameters:
                 "detour_factor": p.detour_factor,
                 "source": p.source,
                 "speed_kph_by_country": dict(p.speed_kph_by_country),
+                "detour_factor_by_country": dict(p.detour_factor_by_country),
             }
         return {
             "value_of_time": {

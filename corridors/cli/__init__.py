@@ -10,6 +10,7 @@ The command line lives in this package, one module per command group:
   ``closure-matrix``, ``failures``;
 - :mod:`~corridors.cli.scenario`: ``scenario run | compare | check``;
 - :mod:`~corridors.cli.report`: ``report``;
+- :mod:`~corridors.cli.validate`: ``validate`` (the model against observed trips);
 - :mod:`~corridors.cli.osm`: ``import-osm``.
 
 :func:`main` is the group (the ``corridors`` entry point; ``python -m corridors.cli``
@@ -48,9 +49,9 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 def _register() -> None:
     """Add the commands defined in the command-group modules."""
-    from corridors.cli import network, osm, report, resilience, routing, scenario
+    from corridors.cli import network, osm, report, resilience, routing, scenario, validate
 
-    for module in (network, routing, resilience, scenario, report, osm):
+    for module in (network, routing, resilience, scenario, report, validate, osm):
         for command in module.COMMANDS:
             main.add_command(command)
 

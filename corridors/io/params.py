@@ -91,6 +91,7 @@ class _ParamsReader:
         section = f"modes.{mode}"
         raw = dict(raw)
         by_country = raw.pop("speed_kph_by_country", {})
+        detour_by_country = raw.pop("detour_factor_by_country", {})
         keys = {
             "speed_kph": v.parse_positive,
             "cost_usd_teu_km": v.parse_non_negative,
@@ -98,16 +99,21 @@ class _ParamsReader:
             "source": v.parse_text,
         }
         got = self.table(section, raw, keys)
-        table = f"{section}.speed_kph_by_country"
-        speeds = self.table(table, by_country, dict.fromkeys(by_country, v.parse_positive))
-        for country in speeds:
+        speeds = self.by_country(f"{section}.speed_kph_by_country", by_country)
+        detours = self.by_country(f"{section}.detour_factor_by_country", detour_by_country)
+        if not all(k in got for k in _MODE_KEYS):
+            return None
+        return ModeParams(*(got[k] for k in _MODE_KEYS), speeds, got.get("source", ""), detours)
+
+    def by_country(self, table: str, raw: dict[str, Any]) -> dict[str, float]:
+        """Parse a table of positive values keyed by ISO country code."""
+        values = self.table(table, raw, dict.fromkeys(raw, v.parse_positive))
+        for country in values:
             if country not in v.ISO_COUNTRIES:
                 self.problems.add(
                     self.where(table, country), "expected ISO 3166-1 alpha-2 country codes as keys"
                 )
-        if not all(k in got for k in _MODE_KEYS):
-            return None
-        return ModeParams(*(got[k] for k in _MODE_KEYS), speeds, got.get("source", ""))
+        return values
 
     def transfer(self, kind: str, raw: dict[str, Any]) -> TransferParams | None:
         """Parse a ``[transfer.<kind>]`` table; None when it is unusable."""

@@ -36,6 +36,7 @@ The modules, each importing only those above it:
   :mod:`~corridors.maps.resilience` (:func:`plot_criticality`,
   :func:`plot_closure_impact`, :func:`plot_failure_curves`) and
   :mod:`~corridors.maps.scenario` (:func:`link_changes`, :func:`plot_scenario`);
+- :mod:`~corridors.maps.observed`: :func:`plot_observed`, model against observed trips;
 - :mod:`~corridors.maps.interactive`: folium maps, :func:`explore`.
 """
 
@@ -43,6 +44,7 @@ from corridors.maps.figure import save
 from corridors.maps.frame import SOURCE_NOTE, base_map
 from corridors.maps.interactive import explore
 from corridors.maps.network_map import plot_network
+from corridors.maps.observed import plot_observed
 from corridors.maps.projection import GTR_EXTENT, MAP_CRS, to_map_crs
 from corridors.maps.reach import plot_hinterlands, plot_isochrones
 from corridors.maps.resilience import (
@@ -87,6 +89,7 @@ __all__ = [
     "plot_hinterlands",
     "plot_isochrones",
     "plot_network",
+    "plot_observed",
     "plot_route",
     "plot_scenario",
     "save",

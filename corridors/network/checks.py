@@ -258,20 +258,24 @@ def _link_edges(
     """Return both directions ``(u, v, key, attrs)`` of one link, with length, speed and cost.
 
     Blank speed and cost come from `params`; a length no source gives is the geodesic
-    length of the from → via → to line times the mode's detour factor.
+    length of the from → via → to line times the mode's detour factor. Speed and detour
+    factor are those of the countries the link runs in: the countries of its ends other
+    than border crossings (a crossing's coordinates lie on one side only).
     """
     u, w, mode = values["from"], values["to"], values["mode"]
     a, b = graph.nodes[u], graph.nodes[w]
+    inland = tuple(p["country"] for p in (a, b) if p.get("kind") != "border")
+    countries = inland or (a["country"], b["country"])
     line = shapely.LineString([(a["x"], a["y"]), *values.get("via", []), (b["x"], b["y"])])
     mode_params = params.modes[mode]
     attrs = {k: x for k, x in values.items() if k not in {"id", "from", "to", "via"}}
     if "length_km" in values and values.get("length_basis", "source") == "source":
         length_km, basis = values["length_km"], "source"
     else:
-        length_km, basis = _line_km(line) * mode_params.detour_factor, "computed"
+        length_km, basis = _line_km(line) * mode_params.detour_in(countries), "computed"
     defaults = set(values.get("defaults", "").split(";")) - {""}
     if "speed_kph" not in values or "speed_kph" in defaults:
-        attrs["speed_kph"] = mode_params.speed_in((a["country"], b["country"]))
+        attrs["speed_kph"] = mode_params.speed_in(countries)
         defaults.add("speed_kph")
     if "cost_usd_teu" not in values or "cost_usd_teu" in defaults:
         attrs["cost_usd_teu"] = length_km * mode_params.cost_usd_teu_km

@@ -647,6 +647,65 @@ def _recorded(function: Callable[[_Context], _Section]) -> Callable[[_Context], 
     return run
 
 
+_FIT_COLUMNS = [
+    "orig",
+    "dest",
+    "modes",
+    "obs_distance_km",
+    "model_distance_km",
+    "err_distance",
+    "obs_time_h",
+    "model_time_h",
+    "err_time",
+    "obs_cost_usd_teu",
+    "model_cost_usd_teu",
+    "err_cost",
+    "used_in_data",
+]
+
+
+def _section_fit(ctx: _Context) -> _Section:
+    from corridors import maps
+    from corridors.observed import compare_observed, fit_summary
+
+    sec = _Section("fit", "How well the model fits")
+    table = compare_observed(ctx.net, skip_unknown=True)
+    if table.empty:
+        sec.text = (
+            "No observed trip (data/gtr/observed.csv) names places of this network; the "
+            "observed trips are those of the built-in Greater Tumen network."
+        )
+        return sec
+    s = fit_summary(table)
+    t = fit_summary(table[~table["used_in_data"]])
+    outliers = ", ".join(s["beyond_factor_2"]) or "none"
+    sec.text = (
+        f"{s['trips']} published trips (data/gtr/observed.csv, each with its source) routed on "
+        f"the network. Distances: median |error| {s['median_abs_err_distance']:.1%} over "
+        f"{s['n_distance']} trips, {s['within_10pct_distance']:.0%} within 10 %. Transit times: "
+        f"median |error| {s['median_abs_err_time']:.1%} over {s['n_time']} trips. "
+        f"Trips whose figures the data did not use: distance {t['median_abs_err_distance']:.1%} "
+        f"({t['n_distance']}), time {t['median_abs_err_time']:.1%} ({t['n_time']}). Worse than a "
+        f"factor of 2, each with its reason in the data: {outliers}. "
+        "Errors are model / observed - 1."
+    )
+    shown = table[_FIT_COLUMNS].copy()
+    shown.insert(0, "trip", shown.index)
+    sec.findings = _round(shown.reset_index(drop=True), 2)
+    sec.tables["observed_fit"] = table
+    sec.maps["fit_time"] = maps.plot_observed(
+        table, quantity="time", title="Transit times: model against observed"
+    )
+    sec.maps["fit_distance"] = maps.plot_observed(
+        table, quantity="distance", title="Distances: model against observed"
+    )
+    sec.captions = {
+        "fit_time": "Hours door to door; hollow markers: figures the data used (in-sample).",
+        "fit_distance": "Route km; most long-haul rail lengths are sourced line lengths.",
+    }
+    return sec
+
+
 SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = tuple(
     (key, _recorded(function))
     for key, function in (
@@ -661,6 +720,7 @@ SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = tuple(
         ("closures", _section_closures),
         ("failures", _section_failures),
         ("scenarios", _section_scenarios),
+        ("fit", _section_fit),
         ("sources", _section_sources),
     )
 )
@@ -678,6 +738,7 @@ _TITLES = {
     "closures": "Border closures",
     "failures": "Failure simulations",
     "scenarios": "Scenarios",
+    "fit": "How well the model fits",
     "sources": "Sources",
     "geopackage": "GeoPackage corridors.gpkg",
 }

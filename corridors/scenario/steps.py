@@ -455,8 +455,9 @@ def _param_slot(params: dict[str, Any], path: list[str]) -> tuple[dict[str, Any]
         table = params["modes"][path[1]]
         if len(path) == 3 and path[2] in ("speed_kph", "cost_usd_teu_km", "detour_factor"):
             return table, path[2]
-        if len(path) == 4 and path[2] == "speed_kph_by_country" and path[3] in v.ISO_COUNTRIES:
-            return table["speed_kph_by_country"], path[3]
+        by_country = ("speed_kph_by_country", "detour_factor_by_country")
+        if len(path) == 4 and path[2] in by_country and path[3] in v.ISO_COUNTRIES:
+            return table[path[2]], path[3]
     return None
 
 
@@ -468,6 +469,9 @@ def _param_paths(params: dict[str, Any]) -> list[str]:
     for mode, table in params["modes"].items():
         paths += [f"modes.{mode}.{k}" for k in ("speed_kph", "cost_usd_teu_km", "detour_factor")]
         paths += [f"modes.{mode}.speed_kph_by_country.{c}" for c in table["speed_kph_by_country"]]
+        paths += [
+            f"modes.{mode}.detour_factor_by_country.{c}" for c in table["detour_factor_by_country"]
+        ]
     return paths
 
 
@@ -486,13 +490,15 @@ def _set_network_param(net: Network, step: Step, param: str, problems: v.Problem
         )
         return
     table, key = slot
-    positive = key in ("speed_kph", "detour_factor") or path[-2] == "speed_kph_by_country"
+    positive = key in ("speed_kph", "detour_factor") or path[-2].endswith("_by_country")
     unit = {
         "speed_kph": "km/h",
         "cost_usd_teu_km": "USD per TEU-km",
         "usd_per_teu_h": "USD per TEU-hour",
     }
-    current = table.get(key, params["modes"][path[1]]["speed_kph"] if len(path) == 4 else 0.0)
+    current = table.get(
+        key, params["modes"][path[1]][path[2][: -len("_by_country")]] if len(path) == 4 else 0.0
+    )
     new = _new_value(
         step,
         float(current),
@@ -503,8 +509,8 @@ def _set_network_param(net: Network, step: Step, param: str, problems: v.Problem
     if new is None:
         return
     table[key] = new
-    if len(path) == 3 and key == "speed_kph":  # the mode's speed everywhere
-        by_country = table["speed_kph_by_country"]
+    if len(path) == 3 and key in ("speed_kph", "detour_factor"):  # the mode's value everywhere
+        by_country = table[f"{key}_by_country"]
         scale = new / float(current)
         for country in by_country:
             by_country[country] = new if "value" in step.values else by_country[country] * scale
