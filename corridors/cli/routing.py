@@ -20,8 +20,11 @@ from corridors.cli.common import (
     output_opt,
     place_spec,
     planned_opt,
+    port_spec,
+    season_opt,
     split_list,
 )
+from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS"]
 
@@ -36,6 +39,7 @@ LEG_SHOWN = ["kind", "from", "to", "mode", "distance_km", "time_h", "cost_usd_te
 @modes_opt
 @click.option("--avoid", help="Places not to pass through, comma-separated.")
 @planned_opt
+@season_opt
 @click.option(
     "--alternatives",
     "k",
@@ -53,6 +57,7 @@ def route(
     modes: str | None,
     avoid: str | None,
     include_planned: bool,
+    season: str | None,
     k: int,
     as_json: bool,
 ) -> None:
@@ -69,6 +74,7 @@ def route(
         modes=split_list(modes),
         avoid=split_list(avoid),
         include_planned=include_planned,
+        season=season,
     )
     if as_json:
         payload = [{**r.summary(), "legs": r.legs.to_dict(orient="records")} for r in routes]
@@ -77,7 +83,10 @@ def route(
     names = net.places["name"]
     for number, found in enumerate(routes, start=1):
         title = f"Route {number}" if len(routes) > 1 else "Route"
-        click.echo(f"{title}: {names[found.orig]} → {names[found.dest]} (best by {weight})")
+        click.echo(
+            f"{title}: {names[found.orig]} → {names[found.dest]} (best by {weight}; "
+            f"{found.cargo} by {', '.join(found.modes)})"
+        )
         legs = found.legs[LEG_SHOWN].copy()
         legs["from"] = legs["from"].map(names)
         legs["to"] = legs["to"].map(names)
@@ -108,11 +117,12 @@ def route(
     "destinations",
     default="port",
     show_default=True,
-    help="Destinations: a kind of place or comma-separated places.",
+    help="Destinations: a kind of place or comma-separated places (port: sea ports with ships).",
 )
 @by_opt("time")
 @modes_opt
 @planned_opt
+@season_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -123,6 +133,7 @@ def od(
     weight: str,
     modes: str | None,
     include_planned: bool,
+    season: str | None,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -134,11 +145,15 @@ def od(
     frame = od_matrix(
         net,
         place_spec(origins),
-        place_spec(destinations),
+        port_spec(net, destinations, include_planned=include_planned, season=season),
         weight=weight.lower(),
         modes=split_list(modes),
         include_planned=include_planned,
+        season=season,
     )
+    if not (as_json or as_csv or output):
+        unit = WEIGHTS[weight.lower()]
+        click.echo(f"Best {weight.lower()} ({unit}); modes {frame.attrs['modes']}")
     emit(frame.round(2), as_json, as_csv, output)
 
 
@@ -157,6 +172,7 @@ def od(
 )
 @modes_opt
 @planned_opt
+@season_opt
 @map_opt
 @format_opt
 @output_opt
@@ -170,6 +186,7 @@ def reach(
     direction: str,
     modes: str | None,
     include_planned: bool,
+    season: str | None,
     map_path: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -193,6 +210,7 @@ def reach(
         direction=direction,
         modes=split_list(modes),
         include_planned=include_planned,
+        season=season,
     )
     if map_path is not None:
         from corridors import maps
@@ -221,6 +239,7 @@ def reach(
 @by_opt("generalized")
 @click.option("--market", help="Judge ports by the cost to this market beyond the sea leg.")
 @planned_opt
+@season_opt
 @map_opt
 @format_opt
 @output_opt
@@ -232,6 +251,7 @@ def hinterland(
     weight: str,
     market: str | None,
     include_planned: bool,
+    season: str | None,
     map_path: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -248,6 +268,7 @@ def hinterland(
         weight=weight.lower(),
         market=market,
         include_planned=include_planned,
+        season=season,
     )
     if map_path is not None:
         from corridors import maps
@@ -273,7 +294,7 @@ def hinterland(
     "opportunities",
     default="port",
     show_default=True,
-    help="Opportunities: a kind of place or comma-separated places.",
+    help="Opportunities: a kind of place or comma-separated places (port: sea ports with ships).",
 )
 @click.option(
     "--kind",
@@ -297,6 +318,8 @@ def hinterland(
     help="Largest weight counted (cumulative).",
 )
 @by_opt("time")
+@modes_opt
+@season_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -308,6 +331,8 @@ def access(
     beta: float,
     threshold: float,
     weight: str,
+    modes: str | None,
+    season: str | None,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -319,12 +344,16 @@ def access(
     series = accessibility(
         net,
         place_spec(origins),
-        place_spec(opportunities),
+        port_spec(net, opportunities, season=season),
         kind=kind,
         weight=weight.lower(),
         beta=beta,
         threshold=threshold,
+        modes=split_list(modes),
+        season=season,
     )
+    if not (as_json or as_csv or output):
+        click.echo(f"{kind} accessibility by {weight.lower()}; modes {series.attrs['modes']}")
     emit(series.sort_values(ascending=False).round(4).to_frame(), as_json, as_csv, output)
 
 

@@ -72,7 +72,9 @@ def run(file: Path, out: Path | None, with_map: bool, weight: str, skip_critical
     loaded = sc.load(file)
     base = loaded.base_network()
     changed = sc.apply(base, loaded)
-    comparison = sc.compare(base, changed, weight=weight.lower(), critical=not skip_critical)
+    comparison = sc.compare(
+        base, changed, weight=weight.lower(), critical=not skip_critical, season=loaded.season
+    )
     click.echo(comparison.summary())
     if out is None:
         return
@@ -116,7 +118,11 @@ def compare_cmd(
 
     a, b = sc.load(first), sc.load(second)
     comparison = sc.compare(
-        a.network(), b.network(), weight=weight.lower(), critical=not skip_critical
+        a.network(),
+        b.network(),
+        weight=weight.lower(),
+        critical=not skip_critical,
+        season=b.season or a.season,
     )
     click.echo(comparison.summary())
     if out is not None:

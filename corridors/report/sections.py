@@ -242,8 +242,11 @@ def _section_routes(ctx: _Context) -> _Section:
     specs, routes = _corridor_routes(net)
     sec.text = (
         "One representative OD pair per named corridor, routed by generalized cost "
-        "(USD/TEU: money cost + value of time x hours; the air-land pair by time). "
-        "Times include handling at transfers and dwell and gauge changes at borders."
+        "(USD/TEU: money cost + value of time x hours) over rail, road and sea; the "
+        "air-land e-commerce pair is routed by time and labelled air cargo, not TEU freight. "
+        "Times include port handling at loading and discharge, transshipment at hubs, "
+        "expected waits for sailings, transfers, and dwell and gauge changes at borders; "
+        "ties are broken by a second weight (cost for time, time for cost)."
     )
     rows, geoms = [], []
     for spec, found in zip(specs, routes, strict=True):
@@ -258,6 +261,7 @@ def _section_routes(ctx: _Context) -> _Section:
                 "cost_usd_teu": found.cost_usd_teu,
                 "generalized_usd_teu": found.generalized_usd_teu,
                 "modes": ";".join(found.modes),
+                "cargo": found.cargo,
                 "crossings": ";".join(found.crossings),
                 "border_dwell_h": float(
                     found.legs.loc[found.legs["kind"] == "border", "time_h"].sum()
@@ -287,6 +291,7 @@ def _section_routes(ctx: _Context) -> _Section:
             [
                 "corridor",
                 "route",
+                "cargo",
                 "time_h",
                 "distance_km",
                 "cost_usd_teu",
@@ -298,7 +303,11 @@ def _section_routes(ctx: _Context) -> _Section:
     )
     labels = [f"{i + 1}. {s.corridor}" for i, s in enumerate(specs)]
     sec.maps["corridor_routes"] = maps.plot_route(
-        net, routes, route_labels=labels, title="Representative routes of the named corridors"
+        net,
+        routes,
+        route_labels=labels,
+        title="Representative routes of the named corridors (rail, road, sea; "
+        "e-commerce pair: air cargo)",
     )
     sec.maps["corridor_routes_tumen"] = maps.plot_route(
         net,
@@ -330,15 +339,19 @@ def _alternatives(net: Network, first: Route) -> list[Route]:
 
 
 def _section_od(ctx: _Context) -> _Section:
+    from corridors.reach import sea_ports
     from corridors.routing import od_matrix
 
     net = ctx.net
-    sec = _Section("od", "Parks × ports")
-    generalized = od_matrix(net, "park", "port", weight="generalized")
-    time_h = od_matrix(net, "park", "port", weight="time")
+    sec = _Section("od", "Parks × sea ports")
+    ports = sea_ports(net)
+    generalized = od_matrix(net, "park", ports, weight="generalized")
+    time_h = od_matrix(net, "park", ports, weight="time")
     sec.text = (
-        "Best generalized cost (USD/TEU) and time (h) from every industrial park or zone to "
-        "every port, all modes. The findings list each park's best port."
+        "Best generalized cost (USD/TEU) and time (h) of a container from every industrial "
+        f"park or zone to every sea port with ships, by {generalized.attrs['modes']} (no air); "
+        "port handling is charged where the box is loaded and where it is discharged. The "
+        "findings list each park's best port."
     )
     sec.tables["od_park_port_generalized_usd_teu"] = generalized
     sec.tables["od_park_port_time_h"] = time_h
@@ -386,8 +399,8 @@ def _section_hinterlands(ctx: _Context) -> _Section:
     for market in markets:
         result = hinterlands(net, market=market)
         suffix = "" if market is None else f"_{market.removesuffix('_port')}"
-        title = "Port hinterlands" + (
-            "" if market is None else f" for cargo to {_name(net, market)}"
+        title = "Sea-port hinterlands by rail and road" + (
+            "" if market is None else f" for cargo to {_name(net, market)} (sea leg by ship)"
         )
         sec.maps[f"hinterlands{suffix}"] = maps.plot_hinterlands(net, result, title=title)
         places = result.places.drop(columns="geometry")
@@ -416,7 +429,7 @@ def _section_hinterlands(ctx: _Context) -> _Section:
 
 def _section_reach(ctx: _Context) -> _Section:
     from corridors import maps
-    from corridors.reach import accessibility, isochrones
+    from corridors.reach import accessibility, isochrones, sea_ports
 
     net = ctx.net
     sec = _Section("reach", "Reach and accessibility")
@@ -431,8 +444,9 @@ def _section_reach(ctx: _Context) -> _Section:
     sec.captions["isochrones"] = "Hours by rail and road, border dwell and transfers included."
     sec.layers["isochrones"] = iso
     sec.tables["isochrones"] = pd.DataFrame(iso.drop(columns="geometry"))
-    gravity = accessibility(net, "park", "port", weight="time", beta=0.05, mass="throughput")
-    within = accessibility(net, "park", "port", kind="cumulative", weight="time", threshold=48)
+    ports = sea_ports(net)
+    gravity = accessibility(net, "park", ports, weight="time", beta=0.05, mass="throughput")
+    within = accessibility(net, "park", ports, kind="cumulative", weight="time", threshold=48)
     table = pd.DataFrame(
         {
             "park": [_name(net, p) for p in gravity.index],
@@ -469,7 +483,10 @@ def _section_criticality(ctx: _Context) -> _Section:
         sec.tables[f"criticality_{elements}"] = pd.DataFrame(crit.drop(columns="geometry"))
         sec.layers[f"criticality_{elements}"] = crit.reset_index()
         sec.maps[f"criticality_{elements}"] = maps.plot_criticality(
-            net, crit, top=10, title=f"Most critical {elements} (parks × ports)"
+            net,
+            crit,
+            top=10,
+            title=f"Most critical {elements} (parks × sea ports; rail, road, sea)",
         )
         sec.captions[f"criticality_{elements}"] = (
             "Width and colour: impact of a failure; numbers: rank."
@@ -500,7 +517,9 @@ def _section_closures(ctx: _Context) -> _Section:
     sec.tables["closure_matrix"] = matrix
     sec.text = (
         "All crossings between each pair of countries close in turn (pandemic-style); "
-        "parks x ports pairs are re-routed. The map shows the China-Russia closure: closed "
+        "parks x sea ports pairs are re-routed by rail, road and sea (delays in "
+        f"{matrix.attrs.get('unit', 'USD/TEU')}; islands = parks left with no surface route "
+        "to any sea port). The map shows the China-Russia closure: closed "
         "crossings crossed out, links gaining (red) or losing (blue) parks x ports flows."
     )
     sec.findings = _round(matrix.reset_index(), 1)
@@ -509,13 +528,14 @@ def _section_closures(ctx: _Context) -> _Section:
         closed = close_borders(net, pair)
         result = impact(net, closed)
         sec.tables["closure_cn_ru_pairs"] = result.pairs
+        sec.tables["closure_cn_ru_islands"] = result.islands.reset_index()
         for extent, suffix in ((None, ""), (TUMEN_EXTENT, "_tumen")):
             sec.maps[f"closure_cn_ru{suffix}"] = maps.plot_closure_impact(
                 net,
                 closed,
                 result,
                 extent=extent,
-                title="Closing every China-Russia crossing"
+                title="Closing every China-Russia crossing (rail, road, sea)"
                 + (": Tumen River area" if suffix else ""),
             )
         summary = {k: v for k, v in result.summary.items() if not isinstance(v, list | dict)}
@@ -574,9 +594,9 @@ def _section_scenarios(ctx: _Context) -> _Section:
     for path in _scenario_files(ctx.scenarios):
         loaded = scenario.load(path, net=net)
         applied = scenario.apply(net, loaded)
-        comparison = scenario.compare(net, applied)
+        comparison = scenario.compare(net, applied, season=loaded.season)
         stem = path.stem
-        title = str(getattr(loaded, "name", stem))
+        title = f"{getattr(loaded, 'name', stem)} ({comparison.modes})"
         sec.maps[f"scenario_{stem}"] = maps.plot_scenario(net, applied, comparison, title=title)
         sec.captions[f"scenario_{stem}"] = str(getattr(loaded, "description", "")) or title
         for name, table in comparison.to_tables().items():

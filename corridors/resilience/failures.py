@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
-from corridors.engine import CompiledGraph, check_weight, compile_network, search
+from corridors.engine import WEIGHTS, CompiledGraph, check_weight, compile_network, search
 from corridors.network import Network
 from corridors.parallel import map_chunks
+from corridors.reach import sea_ports
 from corridors.resilience.closures import _impact, _route_labels, _Routes, close_region
 from corridors.resilience.critical import criticality
 from corridors.resilience.elements import _element_edges, od_pairs
@@ -128,7 +129,7 @@ def _prepare_simulation(
     mask = graph.edge_mask(restrictions(net))
     edges_of = _element_edges(graph, elements, net)
     names = [e for e in sorted(edges_of) if mask[edges_of[e]].any()]
-    origins_spec, dests_spec = od or ("park", "port")
+    origins_spec, dests_spec = od or (net.select("park"), sea_ports(net))
     index = graph.place_index
     origins = np.array([index[p] for p in net.select(origins_spec)])
     dests = np.array([index[p] for p in net.select(dests_spec)])
@@ -288,7 +289,8 @@ def simulate_region_failures(
         One row per run: ``run``, ``centre`` (place id), ``places_closed``,
         ``links_closed``, ``connected_share`` (pairs still connected / connected
         before), ``pairs_disconnected``, ``mean_delay`` (over pairs connected in both,
-        in the weight's unit).
+        in the weight's unit: ``attrs["unit"]``) and ``islands`` (``;``-joined ids of
+        the parks left with no surface route to any sea port).
     """
     if radius_km <= 0:
         raise DataError(f"radius_km = {radius_km}; expected a positive radius in km")
@@ -306,7 +308,9 @@ def simulate_region_failures(
         progress=progress,
         description="regional failures",
     )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["unit"] = WEIGHTS[weight]
+    return frame
 
 
 def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
@@ -317,7 +321,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
         centre = storms.centres[run]
         point = net.places.loc[centre, "geometry"]
         failed = close_region(net, point=(point.x, point.y), radius_km=storms.radius_km)
-        summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight)
+        summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight, net)
         table = summary.pairs
         connected_before = int(table["before"].notna().sum())
         out.append({
@@ -329,6 +333,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
             "connected_share": float(table["after"].notna().sum()) / max(connected_before, 1),
             "pairs_disconnected": summary.summary["pairs_disconnected"],
             "mean_delay": summary.summary["mean_delay"],
+            "islands": ";".join(summary.islands.index),
         })  # fmt: skip
     return out
 
