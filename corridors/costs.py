@@ -38,7 +38,7 @@ FREIGHT_MODES: tuple[str, ...] = ("rail", "road", "sea")
 #: Seasons a link may be limited to (``season`` column; ``;``-separated).
 SEASONS: tuple[str, ...] = ("winter", "spring", "summer", "autumn")
 
-#: Services of a sea link (``service`` column): lift-on/lift-off containers (the
+#: Services of a sea link (``sea_service`` column): lift-on/lift-off containers (the
 #: default) or ro-ro / ferry (trailers roll on and off in hours).
 SERVICES: tuple[str, ...] = ("container", "roro")
 

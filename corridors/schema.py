@@ -166,7 +166,7 @@ LINK_COLUMNS: dict[str, Column] = {
     "notes": Column(v.parse_text),
     "season": Column(v.subset(SEASONS)),
     "sailings_per_week": Column(v.parse_positive, unit="departures per week"),
-    "service": Column(v.choice(SERVICES)),
+    "sea_service": Column(v.choice(SERVICES)),
 }
 
 

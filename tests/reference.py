@@ -132,7 +132,7 @@ def reference_graph(
             sailings = data.get("sailings_per_week")
             if not _blank(sailings):
                 time_h += 84.0 / float(sailings)
-            if data.get("service") == "roro":
+            if data.get("sea_service") == "roro":
                 time_h += 2 * p.roro.handling_h
                 cost += 2 * p.roro.fee_usd
                 put((u, "sea", ""), (x, "sea", ""), time_h, dist_km, cost)
@@ -257,7 +257,7 @@ def validate_route(net: Network, r: Route) -> None:
             expected = data["travel_time"] / 3600
             if not _blank(data.get("sailings_per_week")):
                 expected += 84.0 / data["sailings_per_week"]  # half the headway
-            if data.get("service") == "roro":
+            if data.get("sea_service") == "roro":
                 expected += 2 * net.params.roro.handling_h  # roll-on and roll-off
             assert leg["time_h"] == pytest.approx(expected)
             assert leg["distance_km"] == pytest.approx(data["length"] / 1000)

@@ -140,7 +140,7 @@ def test_thin_lane_pays_half_its_headway():
 
 
 def test_roro_link_costs_hours_of_handling_not_port_dwell():
-    net = port_network(links={"p-q-sea": {"service": "roro"}})
+    net = port_network(links={"p-q-sea": {"sea_service": "roro"}})
     r = route(net, "A", "Q", weight="time")
     assert r.places == ["a", "p", "q"]
     # road 1 h; ro-ro 60 h sea + 2 h roll-on + 2 h roll-off; no port call

@@ -11,7 +11,7 @@ always pays for the call:
 - **transshipment** (``in`` → ``out``): a sea-to-sea pass through a hub, at its
   own time and fee.
 
-A ro-ro / ferry link (``service = roro``) joins the terminal sea states and the
+A ro-ro / ferry link (``sea_service = roro``) joins the terminal sea states and the
 road states of its ends directly, its time and cost including roll-on and
 roll-off at both ends (``[roro]`` in the parameters) instead of port dwell. A sea
 link with ``sailings_per_week`` adds the expected wait for a departure, half the
@@ -257,7 +257,7 @@ def link_variants(
         return [(key_u, key_w, 0.0, 0.0)]
     sailings = _number(data, "sailings_per_week")
     wait = 0.5 * HOURS_PER_WEEK / sailings if sailings else 0.0
-    if data.get("service") == "roro":
+    if data.get("sea_service") == "roro":
         roro = params.roro
         if roro is not None:
             hours, fee = 2.0 * roro.handling_h, 2.0 * roro.fee_usd
