@@ -416,3 +416,23 @@ def test_unknown_season_in_a_scenario_file(tmp_path):
     path.write_text('name = "x"\nseason = "sumer"\n', encoding="utf-8")
     with pytest.raises(corridors.DataError, match=r"season = 'sumer'.*did you mean summer"):
         scenario.load(path)
+
+
+def test_scenario_sets_port_calls_sailings_and_season(tmp_path, gtr):
+    from corridors import scenario
+
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'name = "faster ports, daily ferry"\nseason = "summer"\n'
+        '[[step]]\naction = "set_param"\nparam = "port.sea.handling_h"\nvalue = 24\n'
+        '[[step]]\naction = "upgrade_link"\nlink = "zarubino_port-ningbo_port-sea"\n'
+        "sailings_per_week = 7\n",
+        encoding="utf-8",
+    )
+    loaded = scenario.load(path)
+    assert loaded.season == "summer"
+    net = scenario.apply(gtr, loaded)
+    before = route(gtr, "Zarubino", "Ningbo", weight="time", modes=["sea"])
+    after = route(net, "Zarubino", "Ningbo", weight="time", modes=["sea"])
+    # two calls of 24 h fewer, and a daily instead of a weekly departure (84 -> 12 h wait)
+    assert before.time_h - after.time_h == pytest.approx(2 * 24 + (84 - 12))
