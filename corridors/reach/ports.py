@@ -216,6 +216,7 @@ def hinterlands(
     out["margin_share"] = out["margin"] / out["best_value"].where(out["best_value"] > 0)
     out["weight"] = demand
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=net.crs)
+    out.attrs["modes"] = ", ".join(land_modes) + ("; sea to the market" if market else "")
     return Hinterlands(out, _catchments(net, out, port_ids), weight)
 
 

@@ -526,4 +526,6 @@ def _criticality_frame(
     frame = frame.sort_values(
         ["pairs_disconnected", "delta_total"], ascending=False, kind="stable"
     )
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=net.crs)
+    out = gpd.GeoDataFrame(frame, geometry="geometry", crs=net.crs)
+    out.attrs["modes"] = restrictions(net).mode_text  # what the OD pairs are routed by
+    return out
