@@ -422,7 +422,7 @@ def _section_hinterlands(ctx: _Context) -> _Section:
                     "mean_usd_teu": row["mean_value"],
                 }
             )
-        sec.captions[f"hinterlands{suffix}"] = title + " (generalized cost, rail and road)."
+        sec.captions[f"hinterlands{suffix}"] = title + " (generalized cost, USD/TEU)."
     sec.findings = _round(pd.DataFrame(rows), 0)
     return sec
 
