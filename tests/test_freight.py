@@ -439,3 +439,19 @@ def test_scenario_sets_port_calls_sailings_and_season(tmp_path, gtr):
     after = route(net, "Zarubino", "Ningbo", weight="time", modes=["sea"])
     # two calls of 24 h fewer, and a daily instead of a weekly departure (84 -> 12 h wait)
     assert before.time_h - after.time_h == pytest.approx(2 * 24 + (84 - 12))
+
+
+def test_failure_curves_count_the_islands(gtr):
+    from corridors.resilience import simulate_failures
+
+    curves = simulate_failures(
+        gtr, runs=1, fractions=(0.0, 1.0), elements="crossings", weight="time", seed=0
+    )
+    closed = gtr
+    for pair in sorted(set(gtr.places.loc[gtr.places["kind"] == "border", "countries"])):
+        closed = close_borders(closed, pair)
+    ports = sea_ports(gtr)
+    before = od_matrix(gtr, "park", ports).notna().any(axis=1)
+    after = od_matrix(closed, "park", ports).notna().any(axis=1)
+    assert list(curves["islands"]) == [0, int((before & ~after).sum())]
+    assert curves.attrs["unit"] == "h"

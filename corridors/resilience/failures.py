@@ -46,6 +46,7 @@ class _Simulation:
     seed: int
     base_inverse: float
     base_pairs: int
+    base_islands: int = 0
 
 
 def simulate_failures(
@@ -97,8 +98,10 @@ def simulate_failures(
         One row per (run, fraction): ``run``, ``fraction``, ``removed`` (elements),
         ``connected_share`` (OD pairs still connected / connected at the start),
         ``efficiency`` (mean of 1 / weight over pairs, relative to the start: 1 is
-        intact, 0 is nothing connected) and ``mean_value`` (mean weight of the pairs
-        still connected, in the weight's unit).
+        intact, 0 is nothing connected), ``mean_value`` (mean weight of the pairs
+        still connected, in the weight's unit: ``attrs["unit"]``) and ``islands``
+        (origins newly left with no route to any destination: with the default OD,
+        parks with no surface route to any sea port).
     """
     if strategy not in STRATEGIES:
         raise DataError(f"strategy = {strategy!r}; expected one of {', '.join(STRATEGIES)}")
@@ -113,7 +116,9 @@ def simulate_failures(
         progress=progress,
         description="failure runs",
     )
-    return pd.DataFrame([r for run in rows for r in run])
+    frame = pd.DataFrame([r for run in rows for r in run])
+    frame.attrs["unit"] = WEIGHTS[weight]
+    return frame
 
 
 def _prepare_simulation(
@@ -150,8 +155,10 @@ def _prepare_simulation(
         1.0,
         1,
     )
-    inverse, connected, _ = _measure(simulation, mask)
-    return dataclasses.replace(simulation, base_inverse=inverse, base_pairs=connected)
+    inverse, connected, _, cut_off = _measure(simulation, mask)
+    return dataclasses.replace(
+        simulation, base_inverse=inverse, base_pairs=connected, base_islands=cut_off
+    )
 
 
 def _importance(
@@ -191,17 +198,21 @@ def _importance(
     return [between[n] for n in names]
 
 
-def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, float]:
+def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, float, int]:
+    """Sum of 1 / weight, pairs connected, mean weight, and origins reaching no destination."""
     graph = simulation.graph
-    result = search(graph, simulation.origins, weight=simulation.weight, mask=mask)
-    values = result.place_dist(simulation.dests)
+    result = search(
+        graph, simulation.origins, weight=simulation.weight, mask=mask, secondary=None
+    )  # values only: no tie-breaking needed
+    table = result.place_dist(simulation.dests)
     same = simulation.origins[:, None] == simulation.dests[None, :]
-    values = values[~same]
+    reach_none = int((~np.isfinite(np.where(same, np.inf, table))).all(axis=1).sum())
+    values = table[~same]
     finite = np.isfinite(values) & (values > 0)
     inverse = float((1.0 / values[finite]).sum())
     connected = int(np.isfinite(values).sum())
     mean = float(values[np.isfinite(values)].mean()) if connected else np.nan
-    return inverse, connected, mean
+    return inverse, connected, mean, reach_none
 
 
 def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[dict]]:
@@ -223,7 +234,7 @@ def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[di
             mask = simulation.mask.copy()
             for element in order[:removed]:
                 mask[simulation.element_edges[element]] = False
-            inverse, connected, mean = _measure(simulation, mask)
+            inverse, connected, mean, cut_off = _measure(simulation, mask)
             rows.append({
                 "run": run,
                 "fraction": fraction,
@@ -232,6 +243,7 @@ def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[di
                 "efficiency": inverse / simulation.base_inverse if simulation.base_inverse
                 else 0.0,
                 "mean_value": mean,
+                "islands": cut_off - simulation.base_islands,
             })  # fmt: skip
         out.append(rows)
     return out
