@@ -222,6 +222,7 @@ def isochrones(
     modes: Iterable[str] | None = None,
     include_planned: bool = False,
     clip_to_land: bool = True,
+    season: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Return isochrone polygons: the area reachable within each band of the weight.
 
@@ -248,6 +249,8 @@ def isochrones(
         As for :func:`corridors.route`.
     clip_to_land
         Clip land-mode corridors to land.
+    season
+        Also use the links of this season (see :func:`corridors.routing.restrictions`).
 
     Returns
     -------
@@ -269,6 +272,7 @@ def isochrones(
         modes=modes,
         include_planned=include_planned,
         include_suspended=False,
+        season=season,
     )
     mask = mask & (graph.edge_kind == EDGE_LINK)
     values = graph.weight(weight)
