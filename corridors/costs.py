@@ -14,17 +14,33 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "FREIGHT_MODES",
     "MODES",
     "PLACE_KINDS",
+    "SEASONS",
+    "SERVICES",
     "BorderParams",
     "ModeParams",
     "Parameters",
+    "PortParams",
+    "RoroParams",
     "TransferParams",
     "generalized_cost",
 ]
 
 #: Transport modes, in the order used by the compiled graph.
 MODES: tuple[str, ...] = ("rail", "road", "sea", "air")
+
+#: Modes of containerised (TEU) freight: every analysis uses these unless the caller
+#: names modes; air is used only when named, and its answers are air cargo.
+FREIGHT_MODES: tuple[str, ...] = ("rail", "road", "sea")
+
+#: Seasons a link may be limited to (``season`` column; ``;``-separated).
+SEASONS: tuple[str, ...] = ("winter", "spring", "summer", "autumn")
+
+#: Services of a sea link (``sea_service`` column): lift-on/lift-off containers (the
+#: default) or ro-ro / ferry (trailers roll on and off in hours).
+SERVICES: tuple[str, ...] = ("container", "roro")
 
 #: Kinds of place.
 PLACE_KINDS: tuple[str, ...] = ("park", "port", "border", "city", "airport", "terminal")
@@ -131,11 +147,60 @@ class BorderParams:
         Border fees (USD per TEU).
     source
         Where the values come from, or ``assumption: ...``.
+    gauge_change_fee_usd
+        Fee for the gauge change at a 1435 / 1520 mm break (USD per TEU), on top of
+        `fee_usd`; a crossing's ``gauge_change_fee_usd`` overrides it.
     """
 
     dwell_road_h: float
     dwell_rail_h: float
     gauge_change_h: float
+    fee_usd: float
+    source: str = ""
+    gauge_change_fee_usd: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class PortParams:
+    """Default cost of a port call, by port type (``[port.sea]``, ``[port.river]``).
+
+    Parameters
+    ----------
+    handling_h
+        Time of one call (hours), charged where a container is loaded and again
+        where it is discharged.
+    fee_usd
+        Fee of one call (USD per TEU).
+    transshipment_h
+        Time of a sea-to-sea pass through the port (hours).
+    transshipment_fee_usd
+        Fee of that pass (USD per TEU).
+    source
+        Where the values come from, or ``assumption: ...``.
+    """
+
+    handling_h: float
+    fee_usd: float
+    transshipment_h: float
+    transshipment_fee_usd: float
+    source: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class RoroParams:
+    """Cost of rolling a trailer on or off a ro-ro / ferry link, per end (``[roro]``).
+
+    Parameters
+    ----------
+    handling_h
+        Hours per end (check-in, customs, roll-on or roll-off).
+    fee_usd
+        USD per TEU per end.
+    source
+        Where the values come from, or ``assumption: ...``.
+    """
+
+    handling_h: float
     fee_usd: float
     source: str = ""
 
@@ -156,6 +221,12 @@ class Parameters:
         Default border-crossing parameters.
     value_of_time_source
         Where the value of time comes from.
+    ports
+        Port-call defaults by port type (``sea``, ``river``); without one, a port's
+        calls cost its kind's ``transfer`` values.
+    roro
+        Roll-on / roll-off per end of ro-ro links; without it, a ro-ro link pays
+        its ports' handling.
     """
 
     value_of_time_usd_teu_h: float
@@ -163,6 +234,8 @@ class Parameters:
     transfer: Mapping[str, TransferParams]
     border: BorderParams
     value_of_time_source: str = ""
+    ports: Mapping[str, PortParams] = dataclasses.field(default_factory=dict)
+    roro: RoroParams | None = None
 
     def replace(self, **changes: Any) -> Parameters:
         """Return a copy with some fields changed.
@@ -197,7 +270,7 @@ class Parameters:
                 "speed_kph_by_country": dict(p.speed_kph_by_country),
                 "detour_factor_by_country": dict(p.detour_factor_by_country),
             }
-        return {
+        out: dict[str, Any] = {
             "value_of_time": {
                 "usd_per_teu_h": self.value_of_time_usd_teu_h,
                 "source": self.value_of_time_source,
@@ -206,6 +279,11 @@ class Parameters:
             "transfer": {k: dataclasses.asdict(v) for k, v in self.transfer.items()},
             "border": dataclasses.asdict(self.border),
         }
+        if self.ports:
+            out["port"] = {k: dataclasses.asdict(v) for k, v in self.ports.items()}
+        if self.roro is not None:
+            out["roro"] = dataclasses.asdict(self.roro)
+        return out
 
 
 def generalized_cost(cost_usd_teu: float, time_h: float, value_of_time_usd_teu_h: float) -> float:

@@ -18,11 +18,15 @@ import pandas as pd
 
 from corridors import _validate as v
 from corridors._errors import DataError, NoRouteError
-from corridors.costs import MODES
+from corridors.costs import FREIGHT_MODES, MODES, SEASONS
 from corridors.engine import (
     EDGE_CROSSING,
+    EDGE_DISCHARGE,
+    EDGE_KIND_NAMES,
     EDGE_LINK,
+    EDGE_LOADING,
     EDGE_TRANSFER,
+    EDGE_TRANSSHIPMENT,
     CompiledGraph,
     Restrictions,
     SearchResult,
@@ -30,6 +34,7 @@ from corridors.engine import (
     compile_network,
     search,
 )
+from corridors.engine.lexico import SECONDARY
 from corridors.network import Network
 from corridors.parallel import map_chunks
 
@@ -56,7 +61,6 @@ LEG_COLUMNS = [
     "gauge_change_h",
     "corridors",
 ]
-_EDGE_KIND_NAME = {EDGE_LINK: "link", EDGE_TRANSFER: "transfer", EDGE_CROSSING: "border"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,9 +74,10 @@ class Route:
     weight
         The weight the route minimizes (``time``, ``distance``, ``cost``, ``generalized``).
     legs
-        One row per step, in order, with columns ``kind`` (``link``, ``transfer`` or
-        ``border``), ``from``, ``to`` (place ids; equal for transfers and border
-        events), ``mode`` (``rail``; ``rail>sea`` for a transfer), ``link`` (link id),
+        One row per step, in order, with columns ``kind`` (``link``, ``transfer``,
+        ``border``, or at a port ``loading``, ``discharge``, ``transshipment``),
+        ``from``, ``to`` (place ids; equal for events at a place), ``mode``
+        (``rail``; ``rail>road`` for a transfer, ``road>sea`` for loading), ``link`` (link id),
         ``distance_km``, ``time_h`` (hours), ``cost_usd_teu`` (USD per TEU),
         ``dwell_h`` (hours spent at a transfer or border), ``gauge_change_h`` and
         ``corridors``.
@@ -144,6 +149,11 @@ class Route:
         """Link ids used, in order."""
         return self.legs.loc[self.legs["kind"] == "link", "link"].tolist()
 
+    @property
+    def cargo(self) -> str:
+        """``"air cargo"`` when the route flies, else ``"surface freight"`` (TEU)."""
+        return "air cargo" if "air" in self.modes else "surface freight"
+
     def summary(self) -> dict[str, object]:
         """Return the totals as a dict (for printing or JSON).
 
@@ -151,7 +161,8 @@ class Route:
         -------
         dict
             ``orig``, ``dest``, ``weight``, ``time_h``, ``distance_km``,
-            ``cost_usd_teu``, ``generalized_usd_teu``, ``modes``, ``crossings``, ``places``.
+            ``cost_usd_teu``, ``generalized_usd_teu``, ``modes``, ``cargo``, ``crossings``,
+            ``places``.
         """
         return {
             "orig": self.orig,
@@ -162,6 +173,7 @@ class Route:
             "cost_usd_teu": round(self.cost_usd_teu, 2),
             "generalized_usd_teu": round(self.generalized_usd_teu, 2),
             "modes": self.modes,
+            "cargo": self.cargo,
             "crossings": self.crossings,
             "places": self.places,
         }
@@ -181,8 +193,8 @@ class Route:
     def __repr__(self) -> str:
         return (
             f"<Route {self.orig} → {self.dest} by {self.weight}: {self.time_h:.1f} h, "
-            f"{self.distance_km:.0f} km, {self.cost_usd_teu:.0f} USD/TEU, "
-            f"via {' > '.join(self.places)}>"
+            f"{self.distance_km:.0f} km, {self.cost_usd_teu:.0f} USD/TEU, {self.cargo} by "
+            f"{', '.join(self.modes)}, via {' > '.join(self.places)}>"
         )
 
 
@@ -197,21 +209,27 @@ def restrictions(
     closed_links: Iterable[str] | None = None,
     include_planned: bool = False,
     include_suspended: bool = False,
+    season: str | None = None,
 ) -> Restrictions:
-    """Check and resolve search restrictions (mode names, place names, link ids).
+    """Check and resolve search restrictions (mode names, place names, link ids, season).
 
     Parameters
     ----------
     net
         The network.
     modes
-        Modes allowed (``None``: all); e.g. ``["rail", "sea"]``.
+        Modes allowed; default :data:`~corridors.costs.FREIGHT_MODES` (rail, road,
+        sea: containerised freight). Air is used only when named, e.g.
+        ``["road", "air"]``, and such answers are air cargo.
     avoid
         Places (ids or names) not to use.
     closed_links
         Link ids to treat as closed.
     include_planned, include_suspended
         Use planned / suspended links and places.
+    season
+        Also use links that run only in this season (``winter``, ``spring``,
+        ``summer``, ``autumn``); by default seasonal links are left out.
 
     Returns
     -------
@@ -219,14 +237,14 @@ def restrictions(
 
     Raises
     ------
-    ValueError
-        For an unknown mode or link id (with close matches).
+    DataError
+        For an unknown mode, season or link id (with close matches).
     UnknownPlaceError
         For an unknown place.
     """
     if isinstance(modes, str):
         modes = [m for m in modes.split(",") if m.strip()]
-    chosen = None
+    chosen = frozenset(FREIGHT_MODES)
     if modes is not None:
         chosen = frozenset(m.strip().lower() for m in modes)
         for mode in chosen:
@@ -243,7 +261,11 @@ def restrictions(
             if link not in known:
                 hint = v.close_matches(link, known, n=3)
                 raise DataError(f"unknown link id {link!r}; close: {', '.join(hint) or '-'}")
-    return Restrictions(chosen, avoided, closed, include_planned, include_suspended)
+    if season is not None and season not in SEASONS:
+        hint = v.close_matches(str(season), SEASONS, n=1)
+        extra = f"; did you mean {hint[0]}?" if hint else ""
+        raise DataError(f"season = {season!r} is not one of {', '.join(SEASONS)}{extra}")
+    return Restrictions(chosen, avoided, closed, include_planned, include_suspended, season)
 
 
 def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.DataFrame, tuple]:
@@ -255,7 +277,7 @@ def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.
         u, w = places[graph.state_place[src]], places[graph.state_place[dst]]
         mode_u, mode_w = MODES[graph.state_mode[src]], MODES[graph.state_mode[dst]]
         row = {
-            "kind": _EDGE_KIND_NAME[kind],
+            "kind": EDGE_KIND_NAMES[kind],
             "from": u,
             "to": w,
             "mode": mode_u if mode_u == mode_w else f"{mode_u}>{mode_w}",
@@ -272,6 +294,7 @@ def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.
             link = graph.link_ids[graph.edge_link[edge]]
             data = net.graph.edges[u, w, link]
             row["link"] = link
+            row["mode"] = data["mode"]  # a ro-ro link carries road states by sea
             row["corridors"] = data.get("corridors")
             geometry = data["geometry"]
         rows.append(row)
@@ -313,6 +336,7 @@ def route(
     avoid: Iterable[str] | None = None,
     include_planned: bool = False,
     include_suspended: bool = False,
+    season: str | None = None,
 ) -> Route:
     """Return the best route (hours, km, USD/TEU or generalized USD/TEU) between two places.
 
@@ -326,16 +350,21 @@ def route(
         What to minimize: ``time`` (h), ``distance`` (km), ``cost`` (USD/TEU) or
         ``generalized`` (USD/TEU: cost + value of time × hours).
     modes
-        Modes allowed (default all), e.g. ``["rail", "sea"]``.
+        Modes allowed; default rail, road and sea (containerised freight). Air only
+        when named (e.g. ``["road", "air"]``); the route is then air cargo
+        (:attr:`Route.cargo`).
     avoid
         Places not to pass through.
     include_planned, include_suspended
         Use planned / suspended links and places.
+    season
+        Also use the links of this season (see :func:`restrictions`).
 
     Returns
     -------
     Route
-        Legs, places, totals and geometry.
+        Legs, places, totals and geometry. Ties of `weight` are broken by a second
+        weight (time for distance and cost, cost for time and generalized).
 
     Raises
     ------
@@ -359,6 +388,7 @@ def route(
         avoid=avoid,
         include_planned=include_planned,
         include_suspended=include_suspended,
+        season=season,
     )
     a, b = net.resolve(orig), net.resolve(dest)
     graph = compile_network(net)
@@ -398,6 +428,7 @@ def alternatives(
     avoid: Iterable[str] | None = None,
     include_planned: bool = False,
     include_suspended: bool = False,
+    season: str | None = None,
 ) -> list[Route]:
     """Return up to `k` distinct routes, best first.
 
@@ -423,7 +454,7 @@ def alternatives(
         Factor (> 1) applied to the elements of routes already found.
     max_overlap
         Largest share of a new route's length (0–1) that it may share with a kept route.
-    modes, avoid, include_planned, include_suspended
+    modes, avoid, include_planned, include_suspended, season
         As for :func:`route`.
 
     Returns
@@ -451,6 +482,7 @@ def alternatives(
         avoid=avoid,
         include_planned=include_planned,
         include_suspended=include_suspended,
+        season=season,
     )
     a, b = net.resolve(orig), net.resolve(dest)
     graph = compile_network(net)
@@ -460,7 +492,14 @@ def alternatives(
     kept: list[Route] = []
     for _ in range(4 * k):
         prepared = graph.matrix(values, mask)
-        result = search(graph, [index[a]], weight=weight, mask=mask, prepared=prepared)
+        result = search(
+            graph,
+            [index[a]],
+            weight=values,
+            mask=mask,
+            prepared=prepared,
+            secondary=SECONDARY[weight],
+        )
         state = result.best_state(0, index[b])
         if state < 0:
             break
@@ -494,6 +533,7 @@ def od_matrix(
     include_planned: bool = False,
     include_suspended: bool = False,
     closed_links: Iterable[str] | None = None,
+    season: str | None = None,
     chunk_size: int = 256,
     executor: Executor | None = None,
 ) -> pd.DataFrame:
@@ -508,7 +548,7 @@ def od_matrix(
         place ids / names.
     weight
         ``time`` (h), ``distance`` (km), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU).
-    modes, avoid, include_planned, include_suspended
+    modes, avoid, include_planned, include_suspended, season
         As for :func:`route`.
     closed_links
         Link ids to treat as closed (both directions), without editing the network.
@@ -523,6 +563,8 @@ def od_matrix(
     pandas.DataFrame
         Index ``orig`` (place ids), columns ``dest`` (place ids), values in the
         weight's unit; NaN where unreachable, 0 from a place to itself.
+        ``attrs["modes"]`` names the modes allowed (e.g. ``"rail, road, sea"``) and
+        ``attrs["weight"]`` the weight.
 
     Notes
     -----
@@ -545,6 +587,7 @@ def od_matrix(
         include_planned=include_planned,
         include_suspended=include_suspended,
         closed_links=closed_links,
+        season=season,
     )
     orig_ids, dest_ids = net.select(origins), net.select(destinations)
     graph = compile_network(net)
@@ -562,6 +605,8 @@ def od_matrix(
     values[~np.isfinite(values)] = np.nan
     frame = pd.DataFrame(values, index=pd.Index(orig_ids, name="orig"), columns=dest_ids)
     frame.columns.name = "dest"
+    frame.attrs["modes"] = limits.mode_text
+    frame.attrs["weight"] = weight
     return frame
 
 
@@ -586,6 +631,7 @@ def _od_rows(task: _ODTask, sources: Sequence[int]) -> list[np.ndarray]:
         mask=task.mask,
         prepared=task.prepared,
         reverse=task.reverse,
+        secondary=None,  # values only
     )
     return list(result.place_dist(task.targets))
 
@@ -623,6 +669,7 @@ def assign(
     avoid: Iterable[str] | None = None,
     include_planned: bool = False,
     include_suspended: bool = False,
+    season: str | None = None,
 ) -> Assignment:
     """Assign OD flows all-or-nothing to their best routes.
 
@@ -635,7 +682,7 @@ def assign(
         (TEU or tonnes per period; the unit carries through).
     weight
         The weight routes minimize (default ``generalized``).
-    modes, avoid, include_planned, include_suspended
+    modes, avoid, include_planned, include_suspended, season
         As for :func:`route`.
 
     Returns
@@ -669,6 +716,7 @@ def assign(
         avoid=avoid,
         include_planned=include_planned,
         include_suspended=include_suspended,
+        season=season,
     )
     orig_ids = [net.resolve(o) for o in flows["orig"]]
     dest_ids = [net.resolve(d) for d in flows["dest"]]
@@ -766,9 +814,10 @@ def _place_volumes(
     crossing = np.bincount(
         places, weights=edge_volume * (graph.edge_kind == EDGE_CROSSING), minlength=graph.n_places
     )
-    transfer = np.bincount(
-        places, weights=edge_volume * (graph.edge_kind == EDGE_TRANSFER), minlength=graph.n_places
+    changes = np.isin(
+        graph.edge_kind, (EDGE_TRANSFER, EDGE_LOADING, EDGE_DISCHARGE, EDGE_TRANSSHIPMENT)
     )
+    transfer = np.bincount(places, weights=edge_volume * changes, minlength=graph.n_places)
     frame = net.places.loc[graph.place_ids, ["name", "kind"]].copy()
     frame["volume_through"] = through
     frame["volume_crossing"] = crossing

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from corridors import _validate as v
-from corridors.costs import MODES, PLACE_KINDS
+from corridors.costs import MODES, PLACE_KINDS, SEASONS, SERVICES
 
 __all__ = [
     "CONFIDENCE",
     "CORRIDOR_COLUMNS",
     "LINK_COLUMNS",
     "PLACE_COLUMNS",
+    "PORT_TYPES",
     "STATUSES",
     "Column",
     "Record",
@@ -26,6 +27,9 @@ __all__ = [
 
 
 STATUSES = ("existing", "planned", "suspended")
+
+#: Port types (``port_type`` of a place; ``[port.<type>]`` tables of the parameters).
+PORT_TYPES = ("sea", "river")
 
 
 CONFIDENCE = ("s", "s*", "gk", "gk-low")
@@ -122,7 +126,7 @@ PLACE_COLUMNS: dict[str, Column] = {
     "gauge_change_h": Column(v.parse_non_negative, unit="hours"),
     "fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
     "handling_h": Column(v.parse_non_negative, unit="hours"),
-    "port_type": Column(v.choice(("sea", "river"))),
+    "port_type": Column(v.choice(PORT_TYPES)),
     "throughput": Column(v.parse_non_negative),
     "throughput_unit": Column(_throughput_unit),
     "throughput_year": Column(v.parse_year),
@@ -132,6 +136,9 @@ PLACE_COLUMNS: dict[str, Column] = {
     "source": Column(v.parse_text, required=True),
     "confidence": Column(_confidence),
     "notes": Column(v.parse_text),
+    "gauge_change_fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
+    "transshipment_h": Column(v.parse_non_negative, unit="hours"),
+    "transshipment_fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
 }
 
 
@@ -157,6 +164,9 @@ LINK_COLUMNS: dict[str, Column] = {
     "source": Column(v.parse_text, required=True),
     "confidence": Column(_confidence),
     "notes": Column(v.parse_text),
+    "season": Column(v.subset(SEASONS)),
+    "sailings_per_week": Column(v.parse_positive, unit="departures per week"),
+    "sea_service": Column(v.choice(SERVICES)),
 }
 
 

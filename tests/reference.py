@@ -25,6 +25,10 @@ TRANSFER_KINDS = {"park", "port", "city", "airport", "terminal"}
 
 # ---------------------------------------------------------------- reference
 
+SURFACE = {"rail", "road", "sea"}
+SECONDARY = {"time": "cost", "distance": "time", "cost": "time", "generalized": "cost"}
+INTERNAL = ("in", "out")  # the arrival / departure sides of a port's sea presence
+
 
 def _edge_weight(weight: str, vot: float, time_h: float, dist_km: float, cost: float) -> float:
     return {
@@ -35,21 +39,56 @@ def _edge_weight(weight: str, vot: float, time_h: float, dist_km: float, cost: f
     }[weight]
 
 
-def _allowed(status: str, include_planned: bool) -> bool:
-    return status == "existing" or (include_planned and status == "planned")
+def _allowed(status: str, include_planned: bool, include_suspended: bool = False) -> bool:
+    return (
+        status == "existing"
+        or (include_planned and status == "planned")
+        or (include_suspended and status == "suspended")
+    )
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def _value(data: dict, key: str, default: float) -> float:
+    return default if _blank(data.get(key)) else float(data[key])
+
+
+def _port_values(net: Network, data: dict) -> tuple[float, float, float, float]:
+    """Handling h, fee, transshipment h, transshipment fee of a port, as documented."""
+    p = net.params
+    kind = data.get("port_type") if not _blank(data.get("port_type")) else "sea"
+    typed = p.ports.get(kind)
+    fallback = p.transfer["port"]
+    h = _value(data, "handling_h", typed.handling_h if typed else fallback.handling_h)
+    fee = _value(data, "fee_usd", typed.fee_usd if typed else fallback.fee_usd)
+    th = _value(data, "transshipment_h", typed.transshipment_h if typed else h)
+    tf = _value(data, "transshipment_fee_usd", typed.transshipment_fee_usd if typed else fee)
+    return h, fee, th, tf
 
 
 def reference_graph(
-    net: Network, weight: str, *, include_planned: bool = False, modes: set[str] | None = None
+    net: Network,
+    weight: str,
+    *,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+    modes: set[str] | None = None,
+    season: str | None = None,
+    secondary: str | None = None,
 ) -> nx.DiGraph:
-    """The state graph, built directly from net.graph with networkx."""
+    """The state graph, built directly from net.graph with networkx.
+
+    States are ``(place, mode, side)``; a port serving the sea also has
+    ``(port, "sea", "in")`` and ``(port, "sea", "out")``. Edge attribute ``w`` is the
+    weight; with `secondary`, ``w2`` is the tie-breaking weight and parallel edges keep
+    the lexicographically least pair.
+    """
     g = nx.DiGraph()
     nodes = net.graph.nodes
     vot = net.params.value_of_time_usd_teu_h
+    modes = SURFACE if modes is None else set(modes)
 
     def side(border: str, other: str) -> str:
         countries = nodes[border]["countries"].split("-")
@@ -58,59 +97,102 @@ def reference_graph(
         return nodes[other]["country"]
 
     def usable(place: str) -> bool:
-        return _allowed(nodes[place]["status"], include_planned) and not nodes[place]["closed"]
+        return (
+            _allowed(nodes[place]["status"], include_planned, include_suspended)
+            and not nodes[place]["closed"]
+        )
 
-    def put(a: tuple, b: tuple, w: float) -> None:
-        if modes is not None and (a[1] not in modes or b[1] not in modes):
+    def port_call(place: str) -> bool:
+        data = nodes[place]
+        return data["kind"] == "port" and "sea" in data["modes"].split(";")
+
+    def put(a: tuple, b: tuple, time_h: float, dist_km: float, cost: float) -> None:
+        if a[1] not in modes or b[1] not in modes:
             return
-        if not g.has_edge(a, b) or g.edges[a, b]["w"] > w:
-            g.add_edge(a, b, w=w)
+        w = _edge_weight(weight, vot, time_h, dist_km, cost)
+        w2 = _edge_weight(secondary, vot, time_h, dist_km, cost) if secondary else 0.0
+        if not g.has_edge(a, b) or (g.edges[a, b]["w"], g.edges[a, b]["w2"]) > (w, w2):
+            g.add_edge(a, b, w=w, w2=w2)
 
+    p = net.params
     for u, x, data in net.graph.edges(data=True):
-        if not (_allowed(data["status"], include_planned) and not data["closed"]):
+        if not (_allowed(data["status"], include_planned, include_suspended)):
             continue
-        if not (usable(u) and usable(x)):
+        if data["closed"] or not (usable(u) and usable(x)) or data["mode"] not in modes:
+            continue
+        link_season = data.get("season")
+        if not _blank(link_season) and (season is None or season not in link_season.split(";")):
             continue
         mode = data["mode"]
         su = side(u, x) if nodes[u]["kind"] == "border" else ""
         sx = side(x, u) if nodes[x]["kind"] == "border" else ""
-        w = _edge_weight(
-            weight, vot, data["travel_time"] / 3600, data["length"] / 1000, data["cost_usd_teu"]
-        )
-        put((u, mode, su), (x, mode, sx), w)
-    p = net.params
+        time_h, dist_km = data["travel_time"] / 3600, data["length"] / 1000
+        cost = data["cost_usd_teu"]
+        if mode == "sea":
+            sailings = data.get("sailings_per_week")
+            if not _blank(sailings):
+                time_h += 84.0 / float(sailings)
+            if data.get("sea_service") == "roro":
+                time_h += 2 * p.roro.handling_h
+                cost += 2 * p.roro.fee_usd
+                put((u, "sea", ""), (x, "sea", ""), time_h, dist_km, cost)
+                if all("road" in nodes[e]["modes"].split(";") for e in (u, x)):
+                    put((u, "road", ""), (x, "road", ""), time_h, dist_km, cost)
+                continue
+            a = (u, "sea", "out") if port_call(u) else (u, "sea", su)
+            b = (x, "sea", "in") if port_call(x) else (x, "sea", sx)
+            put(a, b, time_h, dist_km, cost)
+            continue
+        put((u, mode, su), (x, mode, sx), time_h, dist_km, cost)
     for place, data in nodes(data=True):
         if not usable(place):
             continue
         place_modes = data["modes"].split(";")
         if data["kind"] == "border":
             a, b = data["countries"].split("-")
-            fee = p.border.fee_usd if _blank(data.get("fee_usd")) else data["fee_usd"]
+            fee = _value(data, "fee_usd", p.border.fee_usd)
             for mode in place_modes:
-                key = f"dwell_{mode}_h"
-                dwell = getattr(p.border, key) if _blank(data.get(key)) else data[key]
+                dwell = _value(data, f"dwell_{mode}_h", getattr(p.border, f"dwell_{mode}_h"))
+                cost = fee
                 if mode == "rail" and data.get("gauge_break"):
-                    gc = data.get("gauge_change_h")
-                    dwell += p.border.gauge_change_h if _blank(gc) else gc
-                w = _edge_weight(weight, vot, dwell, 0.0, fee)
-                put((place, mode, a), (place, mode, b), w)
-                put((place, mode, b), (place, mode, a), w)
-        elif data["kind"] in TRANSFER_KINDS:
+                    dwell += _value(data, "gauge_change_h", p.border.gauge_change_h)
+                    cost += _value(data, "gauge_change_fee_usd", p.border.gauge_change_fee_usd)
+                put((place, mode, a), (place, mode, b), dwell, 0.0, cost)
+                put((place, mode, b), (place, mode, a), dwell, 0.0, cost)
+            continue
+        if data["kind"] not in TRANSFER_KINDS:
+            continue
+        if port_call(place):
+            h, fee, th, tf = _port_values(net, data)
+            for m in place_modes:
+                put((place, m, ""), (place, "sea", "out"), h, 0.0, fee)
+                put((place, "sea", "in"), (place, m, ""), h, 0.0, fee)
+            put((place, "sea", "in"), (place, "sea", "out"), th, 0.0, tf)
+            t = p.transfer["port"]
+            land = [m for m in place_modes if m != "sea"]
+        else:
             t = p.transfer[data["kind"]]
-            h = t.handling_h if _blank(data.get("handling_h")) else data["handling_h"]
-            fee = t.fee_usd if _blank(data.get("fee_usd")) else data["fee_usd"]
-            w = _edge_weight(weight, vot, h, 0.0, fee)
-            for m1 in place_modes:
-                for m2 in place_modes:
-                    if m1 != m2:
-                        put((place, m1, ""), (place, m2, ""), w)
+            land = place_modes
+        h = _value(data, "handling_h", t.handling_h) if not port_call(place) else t.handling_h
+        fee = _value(data, "fee_usd", t.fee_usd) if not port_call(place) else t.fee_usd
+        for m1 in land:
+            for m2 in land:
+                if m1 != m2:
+                    put((place, m1, ""), (place, m2, ""), h, 0.0, fee)
     return g
 
 
-def reference_od(g: nx.DiGraph, origins: list[str], dests: list[str]) -> pd.DataFrame:
+def _terminal_by_place(g: nx.DiGraph) -> dict[str, list]:
     by_place: dict[str, list] = {}
     for state in g:
-        by_place.setdefault(state[0], []).append(state)
+        if state[2] not in INTERNAL:
+            by_place.setdefault(state[0], []).append(state)
+    return by_place
+
+
+def reference_od(g: nx.DiGraph, origins: list[str], dests: list[str]) -> pd.DataFrame:
+    """Best weight between places: from all of the origin's end states to any of the dest's."""
+    by_place = _terminal_by_place(g)
     out = pd.DataFrame(np.nan, index=origins, columns=dests)
     for o in origins:
         if o in dests:
@@ -125,6 +207,42 @@ def reference_od(g: nx.DiGraph, origins: list[str], dests: list[str]) -> pd.Data
     return out
 
 
+def reference_lexicographic(net: Network, weight: str, **options):
+    """Return ``f(orig, dest) -> (primary, secondary)`` of the lexicographic best route.
+
+    Two networkx passes: Dijkstra on the primary weight, then Dijkstra on the
+    secondary weight over the edges that lie on some least-primary path (tight
+    edges); the destination's end state is chosen by (primary, secondary).
+    """
+    g = reference_graph(net, weight, secondary=SECONDARY[weight], **options)
+    by_place = _terminal_by_place(g)
+    cache: dict[str, tuple[dict, dict]] = {}
+
+    def solve(orig: str) -> tuple[dict, dict]:
+        if orig not in cache:
+            starts = by_place.get(orig, [])
+            d1 = nx.multi_source_dijkstra_path_length(g, starts, weight="w") if starts else {}
+            tight = nx.DiGraph()
+            tight.add_nodes_from(d1)
+            for a, b, data in g.edges(data=True):
+                if a in d1 and b in d1 and d1[a] + data["w"] <= d1[b] + 1e-9 * max(1, d1[b]):
+                    tight.add_edge(a, b, w2=data["w2"])
+            d2 = nx.multi_source_dijkstra_path_length(tight, starts, weight="w2") if starts else {}
+            cache[orig] = (d1, d2)
+        return cache[orig]
+
+    def best(orig: str, dest: str) -> tuple[float, float] | None:
+        d1, d2 = solve(orig)
+        ends = [s for s in by_place.get(dest, []) if s in d1]
+        if not ends:
+            return None
+        low = min(d1[s] for s in ends)
+        tied = [s for s in ends if d1[s] <= low + 1e-9 * max(1, low)]
+        return low, min(d2[s] for s in tied)
+
+    return best
+
+
 def validate_route(net: Network, r: Route) -> None:
     """Recompute a route's totals from the links it uses."""
     legs = r.legs
@@ -136,7 +254,12 @@ def validate_route(net: Network, r: Route) -> None:
     for _, leg in legs.iterrows():
         if leg["kind"] == "link":
             data = net.graph.edges[leg["from"], leg["to"], leg["link"]]
-            assert leg["time_h"] == pytest.approx(data["travel_time"] / 3600)
+            expected = data["travel_time"] / 3600
+            if not _blank(data.get("sailings_per_week")):
+                expected += 84.0 / data["sailings_per_week"]  # half the headway
+            if data.get("sea_service") == "roro":
+                expected += 2 * net.params.roro.handling_h  # roll-on and roll-off
+            assert leg["time_h"] == pytest.approx(expected)
             assert leg["distance_km"] == pytest.approx(data["length"] / 1000)
             assert leg["mode"] == data["mode"]
         time_h += leg["time_h"]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 import corridors
 from corridors.cli import main
+from corridors.reach import sea_ports
 from corridors.resilience import close_borders, closure_matrix, criticality, impact
 
 
@@ -51,7 +52,7 @@ def test_od_csv_equals_od_matrix(net, tmp_path):
     path = tmp_path / "od.csv"
     run("od", "--from", "park", "--to", "port", "--by", "cost", "-o", str(path))
     written = pd.read_csv(path, index_col=0)
-    expected = corridors.od_matrix(net, "park", "port", weight="cost")
+    expected = corridors.od_matrix(net, "park", sea_ports(net), weight="cost")  # ports with ships
     pd.testing.assert_frame_equal(
         written,
         expected.round(2),
@@ -78,7 +79,7 @@ def test_hinterland_and_access(net, tmp_path):
     assert (got == expected.loc[table.index, "best_port"].fillna("none")).all()
     access = pd.read_csv(io.StringIO(run("access", "--kind", "cumulative", "--threshold",
                                          "48", "--csv").output), index_col=0)  # fmt: skip
-    series = corridors.accessibility(net, "park", "port", kind="cumulative", threshold=48)
+    series = corridors.accessibility(net, "park", sea_ports(net), kind="cumulative", threshold=48)
     assert access["accessibility"].to_dict() == series.round(4).to_dict()
 
 

@@ -9,18 +9,24 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from reference import hand_network, random_networks, reference_graph, reference_od
+from reference import (
+    INTERNAL,
+    hand_network,
+    random_networks,
+    reference_graph,
+    reference_od,
+)
 
 import corridors
-from corridors.reach import accessibility, hinterlands, isochrones, reach
+from corridors.reach import accessibility, hinterlands, isochrones, reach, sea_ports
 from corridors.routing import route
 
 
 def reference_reach(g: nx.DiGraph, origins: list[str], cutoff: float) -> dict[str, float]:
     """Best weight to each place within `cutoff`, by networkx on the explicit state graph."""
-    sources = [s for s in g if s[0] in origins]
+    sources = [s for s in g if s[0] in origins and s[2] not in INTERNAL]
     dist = (
         nx.multi_source_dijkstra_path_length(g, sources, cutoff=cutoff, weight="w")
         if (sources)
@@ -28,7 +34,8 @@ def reference_reach(g: nx.DiGraph, origins: list[str], cutoff: float) -> dict[st
     )
     best: dict[str, float] = dict.fromkeys(origins, 0.0)
     for state, value in dist.items():
-        best[state[0]] = min(best.get(state[0], math.inf), value)
+        if state[2] not in INTERNAL:  # a port's sea in / out states are no end states
+            best[state[0]] = min(best.get(state[0], math.inf), value)
     return best
 
 
@@ -94,9 +101,10 @@ def test_reach_on_hand_network_names_crossing_and_mode():
     assert got.loc["c", "crossings"] == "b"
     assert got.loc["c", "mode"] == "road"
     assert "d" not in got.index
-    back = reach(net, "D", direction="to", max_hours=80)
-    assert back.loc["c", "time_h"] == pytest.approx(36)  # C starts at sea: no handling
-    assert back.loc["a", "time_h"] == pytest.approx(72)
+    back = reach(net, "D", direction="to", max_hours=90)
+    # loading at C 10 h + sea 36 h + discharge at D 10 h
+    assert back.loc["c", "time_h"] == pytest.approx(56)
+    assert back.loc["a", "time_h"] == pytest.approx(82)
     assert back.loc["a", "crossings"] == "b"
 
 
@@ -119,10 +127,10 @@ def test_isochrones_contain_reached_places_only(net, data):
 
 def test_isochrone_cuts_a_link_part_way():
     net = hand_network()
-    iso = isochrones(net, "C", bands=(18.0,), clip_to_land=False, buffer_km=5.0)
+    iso = isochrones(net, "C", bands=(28.0,), clip_to_land=False, buffer_km=5.0)
     polygon = iso.geometry.iloc[0]
     line = net.graph.edges["c", "d", "c-d-sea"]["geometry"]
-    # C starts at sea (no handling): 18 h at 25 km/h is 450 km of the 900 km lane
+    # loading at C 10 h, then 18 h at 25 km/h is 450 km of the 900 km lane
     assert polygon.covers(line.interpolate(0.45, normalized=True))
     assert not polygon.intersects(line.interpolate(0.55, normalized=True))
 
@@ -130,7 +138,8 @@ def test_isochrone_cuts_a_link_part_way():
 @settings(max_examples=25, deadline=None)
 @given(net=random_networks(), weight=st.sampled_from(["time", "cost", "generalized"]))
 def test_hinterlands_equal_argmin_of_brute_force(net, weight):
-    ports = net.select("port")
+    ports = sea_ports(net)  # the ports with a usable sea link
+    assume(ports)
     places = sorted(net.graph.nodes)
     result = hinterlands(net, ports, places, weight=weight)
     brute = reference_od(reference_graph(net, weight, modes={"rail", "road"}), places, ports)
@@ -151,16 +160,17 @@ def test_hinterlands_equal_argmin_of_brute_force(net, weight):
 def test_hinterlands_with_a_market_add_the_sea_leg():
     net = hand_network()
     result = hinterlands(net, ["c", "d"], ["a"], weight="time", market="d")
-    # via C: road 26 h + handling 10 h + sea 36 h = 72 h; D itself: no land route from A
+    # via C: road 26 h + loading 10 h + sea 36 h + discharge 10 h = 82 h; D itself: no
+    # land route from A
     assert result.places.loc["a", "best_port"] == "c"
-    assert result.places.loc["a", "best_value"] == pytest.approx(72)
+    assert result.places.loc["a", "best_value"] == pytest.approx(82)
 
 
 def test_accessibility_by_hand():
     net = hand_network()
-    # from A: C in 26 h, D in 72 h (road, border, road, port, sea)
+    # from A: C in 26 h, D in 82 h (road, border, road, loading, sea, discharge)
     gravity = accessibility(net, ["a"], ["c", "d"], kind="gravity", beta=0.1)
-    assert gravity["a"] == pytest.approx(math.exp(-2.6) + math.exp(-7.2))
+    assert gravity["a"] == pytest.approx(math.exp(-2.6) + math.exp(-8.2))
     cumulative = accessibility(net, ["a"], ["c", "d"], kind="cumulative", threshold=30)
     assert cumulative["a"] == 1.0
     weighted = accessibility(
@@ -197,16 +207,16 @@ def test_builtin_zarubino_reaches_hunchun_within_a_day_and_a_half():
 
 @settings(max_examples=20, deadline=None)
 @given(net=random_networks(), data=st.data())
-def test_hinterlands_with_market_equal_land_plus_handling_plus_sea(net, data):
-    ports = net.select("port")
+def test_hinterlands_with_market_equal_land_plus_sea(net, data):
+    ports = sea_ports(net)
+    assume(ports)
     market = data.draw(st.sampled_from(ports))
     places = sorted(net.graph.nodes)
     got = hinterlands(net, ports, places, weight="time", market=market).places
     land = reference_od(reference_graph(net, "time", modes={"rail", "road"}), places, ports)
+    # the sea leg from a port's quay to the market's, loading and discharge included
     sea = reference_od(reference_graph(net, "time", modes={"sea"}), ports, [market])[market]
-    handling = {p: 0.0 if p == market or np.isnan(sea[p]) else
-                net.params.transfer["port"].handling_h for p in ports}  # fmt: skip
-    total = land + pd.Series({p: sea[p] + handling[p] for p in ports})
+    total = land + sea
     for place in places:
         row = total.loc[place].dropna()
         if row.empty:

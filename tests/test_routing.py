@@ -27,22 +27,24 @@ from corridors.routing import alternatives, assign, od_matrix, route
 def test_hand_computed_fastest_route_by_road():
     net = hand_network()
     r = route(net, "A", "D", weight="time")
-    # road 1 h + border 24 h + road 1 h + port transfer 10 h + sea 900 km / 25 km/h
-    assert r.time_h == pytest.approx(1 + 24 + 1 + 10 + 36)
+    # road 1 h + border 24 h + road 1 h + loading at C 10 h + sea 900 km / 25 km/h
+    # + discharge at D 10 h
+    assert r.time_h == pytest.approx(1 + 24 + 1 + 10 + 36 + 10)
     assert r.places == ["a", "b", "c", "d"]
     assert r.crossings == ["b"]
     assert r.modes == ["road", "sea"]
     assert r.distance_km == pytest.approx(1100)
-    # road 100 + border fee 200 + road 100 + port fee 100 + sea 90
-    assert r.cost_usd_teu == pytest.approx(590)
+    # road 100 + border fee 200 + road 100 + port fee 100 + sea 90 + port fee 100
+    assert r.cost_usd_teu == pytest.approx(690)
     validate_route(net, r)
 
 
 def test_hand_computed_rail_pays_gauge_change():
     net = hand_network()
     r = route(net, "A", "D", weight="time", modes=["rail", "sea"])
-    # rail 2 h + customs 6 h + gauge change 24 h + rail 2 h + port 10 h + sea 36 h
-    assert r.time_h == pytest.approx(2 + 6 + 24 + 2 + 10 + 36)
+    # rail 2 h + customs 6 h + gauge change 24 h + rail 2 h + loading 10 h + sea 36 h
+    # + discharge 10 h
+    assert r.time_h == pytest.approx(2 + 6 + 24 + 2 + 10 + 36 + 10)
     border = r.legs[r.legs["kind"] == "border"].iloc[0]
     assert border["gauge_change_h"] == 24
     assert border["dwell_h"] == 30
@@ -64,11 +66,13 @@ def test_each_weight_chooses_by_itself():
     assert g.generalized_usd_teu == pytest.approx(640)
 
 
-def test_port_transfer_is_charged_once():
+def test_port_handling_is_charged_at_loading_and_at_discharge():
     r = route(hand_network(), "A", "D", weight="cost")
-    transfers = r.legs[r.legs["kind"] == "transfer"]
-    assert list(transfers["from"]) == ["c"]
-    assert transfers["cost_usd_teu"].sum() == 100
+    calls = r.legs[r.legs["kind"].isin(["loading", "discharge"])]
+    assert list(calls["kind"]) == ["loading", "discharge"]
+    assert list(calls["from"]) == ["c", "d"]
+    assert calls["cost_usd_teu"].sum() == 200
+    assert not (r.legs["kind"] == "transfer").any()
 
 
 def test_closing_crossing_disconnects():

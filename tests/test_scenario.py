@@ -419,15 +419,25 @@ def test_example_cn_ru_closure_leaves_no_land_route(gtr):
     assert r.time_h > before.time_h
 
 
-def test_example_primorye2_rail_moves_jilin_cargo_to_makhalino(gtr):
+def test_example_primorye2_rail_gives_jilin_cargo_a_rail_way_to_zarubino(gtr):
     net = load_example(gtr, "primorye2_hunchun_zarubino_rail")
-    before = route(gtr, "changchun_faw", "sokcho_port", weight="generalized")
-    after = route(net, "changchun_faw", "sokcho_port", weight="generalized")
-    assert before.crossings == ["hunchun_kraskino"]
+    # without trucks through Kraskino, rail cargo reaches Zarubino round by Baranovsky and
+    # Posyet today, and straight from Makhalino after
+    options = {"weight": "generalized", "avoid": ["hunchun_kraskino"], "modes": ["rail", "road"]}
+    before = route(gtr, "changchun_faw", "zarubino_port", **options)
+    after = route(net, "changchun_faw", "zarubino_port", **options)
     assert after.crossings == ["hunchun_makhalino"]
-    assert "hunchun_makhalino-zarubino_port-rail" in after.links
+    assert after.distance_km < before.distance_km
     assert after.generalized_usd_teu < before.generalized_usd_teu
+    assert "hunchun_makhalino-zarubino_port-rail" in after.links
     validate_route(net, after)
+    # with the gauge change priced (time and fee), the truck through Kraskino stays
+    # cheaper for a box bound for the Sokcho ferry (a ro-ro lane: trailers, not wagons)
+    best = route(net, "changchun_faw", "sokcho_port", weight="generalized")
+    assert best.crossings == ["hunchun_kraskino"]
+    border = after.legs[after.legs["kind"] == "border"].iloc[0]
+    fees = net.params.border.fee_usd + net.params.border.gauge_change_fee_usd
+    assert border["cost_usd_teu"] == pytest.approx(fees)
 
 
 def test_example_choibalsan_arxan_rail_opens_a_way_to_liaoning(gtr):
@@ -511,6 +521,7 @@ def test_compare_matches_od_matrix_and_routes(gtr):
         "hinterland_shifts",
         "accessibility",
         "criticality_changes",
+        "isolated_islands",
     }
 
 
@@ -533,7 +544,7 @@ def test_cli_run_writes_tables(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Zarubino-Sokcho-Niigata ferry resumed" in result.output
     tables = {"od_changes.csv", "route_switches.csv", "hinterland_shifts.csv",
-              "accessibility.csv", "criticality_changes.csv"}  # fmt: skip
+              "accessibility.csv", "criticality_changes.csv", "isolated_islands.csv"}  # fmt: skip
     assert {p.name for p in out.iterdir()} == tables | {t + ".meta.json" for t in tables}
     record = json.loads((out / "od_changes.csv.meta.json").read_text(encoding="utf-8"))
     assert record["scenario_hash"]

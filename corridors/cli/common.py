@@ -141,9 +141,29 @@ def by_opt(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def modes_opt(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--modes`` (modes allowed, comma-separated)."""
-    return click.option("--modes", help="Modes allowed, comma-separated (e.g. rail,road,sea).")(
-        function
-    )
+    return click.option(
+        "--modes",
+        help="Modes allowed, comma-separated (default rail,road,sea: container freight; "
+        "name air, e.g. road,air, for air cargo).",
+    )(function)
+
+
+def season_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--season`` (also use the links of one season)."""
+    return click.option(
+        "--season",
+        help="Also use links that run only in this season (winter, spring, summer, autumn); "
+        "by default seasonal links are left out.",
+    )(function)
+
+
+def port_spec(net: Any, text: str, **restrictions: Any) -> str | list[str]:
+    """Resolve a --to / --ports value: ``port`` means the sea ports with ships."""
+    from corridors.reach import sea_ports
+
+    if text.strip().lower() == "port":
+        return sea_ports(net, **restrictions)
+    return place_spec(text)
 
 
 def planned_opt(function: Callable[..., Any]) -> Callable[..., Any]:

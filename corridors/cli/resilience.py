@@ -164,12 +164,18 @@ def close(
             return
     summary = dict(result.summary)
     if as_json:
+        summary["isolated_islands"] = result.islands.reset_index().to_dict(orient="records")
         click.echo(dumps(summary))
         return
     cut = summary.pop("places_cut_off")
     for key, value in summary.items():
         click.echo(f"{key:<24} {value:,.1f}" if isinstance(value, float) else f"{key:<24} {value}")
     click.echo(f"{'places_cut_off':<24} {', '.join(cut) or 'none'}")
+    click.echo(f"(delays in {summary['unit']}; modes {summary['modes']})")
+    if len(result.islands):
+        click.echo("\nIsolated islands (parks with no surface route to any sea port):")
+        for park, row in result.islands.iterrows():
+            click.echo(f"  {row['name']} ({park}, {row['country']}): {row['cut_off_by']}")
     click.echo("\nTraffic shifted (volume of OD demand through crossings and ports):")
     click.echo(result.shifted.round(1).to_string())
 

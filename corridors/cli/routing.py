@@ -18,10 +18,13 @@ from corridors.cli.common import (
     output_opt,
     place_spec,
     planned_opt,
+    port_spec,
+    season_opt,
     split_list,
 )
 from corridors.cli.output import dumps, emit, meta, table_opts
 from corridors.cli.restrict import suspended_opt
+from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS"]
 
@@ -36,6 +39,7 @@ LEG_SHOWN = ["kind", "from", "to", "mode", "distance_km", "time_h", "cost_usd_te
 @modes_opt
 @click.option("--avoid", help="Places not to pass through, comma-separated.")
 @planned_opt
+@season_opt
 @click.option(
     "--alternatives",
     "k",
@@ -54,6 +58,7 @@ def route(
     modes: str | None,
     avoid: str | None,
     include_planned: bool,
+    season: str | None,
     k: int,
     include_suspended: bool,
     as_json: bool,
@@ -74,6 +79,7 @@ def route(
         "avoid": split_list(avoid),
         "include_planned": include_planned,
         "include_suspended": include_suspended,
+        "season": season,
     }
     routes = alternatives(net, orig, dest, k=k, **options)
     if output is not None or as_csv:
@@ -95,7 +101,10 @@ def route(
     names = net.places["name"]
     for number, found in enumerate(routes, start=1):
         title = f"Route {number}" if len(routes) > 1 else "Route"
-        click.echo(f"{title}: {names[found.orig]} → {names[found.dest]} (best by {weight})")
+        click.echo(
+            f"{title}: {names[found.orig]} → {names[found.dest]} (best by {weight}; "
+            f"{found.cargo} by {', '.join(found.modes)})"
+        )
         legs = found.legs[LEG_SHOWN].copy()
         legs["from"] = legs["from"].map(names)
         legs["to"] = legs["to"].map(names)
@@ -126,12 +135,13 @@ def route(
     "destinations",
     default="port",
     show_default=True,
-    help="Destinations: a kind of place or comma-separated places.",
+    help="Destinations: a kind of place or comma-separated places (port: sea ports with ships).",
 )
 @by_opt("time")
 @modes_opt
 @planned_opt
 @suspended_opt
+@season_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -143,6 +153,7 @@ def od(
     modes: str | None,
     include_planned: bool,
     include_suspended: bool,
+    season: str | None,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -154,15 +165,19 @@ def od(
     frame = od_matrix(
         net,
         place_spec(origins),
-        place_spec(destinations),
+        port_spec(net, destinations, include_planned=include_planned, season=season),
         weight=weight.lower(),
         modes=split_list(modes),
         include_planned=include_planned,
         include_suspended=include_suspended,
+        season=season,
     )
     record = meta(net, "od", origins=origins, destinations=destinations, weight=weight.lower(),
                   modes=split_list(modes), include_planned=include_planned,
-                  include_suspended=include_suspended)  # fmt: skip
+                  include_suspended=include_suspended, season=season)  # fmt: skip
+    if not (as_json or as_csv or output):
+        unit = WEIGHTS[weight.lower()]
+        click.echo(f"Best {weight.lower()} ({unit}); modes {frame.attrs['modes']}")
     emit(frame.round(2), as_json, as_csv, output, record)
 
 
@@ -196,6 +211,7 @@ def reach(
     modes: str | None,
     include_planned: bool,
     include_suspended: bool,
+    season: str | None,
     map_path: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -220,6 +236,7 @@ def reach(
         modes=split_list(modes),
         include_planned=include_planned,
         include_suspended=include_suspended,
+        season=season,
     )
     if map_path is not None:
         from corridors import maps
@@ -252,6 +269,7 @@ def reach(
 @by_opt("generalized")
 @click.option("--market", help="Judge ports by the cost to this market beyond the sea leg.")
 @planned_opt
+@season_opt
 @map_opt
 @format_opt
 @output_opt
@@ -263,6 +281,7 @@ def hinterland(
     weight: str,
     market: str | None,
     include_planned: bool,
+    season: str | None,
     map_path: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -279,6 +298,7 @@ def hinterland(
         weight=weight.lower(),
         market=market,
         include_planned=include_planned,
+        season=season,
     )
     if map_path is not None:
         from corridors import maps
@@ -307,7 +327,7 @@ def hinterland(
     "opportunities",
     default="port",
     show_default=True,
-    help="Opportunities: a kind of place or comma-separated places.",
+    help="Opportunities: a kind of place or comma-separated places (port: sea ports with ships).",
 )
 @click.option(
     "--kind",
@@ -331,6 +351,8 @@ def hinterland(
     help="Largest weight counted (cumulative).",
 )
 @by_opt("time")
+@modes_opt
+@season_opt
 @format_opt
 @output_opt
 @handle_errors
@@ -342,6 +364,8 @@ def access(
     beta: float,
     threshold: float,
     weight: str,
+    modes: str | None,
+    season: str | None,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -353,14 +377,19 @@ def access(
     series = accessibility(
         net,
         place_spec(origins),
-        place_spec(opportunities),
+        port_spec(net, opportunities, season=season),
         kind=kind,
         weight=weight.lower(),
         beta=beta,
         threshold=threshold,
+        modes=split_list(modes),
+        season=season,
     )
     record = meta(net, "access", origins=origins, opportunities=opportunities, kind=kind,
-                  beta=beta, threshold=threshold, weight=weight.lower())  # fmt: skip
+                  beta=beta, threshold=threshold, weight=weight.lower(),
+                  modes=split_list(modes), season=season)  # fmt: skip
+    if not (as_json or as_csv or output):
+        click.echo(f"{kind} accessibility by {weight.lower()}; modes {series.attrs['modes']}")
     frame = series.sort_values(ascending=False).round(4).to_frame()
     emit(frame, as_json, as_csv, output, record)
 

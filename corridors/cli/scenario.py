@@ -92,6 +92,7 @@ def run(
         routing_view(changed, chosen, include_suspended),
         weight=weight.lower(),
         critical=not skip_critical,
+        season=loaded.season,
     )
     click.echo(comparison.summary())
     if out is None:
@@ -153,6 +154,7 @@ def compare_cmd(
         routing_view(b.network(), chosen, include_suspended),
         weight=weight.lower(),
         critical=not skip_critical,
+        season=b.season or a.season,
     )
     click.echo(comparison.summary())
     if out is not None:

@@ -9,12 +9,22 @@ compiled
 dijkstra
     :func:`search` (multi-source Dijkstra from every state of each origin),
     :class:`SearchResult` (paths, path sums) and :func:`tree_sums`.
+freight
+    Freight semantics of the compile: port calls (loading, discharge,
+    transshipment), ro-ro links, expected waits for sailings, seasons.
+lexico
+    Lexicographic tie-breaking of the searches (least weight, then least second
+    weight: time for distance and cost, cost for time and generalized).
 """
 
 from corridors.engine.compiled import (
     EDGE_CROSSING,
+    EDGE_DISCHARGE,
+    EDGE_KIND_NAMES,
     EDGE_LINK,
+    EDGE_LOADING,
     EDGE_TRANSFER,
+    EDGE_TRANSSHIPMENT,
     STATUS_CODES,
     WEIGHT_COLUMNS,
     WEIGHTS,
@@ -27,8 +37,12 @@ from corridors.engine.dijkstra import SearchResult, search, tree_sums
 
 __all__ = [
     "EDGE_CROSSING",
+    "EDGE_DISCHARGE",
+    "EDGE_KIND_NAMES",
     "EDGE_LINK",
+    "EDGE_LOADING",
     "EDGE_TRANSFER",
+    "EDGE_TRANSSHIPMENT",
     "STATUS_CODES",
     "WEIGHTS",
     "WEIGHT_COLUMNS",

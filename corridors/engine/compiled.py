@@ -28,15 +28,20 @@ import scipy.sparse as sp
 
 from corridors import _validate as v
 from corridors._errors import CorridorsError, DataError
-from corridors.costs import MODES, TRANSFER_KINDS
+from corridors.costs import FREIGHT_MODES, MODES, SEASONS, TRANSFER_KINDS
+from corridors.engine import freight
 
 if TYPE_CHECKING:
     from corridors.network import Network
 
 __all__ = [
     "EDGE_CROSSING",
+    "EDGE_DISCHARGE",
+    "EDGE_KIND_NAMES",
     "EDGE_LINK",
+    "EDGE_LOADING",
     "EDGE_TRANSFER",
+    "EDGE_TRANSSHIPMENT",
     "STATUS_CODES",
     "WEIGHTS",
     "WEIGHT_COLUMNS",
@@ -66,6 +71,22 @@ WEIGHT_COLUMNS: dict[str, str] = {
 
 
 EDGE_LINK, EDGE_TRANSFER, EDGE_CROSSING = 0, 1, 2
+EDGE_LOADING, EDGE_DISCHARGE, EDGE_TRANSSHIPMENT = 3, 4, 5
+
+#: Name of each edge kind (the ``kind`` of a route's legs).
+EDGE_KIND_NAMES: dict[int, str] = {
+    EDGE_LINK: "link",
+    EDGE_TRANSFER: "transfer",
+    EDGE_CROSSING: "border",
+    EDGE_LOADING: "loading",
+    EDGE_DISCHARGE: "discharge",
+    EDGE_TRANSSHIPMENT: "transshipment",
+}
+_PORT_KIND = {
+    "loading": EDGE_LOADING,
+    "discharge": EDGE_DISCHARGE,
+    "transshipment": EDGE_TRANSSHIPMENT,
+}
 
 
 def check_weight(weight: str) -> None:
@@ -100,7 +121,8 @@ class Restrictions:
     Parameters
     ----------
     modes
-        Modes allowed (``None``: all).
+        Modes allowed (default :data:`~corridors.costs.FREIGHT_MODES`: rail, road and
+        sea; ``None``: all, air included).
     avoid
         Place ids that must not be used (their states and links are masked).
     closed_links
@@ -109,13 +131,28 @@ class Restrictions:
         Use planned links and places.
     include_suspended
         Use suspended links and places (e.g. DPRK rail links).
+    season
+        Also use links that run only in this season (one of
+        :data:`~corridors.costs.SEASONS`); ``None``: all-year links only.
     """
 
-    modes: frozenset[str] | None = None
+    modes: frozenset[str] | None = frozenset(FREIGHT_MODES)
     avoid: frozenset[str] = frozenset()
     closed_links: frozenset[str] = frozenset()
     include_planned: bool = False
     include_suspended: bool = False
+    season: str | None = None
+
+    @property
+    def mode_text(self) -> str:
+        """The modes allowed, for table titles and summary lines (e.g. ``"rail, road, sea"``)."""
+        allowed = MODES if self.modes is None else [m for m in MODES if m in self.modes]
+        return ", ".join(allowed)
+
+    @property
+    def air(self) -> bool:
+        """Whether air is allowed (answers are then air cargo, not TEU freight)."""
+        return self.modes is None or "air" in self.modes
 
     def describe(self) -> str:
         """Return a short text of what is excluded, for messages.
@@ -125,9 +162,7 @@ class Restrictions:
         str
             E.g. ``"modes rail, sea; avoiding kraskino_border; planned links excluded"``.
         """
-        parts = []
-        if self.modes is not None:
-            parts.append(f"modes {', '.join(m for m in MODES if m in self.modes)} only")
+        parts = [f"modes {self.mode_text}"]
         if self.avoid:
             parts.append(f"avoiding {', '.join(sorted(self.avoid))}")
         if self.closed_links:
@@ -135,6 +170,7 @@ class Restrictions:
         parts.append("planned links " + ("included" if self.include_planned else "excluded"))
         if not self.include_suspended:
             parts.append("suspended links excluded")
+        parts.append(f"{self.season} links included" if self.season else "seasonal links excluded")
         return "; ".join(parts)
 
 
@@ -153,7 +189,8 @@ class CompiledGraph:
     edge_src, edge_dst
         State indices of each edge.
     edge_kind
-        ``EDGE_LINK``, ``EDGE_TRANSFER`` or ``EDGE_CROSSING``.
+        ``EDGE_LINK``, ``EDGE_TRANSFER``, ``EDGE_CROSSING``, ``EDGE_LOADING``,
+        ``EDGE_DISCHARGE`` or ``EDGE_TRANSSHIPMENT`` (see :data:`EDGE_KIND_NAMES`).
     edge_link
         Index into `link_ids` for link edges, -1 otherwise.
     edge_reversed
@@ -170,6 +207,17 @@ class CompiledGraph:
         Gauge-change part of ``time_h`` on crossing edges (0 elsewhere).
     link_ids
         Link id of each link index.
+    edge_mode
+        Mode code of the link behind a link edge (a ro-ro link is ``sea`` although it
+        joins road states); -1 for other edges.
+    edge_season
+        Bit mask of the seasons a link edge runs in (bit ``i``: ``SEASONS[i]``); 0 all year.
+
+    Notes
+    -----
+    States ``0 .. place_state_start[-1]`` are the places' end states, where searches
+    start and end; the internal states after them (a port's sea ``in`` / ``out``)
+    belong to a place (`state_place`) but are no end state of it.
     """
 
     place_ids: np.ndarray
@@ -189,6 +237,8 @@ class CompiledGraph:
     value_of_time: float
     gauge_change_h: np.ndarray
     link_ids: np.ndarray
+    edge_mode: np.ndarray
+    edge_season: np.ndarray
 
     @property
     def n_states(self) -> int:
@@ -258,6 +308,9 @@ class CompiledGraph:
         if restrictions.modes is not None:
             codes = [_MODE_CODE[m] for m in restrictions.modes]
             state_ok &= np.isin(self.state_mode, codes)
+            mask &= (self.edge_mode < 0) | np.isin(self.edge_mode, codes)
+        seasons = 0 if restrictions.season is None else 1 << SEASONS.index(restrictions.season)
+        mask &= (self.edge_season == 0) | ((self.edge_season & seasons) != 0)
         if restrictions.avoid:
             index = self.place_index
             avoided = [index[p] for p in restrictions.avoid if p in index]
@@ -353,6 +406,11 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
                 state_place.append(index)
                 state_mode.append(_MODE_CODE[mode])
     starts.append(len(state_place))
+    place_index = {p: i for i, p in enumerate(place_ids)}
+    for key in freight.internal_states(nodes, place_ids):
+        state_key[key] = len(state_place)
+        state_place.append(place_index[key[0]])
+        state_mode.append(_MODE_CODE[key[1]])
 
     rows: dict[str, list] = {
         k: []
@@ -368,6 +426,8 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
             "dist",
             "cost",
             "gauge",
+            "mode",
+            "season",
         )
     }
 
@@ -383,6 +443,8 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
         dist_km: float,
         cost: float,
         gauge_h: float = 0.0,
+        mode: int = -1,
+        season: int = 0,
     ) -> None:
         for key, value in zip(
             rows,
@@ -398,6 +460,8 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
                 dist_km,
                 cost,
                 gauge_h,
+                mode,
+                season,
             ),
             strict=True,
         ):
@@ -413,18 +477,24 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
             data.get("status", "existing"), nodes[u]["status"], nodes[w]["status"]
         )
         closed = bool(data.get("closed") or nodes[u]["closed"] or nodes[w]["closed"])
-        add(
-            state_key[(u, mode, side_u)],
-            state_key[(w, mode, side_w)],
-            EDGE_LINK,
-            link_index[key],
-            bool(data.get("reversed", False)),
-            status,
-            closed,
-            data["travel_time"] / 3600.0,
-            data["length"] / 1000.0,
-            float(data["cost_usd_teu"]),
-        )
+        season = freight.season_bits(data.get("season"))
+        for src, dst, extra_h, extra_usd in freight.link_variants(
+            u, w, data, nodes, params, (u, mode, side_u), (w, mode, side_w)
+        ):
+            add(
+                state_key[src],
+                state_key[dst],
+                EDGE_LINK,
+                link_index[key],
+                bool(data.get("reversed", False)),
+                status,
+                closed,
+                data["travel_time"] / 3600.0 + extra_h,
+                data["length"] / 1000.0,
+                float(data["cost_usd_teu"]) + extra_usd,
+                mode=_MODE_CODE[mode],
+                season=season,
+            )
 
     border = params.border
     for place in place_ids:
@@ -438,9 +508,10 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
                 if mode not in ("rail", "road"):
                     continue
                 dwell = _attr(data, f"dwell_{mode}_h", getattr(border, f"dwell_{mode}_h"))
-                gauge = 0.0
+                gauge, gauge_fee = 0.0, 0.0
                 if mode == "rail" and data.get("gauge_break", False):
                     gauge = _attr(data, "gauge_change_h", border.gauge_change_h)
+                    gauge_fee = _attr(data, "gauge_change_fee_usd", border.gauge_change_fee_usd)
                 for x, y in ((a, b), (b, a)):
                     add(
                         state_key[(place, mode, x)],
@@ -452,13 +523,33 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
                         closed,
                         dwell + gauge,
                         0.0,
-                        fee,
+                        fee + gauge_fee,
                         gauge,
                     )
-        elif data["kind"] in TRANSFER_KINDS and len(modes) > 1:
+        elif data["kind"] in TRANSFER_KINDS:
+            if freight.is_port_call(data):
+                for src, dst, kind, hours, usd in freight.port_edges(place, data, params):
+                    add(
+                        state_key[src],
+                        state_key[dst],
+                        _PORT_KIND[kind],
+                        -1,
+                        False,
+                        status,
+                        closed,
+                        hours,
+                        0.0,
+                        usd,
+                    )
+                modes = [m for m in modes if m != "sea"]  # sea is reached by port calls
+            if len(modes) < 2:
+                continue
             defaults = params.transfer.get(data["kind"])
-            handling = _attr(data, "handling_h", defaults.handling_h if defaults else None)
-            fee = _attr(data, "fee_usd", defaults.fee_usd if defaults else None)
+            own = not freight.is_port_call(data)  # a port's own cells price its calls
+            handling = _attr(
+                data if own else {}, "handling_h", defaults.handling_h if defaults else None
+            )
+            fee = _attr(data if own else {}, "fee_usd", defaults.fee_usd if defaults else None)
             if handling is None or fee is None:
                 msg = (
                     f"place {place!r} (kind {data['kind']}) needs handling_h and fee_usd, "
@@ -502,6 +593,8 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
         value_of_time=float(params.value_of_time_usd_teu_h),
         gauge_change_h=arr("gauge", float),
         link_ids=np.asarray(link_ids, dtype=object),
+        edge_mode=arr("mode", np.int8),
+        edge_season=arr("season", np.int8),
     )
 
 

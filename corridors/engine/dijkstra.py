@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from corridors.engine import lexico
 from corridors.engine.compiled import CompiledGraph
 
 __all__ = ["SearchResult", "search", "tree_sums"]
@@ -40,6 +41,13 @@ class SearchResult:
         The CSR matrix searched.
     reverse
         The search ran against the edges (distances *to* the origins).
+    dist2
+        With a tie-breaking weight (see :mod:`corridors.engine.lexico`): per state,
+        the least secondary weight among its least-primary paths; `pred` is then a
+        tree of those paths and `entry` gives the edge into each state (-1 at origin
+        states and unreached ones). ``None`` without tie-breaking.
+    entry
+        See `dist2`.
     """
 
     graph: CompiledGraph
@@ -49,6 +57,8 @@ class SearchResult:
     edge_of_entry: np.ndarray
     matrix: sp.csr_array
     reverse: bool = False
+    dist2: np.ndarray | None = None
+    entry: np.ndarray | None = None
 
     def place_dist(self, destinations: Sequence[int] | None = None) -> np.ndarray:
         """Return best weights to places (min over each place's states).
@@ -67,8 +77,8 @@ class SearchResult:
         if destinations is None:
             destinations = np.arange(self.graph.n_places)
         destinations = np.asarray(destinations, dtype=np.int64)
-        # every place has at least one state, so the reduceat segments are never empty
-        per_place = np.minimum.reduceat(self.dist, starts[:-1], axis=1)
+        # every place has at least one end state, so the reduceat segments are never empty
+        per_place = np.minimum.reduceat(self.dist[:, : starts[-1]], starts[:-1], axis=1)
         return per_place[:, destinations]
 
     def best_state(self, row: int, place: int) -> int:
@@ -90,7 +100,11 @@ class SearchResult:
         block = self.dist[row, starts[place] : starts[place + 1]]
         if not len(block) or not np.isfinite(block.min()):
             return -1
-        return int(starts[place] + np.argmin(block))
+        if self.dist2 is None:
+            return int(starts[place] + np.argmin(block))
+        ties = np.flatnonzero(lexico.tied(block, float(block.min())))
+        second = self.dist2[row, starts[place] + ties]
+        return int(starts[place] + ties[np.argmin(second)])
 
     def edge_path(self, row: int, state: int) -> list[int]:
         """Return the edge indices on the best path from origin `row` to `state`.
@@ -111,6 +125,13 @@ class SearchResult:
         path = []
         indptr, indices = self.matrix.indptr, self.matrix.indices
         current = state
+        if self.entry is not None:
+            while self.pred[row, current] >= 0:
+                path.append(int(self.entry[row, current]))
+                current = int(self.pred[row, current])
+            if not self.reverse:
+                path.reverse()
+            return path
         while self.pred[row, current] >= 0:
             previous = int(self.pred[row, current])
             lo, hi = indptr[previous], indptr[previous + 1]
@@ -134,6 +155,8 @@ class SearchResult:
         numpy.ndarray
             Edge index per state; -1 at origin states and unreached states.
         """
+        if self.entry is not None:
+            return self.entry[row].copy()
         pred = self.pred[row]
         n = len(pred)
         indptr, indices = self.matrix.indptr, self.matrix.indices
@@ -212,12 +235,16 @@ def search(
     limit: float = np.inf,
     prepared: tuple[sp.csr_array, np.ndarray] | None = None,
     reverse: bool = False,
+    secondary: str | np.ndarray | None = "auto",
 ) -> SearchResult:
-    """Run Dijkstra from several origin places at once.
+    """Run Dijkstra from several origin places at once, ties broken by a second weight.
 
-    Each origin starts at zero at all of its (allowed) states. One virtual source
-    per origin is joined to those states by zero-weight edges, so one call of
-    :func:`scipy.sparse.csgraph.dijkstra` answers every origin.
+    Each origin starts at zero at all of its (allowed) end states. One virtual
+    source per origin is joined to those states by zero-weight edges, so one call
+    of :func:`scipy.sparse.csgraph.dijkstra` answers every origin. Then, per
+    origin, ties of the weight are broken by `secondary` (see
+    :mod:`corridors.engine.lexico`), for the paths kept and for the state a place is
+    reached at.
 
     Parameters
     ----------
@@ -236,6 +263,11 @@ def search(
         The result of ``graph.matrix(weight, mask, reverse=reverse)`` if already built.
     reverse
         Search against the edges: distances *to* the origins (who reaches them).
+    secondary
+        The tie-breaking weight: a weight name or one value per edge; ``"auto"``
+        takes :data:`corridors.engine.lexico.SECONDARY` of a named `weight` (none for
+        values); ``None`` skips tie-breaking (faster, for searches that need the
+        best values only).
 
     Returns
     -------
@@ -271,4 +303,40 @@ def search(
     dist, pred = dist[:, :n], pred[:, :n].astype(np.int64)
     pred[pred >= n] = -1
     first = np.array([g[0] for g in groups], dtype=np.int64)
-    return SearchResult(graph, first, dist, pred, edge_of_entry, matrix, reverse)
+    if isinstance(secondary, str) and secondary == "auto":
+        secondary = lexico.SECONDARY[weight] if isinstance(weight, str) else None
+    if secondary is None:
+        return SearchResult(graph, first, dist, pred, edge_of_entry, matrix, reverse)
+    dist2, pred, entry = _tie_break(graph, weight, secondary, mask, reverse, dist, src, dst, n)
+    return SearchResult(graph, first, dist, pred, edge_of_entry, matrix, reverse, dist2, entry)
+
+
+def _tie_break(
+    graph: CompiledGraph,
+    weight: str | np.ndarray,
+    secondary: str | np.ndarray,
+    mask: np.ndarray,
+    reverse: bool,
+    dist: np.ndarray,
+    seed_rows: list[int],
+    seed_states: list[int],
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Secondary distances, predecessors and entry edges of every origin row."""
+    edges = np.flatnonzero(mask)
+    primary = (graph.weight(weight) if isinstance(weight, str) else weight)[edges]
+    second = (graph.weight(secondary) if isinstance(secondary, str) else secondary)[edges]
+    tails, heads = (
+        (graph.edge_dst, graph.edge_src) if reverse else (graph.edge_src, graph.edge_dst)
+    )
+    tails, heads = tails[edges], heads[edges]
+    rows = np.asarray(seed_rows, dtype=np.int64) - n
+    states = np.asarray(seed_states, dtype=np.int64)
+    dist2 = np.full(dist.shape, np.inf)
+    pred = np.full(dist.shape, -1, dtype=np.int64)
+    entry = np.full(dist.shape, -1, dtype=np.int64)
+    for row in range(dist.shape[0]):
+        dist2[row], pred[row], entry[row] = lexico.tight_tree(
+            n, tails, heads, edges, primary, second, dist[row], states[rows == row]
+        )
+    return dist2, pred, entry

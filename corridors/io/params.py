@@ -18,8 +18,11 @@ from corridors.costs import (
     BorderParams,
     ModeParams,
     Parameters,
+    PortParams,
+    RoroParams,
     TransferParams,
 )
+from corridors.schema import PORT_TYPES
 
 __all__ = ["params_from_dict", "read_params"]
 
@@ -47,7 +50,9 @@ def _toml_line(text: str, section: str, key: str | None = None) -> str:
 _MODE_KEYS = ("speed_kph", "cost_usd_teu_km", "detour_factor")
 
 
-_SECTIONS = ("value_of_time", "modes", "transfer", "border", "meta")
+_PORT_KEYS = ("handling_h", "fee_usd", "transshipment_h", "transshipment_fee_usd")
+
+_SECTIONS = ("value_of_time", "modes", "transfer", "border", "port", "roro", "meta")
 
 
 class _ParamsReader:
@@ -114,6 +119,43 @@ class _ParamsReader:
                     self.where(table, country), "expected ISO 3166-1 alpha-2 country codes as keys"
                 )
         return values
+
+    def optional(self, section: str, raw: dict[str, Any], key: str) -> float | None:
+        """Pop and parse an optional non-negative number of a table (None when absent)."""
+        if key not in raw:
+            return None
+        value = raw.pop(key)
+        try:
+            return v.parse_non_negative(str(value))
+        except v.FieldError as error:
+            self.problems.add(self.where(section, key), f"{key} = {value!r}; {error}")
+            return None
+
+    def port(self, port_type: str, raw: dict[str, Any]) -> PortParams | None:
+        """Parse a ``[port.<port_type>]`` table; None when it is unusable."""
+        if port_type not in PORT_TYPES:
+            self.problems.add(
+                f"[port.{port_type}]",
+                f"unknown port type; expected one of {', '.join(PORT_TYPES)}",
+            )
+            return None
+        keys = dict.fromkeys(_PORT_KEYS, v.parse_non_negative)
+        got = self.table(f"port.{port_type}", raw, {**keys, "source": v.parse_text})
+        if not all(k in got for k in _PORT_KEYS):
+            return None
+        return PortParams(*(got[k] for k in _PORT_KEYS), got.get("source", ""))
+
+    def roro(self, raw: dict[str, Any]) -> RoroParams | None:
+        """Parse the ``[roro]`` table; None when it is unusable."""
+        keys = {
+            "handling_h": v.parse_non_negative,
+            "fee_usd": v.parse_non_negative,
+            "source": v.parse_text,
+        }
+        got = self.table("roro", raw, keys)
+        if "handling_h" not in got or "fee_usd" not in got:
+            return None
+        return RoroParams(got["handling_h"], got["fee_usd"], got.get("source", ""))
 
     def transfer(self, kind: str, raw: dict[str, Any]) -> TransferParams | None:
         """Parse a ``[transfer.<kind>]`` table; None when it is unusable."""
@@ -193,16 +235,20 @@ def params_from_dict(
         k: v.parse_non_negative
         for k in ("dwell_road_h", "dwell_rail_h", "gauge_change_h", "fee_usd")
     }
-    border = reader.table(
-        "border", data.get("border", {}), {**border_keys, "source": v.parse_text}
-    )
+    raw_border = dict(data.get("border", {}))
+    gauge_fee = reader.optional("border", raw_border, "gauge_change_fee_usd")
+    border = reader.table("border", raw_border, {**border_keys, "source": v.parse_text})
+    ports = {k: reader.port(k, raw) for k, raw in data.get("port", {}).items()}
+    roro = reader.roro(data["roro"]) if "roro" in data else None
     reader.problems.raise_if_any()
     return Parameters(
         value_of_time_usd_teu_h=vot["usd_per_teu_h"],
         modes={m: p for m, p in modes.items() if p is not None},
         transfer={k: p for k, p in transfer.items() if p is not None},
-        border=BorderParams(**border),
+        border=BorderParams(**border, gauge_change_fee_usd=gauge_fee or 0.0),
         value_of_time_source=vot.get("source", ""),
+        ports={k: p for k, p in ports.items() if p is not None},
+        roro=roro,
     )
 
 

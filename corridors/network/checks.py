@@ -159,6 +159,9 @@ def _check_link(
         _check_land_link(values, ends, a, b, where, problems)
     elif "gauge_mm" in values:
         problems.add(where, f"gauge_mm is set on a {mode} link; only rail links take a gauge")
+    for field in ("sailings_per_week", "sea_service"):
+        if field in values and mode != "sea":
+            problems.add(where, f"{field} is set on a {mode} link; only sea links take it")
     _check_corridor_names(values, corridor_names, where, problems)
     if "length_km" in values and values.get("length_basis", "source") == "source":
         straight = great_circle_km(a["x"], a["y"], b["x"], b["y"])

@@ -21,7 +21,7 @@ function; this package is ``sys.modules["corridors.reach"]``, so
 """
 
 from corridors.reach.access import accessibility
-from corridors.reach.ports import Hinterlands, hinterlands, sea_ports
+from corridors.reach.ports import Hinterlands, hinterlands, sea_ports, usable_sea_ports
 from corridors.reach.reachable import AREA_CRS, isochrones, reach
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "isochrones",
     "reach",
     "sea_ports",
+    "usable_sea_ports",
 ]

@@ -27,6 +27,7 @@ def accessibility(
     mass: str | pd.Series | None = None,
     modes: Iterable[str] | None = None,
     include_planned: bool = False,
+    season: str | None = None,
 ) -> pd.Series:
     r"""Return an accessibility index per origin.
 
@@ -53,13 +54,14 @@ def accessibility(
     mass
         Opportunity mass: a column of ``net.places`` (e.g. ``"throughput"``; missing
         values count 0) or a Series indexed by place id; default 1 each.
-    modes, include_planned
-        As for :func:`corridors.route`.
+    modes, include_planned, season
+        As for :func:`corridors.route` (default modes: rail, road, sea).
 
     Returns
     -------
     pandas.Series
-        Indexed by origin id, named ``accessibility``.
+        Indexed by origin id, named ``accessibility``; ``attrs["modes"]`` names the
+        modes allowed.
 
     References
     ----------
@@ -71,7 +73,13 @@ def accessibility(
     if beta < 0 or threshold < 0:
         raise DataError(f"beta = {beta}, threshold = {threshold}; expected values >= 0")
     costs = od_matrix(
-        net, origins, opportunities, weight=weight, modes=modes, include_planned=include_planned
+        net,
+        origins,
+        opportunities,
+        weight=weight,
+        modes=modes,
+        include_planned=include_planned,
+        season=season,
     )
     if mass is None:
         masses = np.ones(costs.shape[1])
@@ -88,4 +96,6 @@ def accessibility(
         terms = np.where(reached, np.exp(-beta * np.where(reached, c, 0.0)), 0.0)
     else:
         terms = (reached & (np.where(reached, c, np.inf) <= threshold)).astype(float)
-    return pd.Series(terms @ masses, index=costs.index, name="accessibility")
+    out = pd.Series(terms @ masses, index=costs.index, name="accessibility")
+    out.attrs["modes"] = costs.attrs["modes"]
+    return out

@@ -13,31 +13,78 @@ import shapely
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.costs import MODES
-from corridors.engine import EDGE_TRANSFER, compile_network
+from corridors.engine import EDGE_LINK, Restrictions, compile_network
 from corridors.network import LAND_MODES, Network
 from corridors.reach.reachable import AREA_CRS, _check
 from corridors.reach.voronoi import two_nearest
 from corridors.routing import od_matrix, restrictions
 
-__all__ = ["Hinterlands", "hinterlands", "sea_ports"]
+__all__ = ["Hinterlands", "hinterlands", "sea_ports", "usable_sea_ports"]
 
 
-def sea_ports(net: Network) -> list[str]:
-    """Return the ports that serve the sea mode (sea ports, and river ports with sea service).
+def sea_ports(
+    net: Network,
+    *,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    closed_links: Iterable[str] | None = None,
+    include_planned: bool = False,
+    include_suspended: bool = False,
+    season: str | None = None,
+) -> list[str]:
+    """Return the ports that have ships: at least one sea link usable under the restrictions.
+
+    The one rule for every port question (parks × ports, hinterlands, access, the
+    report's best port, closures): a port whose sea lanes are all suspended,
+    planned, closed or out of season is no sea port, and a river port counts only
+    where it has links on the water.
 
     Parameters
     ----------
     net
         The network.
+    modes, avoid, closed_links, include_planned, include_suspended, season
+        As for :func:`corridors.routing.restrictions` (sea must be among the modes).
 
     Returns
     -------
     list of str
         Port ids, sorted.
     """
-    places = net.places
-    serves_sea = places["modes"].str.split(";").map(lambda modes: "sea" in modes)
-    return sorted(places.index[(places["kind"] == "port") & serves_sea])
+    limits = restrictions(
+        net,
+        modes=modes,
+        avoid=avoid,
+        closed_links=closed_links,
+        include_planned=include_planned,
+        include_suspended=include_suspended,
+        season=season,
+    )
+    return usable_sea_ports(net, limits)
+
+
+def usable_sea_ports(net: Network, limits: Restrictions) -> list[str]:
+    """Return the ports with at least one sea link usable under `limits` (see :func:`sea_ports`).
+
+    Parameters
+    ----------
+    net
+        The network.
+    limits
+        Resolved restrictions.
+
+    Returns
+    -------
+    list of str
+        Port ids, sorted.
+    """
+    graph = compile_network(net)
+    sea = graph.edge_mask(limits) & (graph.edge_kind == EDGE_LINK)
+    sea &= graph.edge_mode == MODES.index("sea")
+    ends = np.unique(np.r_[graph.edge_src[sea], graph.edge_dst[sea]])
+    ids = graph.place_ids[np.unique(graph.state_place[ends])]
+    kinds = net.places.loc[ids, "kind"].to_numpy() if len(ids) else np.array([])
+    return sorted(ids[kinds == "port"].tolist())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,13 +123,15 @@ def hinterlands(
     place_weight: str | pd.Series | None = None,
     land_modes: Iterable[str] = LAND_MODES,
     include_planned: bool = False,
+    season: str | None = None,
 ) -> Hinterlands:
     """Assign each place to the port that serves it best, and each port its catchment.
 
     A place's value for a port is the best land route (rail / road) to the port.
-    With a `market`, it is that land route, plus the port's handling, plus the best
-    sea route from the port to the market: the port is judged by where the cargo
-    ends up, not by the first leg.
+    With a `market`, it is that land route, plus the best sea route from the port
+    to the market with loading and discharge: the port is judged by where the
+    cargo ends up, not by the first leg. The candidate ports are the sea ports
+    with ships (:func:`sea_ports`) under the same restrictions.
 
     Two Dijkstra runs answer every place and port, however many ports (see
     :mod:`corridors.reach.voronoi`): one from all ports at once partitions the network by
@@ -93,7 +142,8 @@ def hinterlands(
     net
         The network.
     ports
-        Candidate ports (default: :func:`sea_ports`).
+        Candidate ports (default: :func:`sea_ports`; given ports without a usable
+        sea link are dropped too).
     places
         The places served (a kind, default ``"park"``, or a list).
     weight
@@ -104,9 +154,12 @@ def hinterlands(
         Demand weight of each place: a column of ``net.places`` (e.g. ``"area_km2"``)
         or a Series indexed by place id; default 1 each (missing values count 1).
     land_modes
-        Modes allowed between a place and its port.
+        Modes allowed between a place and its port (rail and road; air is not
+        containerised freight).
     include_planned
         Use planned links and places.
+    season
+        Also use the links of this season (see :func:`corridors.routing.restrictions`).
 
     Returns
     -------
@@ -116,13 +169,25 @@ def hinterlands(
     Raises
     ------
     DataError
-        If no port is given. (A place that reaches no port gets ``best_port`` None.)
+        If no port is given, or `land_modes` names air or sea. (A place that reaches
+        no port gets ``best_port`` None.)
     """
     _check(weight, "from")
-    port_ids = sea_ports(net) if ports is None else net.select(ports)
+    land_modes = list(land_modes)
+    wrong = [m for m in land_modes if m not in LAND_MODES]
+    if wrong:
+        raise DataError(
+            f"land_modes = {land_modes}: {', '.join(wrong)} is not a land mode of "
+            "containerised freight; hinterlands take rail and road to the port (ask for "
+            "air cargo with corridors.route or od_matrix and modes=[..., 'air'])"
+        )
+    with_ships = usable_sea_ports(
+        net, restrictions(net, include_planned=include_planned, season=season)
+    )
+    port_ids = with_ships if ports is None else [p for p in net.select(ports) if p in with_ships]
     place_ids = net.select(places)
     if not port_ids:
-        raise DataError("hinterlands needs at least one port")
+        raise DataError("hinterlands needs at least one sea port with a usable sea link")
     offsets = np.zeros(len(port_ids))
     if market is not None:
         beyond = _port_to_market(net, port_ids, net.resolve(market), weight, include_planned)
@@ -130,7 +195,7 @@ def hinterlands(
     graph = compile_network(net)
     index = graph.place_index
     mask = graph.edge_mask(
-        restrictions(net, modes=list(land_modes), include_planned=include_planned)
+        restrictions(net, modes=land_modes, include_planned=include_planned, season=season)
     )
     best_all, value_all, second_all, second_value_all = two_nearest(
         graph, mask, weight, np.array([index[p] for p in port_ids]), offsets, reverse=True
@@ -151,31 +216,20 @@ def hinterlands(
     out["margin_share"] = out["margin"] / out["best_value"].where(out["best_value"] > 0)
     out["weight"] = demand
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=net.crs)
+    out.attrs["modes"] = ", ".join(land_modes) + ("; sea to the market" if market else "")
     return Hinterlands(out, _catchments(net, out, port_ids), weight)
 
 
 def _port_to_market(
     net: Network, ports: list[str], market: str, weight: str, include_planned: bool
 ) -> pd.Series:
-    """Return, per port, its land-to-sea handling plus its best sea route to the market.
+    """Return, per port, its best sea route to the market, loading and discharge included.
 
-    The market itself needs neither: cargo that reaches it by land is there.
+    The market itself needs none: cargo that reaches it by land is there.
     """
-    sea = od_matrix(
+    return od_matrix(
         net, ports, [market], weight=weight, modes=["sea"], include_planned=include_planned
     )[market]
-    graph = compile_network(net)
-    index = graph.place_index
-    to_sea = (graph.edge_kind == EDGE_TRANSFER) & (
-        graph.state_mode[graph.edge_dst] == MODES.index("sea")
-    )
-    handling = {}
-    for port in ports:
-        transfer = to_sea & (graph.state_place[graph.edge_src] == index[port])
-        handling[port] = 0.0
-        if port != market and transfer.any():
-            handling[port] = graph.weight(weight)[transfer].min()
-    return sea + pd.Series(handling)
 
 
 def _place_weights(

@@ -52,11 +52,16 @@ def _search_from(
     modes: Iterable[str] | None,
     include_planned: bool,
     include_suspended: bool,
+    season: str | None = None,
 ) -> tuple[CompiledGraph, SearchResult, np.ndarray]:
     """Search from (or to) the origin places together; return the graph, result and edge mask."""
     origins = net.select(origin)
     limits = restrictions(
-        net, modes=modes, include_planned=include_planned, include_suspended=include_suspended
+        net,
+        modes=modes,
+        include_planned=include_planned,
+        include_suspended=include_suspended,
+        season=season,
     )
     graph = compile_network(net)
     index = graph.place_index
@@ -83,6 +88,7 @@ def reach(
     modes: Iterable[str] | None = None,
     include_planned: bool = False,
     include_suspended: bool = False,
+    season: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the places reached from (or reaching) `origin` within a time or cost budget.
 
@@ -100,8 +106,8 @@ def reach(
         What the best route minimizes: ``time``, ``distance``, ``cost`` or ``generalized``.
     direction
         ``"from"``: places the origin reaches; ``"to"``: places that reach the origin.
-    modes, include_planned, include_suspended
-        As for :func:`corridors.route`.
+    modes, include_planned, include_suspended, season
+        As for :func:`corridors.route` (default modes: rail, road, sea).
 
     Returns
     -------
@@ -136,6 +142,7 @@ def reach(
         modes=modes,
         include_planned=include_planned,
         include_suspended=include_suspended,
+        season=season,
     )
     frame = _reached_places(net, graph, result)
     if max_hours is not None:
@@ -215,6 +222,7 @@ def isochrones(
     modes: Iterable[str] | None = None,
     include_planned: bool = False,
     clip_to_land: bool = True,
+    season: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Return isochrone polygons: the area reachable within each band of the weight.
 
@@ -241,6 +249,8 @@ def isochrones(
         As for :func:`corridors.route`.
     clip_to_land
         Clip land-mode corridors to land.
+    season
+        Also use the links of this season (see :func:`corridors.routing.restrictions`).
 
     Returns
     -------
@@ -262,6 +272,7 @@ def isochrones(
         modes=modes,
         include_planned=include_planned,
         include_suspended=False,
+        season=season,
     )
     mask = mask & (graph.edge_kind == EDGE_LINK)
     values = graph.weight(weight)
@@ -312,7 +323,7 @@ def _band_segments(
         piece = (
             line if fraction >= 1.0 else shapely.ops.substring(line, 0, fraction, normalized=True)
         )
-        key = "land" if MODES[graph.state_mode[graph.edge_src[edge]]] in LAND_MODES else "other"
+        key = "land" if MODES[graph.edge_mode[edge]] in LAND_MODES else "other"
         out[key].append(piece)
     return out
 

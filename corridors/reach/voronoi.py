@@ -154,7 +154,8 @@ def _per_place(
     """Best two distinct labels per place from its states' top-two candidates."""
     places = np.r_[graph.state_place, graph.state_place]
     values, labels = np.r_[d1, d2], np.r_[s1, s2]
-    keep = np.isfinite(values) & (labels >= 0)
+    end = np.arange(graph.n_states) < graph.place_state_start[-1]  # a place's end states
+    keep = np.isfinite(values) & (labels >= 0) & np.r_[end, end]
     places, values, labels = places[keep], values[keep], labels[keep]
     order = np.lexsort((labels, values, places))
     places, values, labels = places[order], values[order], labels[order]

@@ -151,18 +151,12 @@ def isolated_parks(net: Network, closed: Network) -> list[str]:
 
     Notes
     -----
-    Sea ports are those of :func:`corridors.reach.sea_ports`; all modes are
-    allowed. This is the one place the report decides what an island is.
+    The rule is :func:`corridors.resilience.isolated_islands` (surface modes, sea
+    ports that have ships), so the report and the closure results name the same parks.
     """
-    from corridors.reach import sea_ports
-    from corridors.routing import od_matrix
+    from corridors.resilience import isolated_islands
 
-    parks, ports = net.select("park"), sea_ports(net)
-    if not parks or not ports:
-        return []
-    before = np.isfinite(od_matrix(net, parks, ports).to_numpy(dtype=float)).any(axis=1)
-    after = np.isfinite(od_matrix(closed, parks, ports).to_numpy(dtype=float)).any(axis=1)
-    return sorted(p for p, b, a in zip(parks, before, after, strict=True) if b and not a)
+    return sorted(isolated_islands(net, closed).index)
 
 
 def park_regimes(net: Network) -> pd.DataFrame:

@@ -44,9 +44,9 @@ def _section_scenarios(ctx: _Context) -> _Section:
     for path in _scenario_files(ctx.scenarios):
         loaded = scenario.load(path, net=net)
         applied = scenario.apply(net, loaded)
-        comparison = scenario.compare(net, applied)
+        comparison = scenario.compare(net, applied, season=loaded.season)
         stem = path.stem
-        title = str(getattr(loaded, "name", stem))
+        title = f"{getattr(loaded, 'name', stem)} ({comparison.modes})"
         sec.maps[f"scenario_{stem}"] = maps.plot_scenario(net, applied, comparison, title=title)
         sec.captions[f"scenario_{stem}"] = str(getattr(loaded, "description", "")) or title
         for name, table in comparison.to_tables().items():

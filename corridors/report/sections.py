@@ -248,8 +248,11 @@ def _section_routes(ctx: _Context) -> _Section:
     specs, routes = _corridor_routes(net)
     sec.text = (
         "One representative OD pair per named corridor, routed by generalized cost "
-        "(USD/TEU: money cost + value of time x hours; the air-land pair by time). "
-        "Times include handling at transfers and dwell and gauge changes at borders."
+        "(USD/TEU: money cost + value of time x hours) over rail, road and sea; the "
+        "air-land e-commerce pair is routed by time and labelled air cargo, not TEU freight. "
+        "Times include port handling at loading and discharge, transshipment at hubs, "
+        "expected waits for sailings, transfers, and dwell and gauge changes at borders; "
+        "ties are broken by a second weight (cost for time, time for cost)."
     )
     rows, geoms = [], []
     for spec, found in zip(specs, routes, strict=True):
@@ -264,6 +267,7 @@ def _section_routes(ctx: _Context) -> _Section:
                 "cost_usd_teu": found.cost_usd_teu,
                 "generalized_usd_teu": found.generalized_usd_teu,
                 "modes": ";".join(found.modes),
+                "cargo": found.cargo,
                 "crossings": ";".join(found.crossings),
                 "border_dwell_h": float(
                     found.legs.loc[found.legs["kind"] == "border", "time_h"].sum()
@@ -293,6 +297,7 @@ def _section_routes(ctx: _Context) -> _Section:
             [
                 "corridor",
                 "route",
+                "cargo",
                 "time_h",
                 "distance_km",
                 "cost_usd_teu",
@@ -304,7 +309,11 @@ def _section_routes(ctx: _Context) -> _Section:
     )
     labels = [f"{i + 1}. {s.corridor}" for i, s in enumerate(specs)]
     sec.maps["corridor_routes"] = maps.plot_route(
-        net, routes, route_labels=labels, title="Representative routes of the named corridors"
+        net,
+        routes,
+        route_labels=labels,
+        title="Representative routes of the named corridors (rail, road, sea; "
+        "e-commerce pair: air cargo)",
     )
     sec.maps["corridor_routes_tumen"] = maps.plot_route(
         net,
@@ -336,15 +345,19 @@ def _alternatives(net: Network, first: Route) -> list[Route]:
 
 
 def _section_od(ctx: _Context) -> _Section:
+    from corridors.reach import sea_ports
     from corridors.routing import od_matrix
 
     net = ctx.net
-    sec = _Section("od", "Parks × ports")
-    generalized = od_matrix(net, "park", "port", weight="generalized")
-    time_h = od_matrix(net, "park", "port", weight="time")
+    sec = _Section("od", "Parks × sea ports")
+    ports = sea_ports(net)
+    generalized = od_matrix(net, "park", ports, weight="generalized")
+    time_h = od_matrix(net, "park", ports, weight="time")
     sec.text = (
-        "Best generalized cost (USD/TEU) and time (h) from every industrial park or zone to "
-        "every port, all modes. The findings list each park's best port."
+        "Best generalized cost (USD/TEU) and time (h) of a container from every industrial "
+        f"park or zone to every sea port with ships, by {generalized.attrs['modes']} (no air); "
+        "port handling is charged where the box is loaded and where it is discharged. The "
+        "findings list each park's best port."
     )
     sec.tables["od_park_port_generalized_usd_teu"] = generalized
     sec.tables["od_park_port_time_h"] = time_h
@@ -402,8 +415,8 @@ def _section_hinterlands(ctx: _Context) -> _Section:
                  ports_by_sea(net, result.ports))
             )  # fmt: skip
         suffix = "" if market is None else f"_{market.removesuffix('_port')}"
-        title = "Port hinterlands" + (
-            "" if market is None else f" for cargo to {_name(net, market)}"
+        title = "Sea-port hinterlands by rail and road" + (
+            "" if market is None else f" for cargo to {_name(net, market)} (sea leg by ship)"
         )
         sec.maps[f"hinterlands{suffix}"] = maps.plot_hinterlands(net, result, title=title)
         places = result.places.drop(columns="geometry")
@@ -426,14 +439,14 @@ def _section_hinterlands(ctx: _Context) -> _Section:
                     "mean_usd_teu": row["mean_value"],
                 }
             )
-        sec.captions[f"hinterlands{suffix}"] = title + " (generalized cost, rail and road)."
+        sec.captions[f"hinterlands{suffix}"] = title + " (generalized cost, USD/TEU)."
     sec.findings = _round(pd.DataFrame(rows), 0)
     return sec
 
 
 def _section_reach(ctx: _Context) -> _Section:
     from corridors import maps
-    from corridors.reach import accessibility, isochrones
+    from corridors.reach import accessibility, isochrones, sea_ports
 
     net = ctx.net
     sec = _Section("reach", "Reach and accessibility")
@@ -448,8 +461,9 @@ def _section_reach(ctx: _Context) -> _Section:
     sec.captions["isochrones"] = "Hours by rail and road, border dwell and transfers included."
     sec.layers["isochrones"] = iso
     sec.tables["isochrones"] = pd.DataFrame(iso.drop(columns="geometry"))
-    gravity = accessibility(net, "park", "port", weight="time", beta=0.05, mass="throughput")
-    within = accessibility(net, "park", "port", kind="cumulative", weight="time", threshold=48)
+    ports = sea_ports(net)
+    gravity = accessibility(net, "park", ports, weight="time", beta=0.05, mass="throughput")
+    within = accessibility(net, "park", ports, kind="cumulative", weight="time", threshold=48)
     table = pd.DataFrame(
         {
             "park": [_name(net, p) for p in gravity.index],
@@ -487,7 +501,10 @@ def _section_criticality(ctx: _Context) -> _Section:
         sec.tables[f"criticality_{elements}"] = pd.DataFrame(crit.drop(columns="geometry"))
         sec.layers[f"criticality_{elements}"] = crit.reset_index()
         sec.maps[f"criticality_{elements}"] = maps.plot_criticality(
-            net, crit, top=10, title=f"Most critical {elements} (parks × ports)"
+            net,
+            crit,
+            top=10,
+            title=f"Most critical {elements} (parks × sea ports; rail, road, sea)",
         )
         sec.captions[f"criticality_{elements}"] = (
             "Width and colour: impact of a failure; numbers: rank."
@@ -519,10 +536,11 @@ def _section_closures(ctx: _Context) -> _Section:
     sec.layers["closure_matrix"] = matrix.reset_index()
     sec.text = (
         "All crossings between each pair of countries close in turn (pandemic-style); "
-        "parks x ports pairs are re-routed by generalized cost (delays in USD/TEU). "
-        "Isolated parks are parks that reach no sea port at all once the crossings close "
-        '("isolated islands"). The map shows the China-Russia closure: closed crossings '
-        "crossed out, links gaining (red) or losing (blue) parks x ports flows."
+        "parks x sea ports pairs are re-routed by rail, road and sea (delays in "
+        f"{matrix.attrs.get('unit', 'USD/TEU')}). Isolated parks are parks left with no "
+        'surface route to any sea port once the crossings close ("isolated islands"). The map '
+        "shows the China-Russia closure: closed crossings crossed out, links gaining (red) or "
+        "losing (blue) parks x ports flows."
     )
     islands = closure_islands(net, list(matrix.index))
     table = matrix.join(islands)
@@ -536,13 +554,14 @@ def _section_closures(ctx: _Context) -> _Section:
         result = impact(net, closed)
         sec.tables["closure_cn_ru_pairs"] = result.pairs
         sec.layers["closure_cn_ru_pairs"] = result.pairs
+        sec.tables["closure_cn_ru_islands"] = result.islands.reset_index()
         for extent, suffix in ((None, ""), (TUMEN_EXTENT, "_tumen")):
             sec.maps[f"closure_cn_ru{suffix}"] = maps.plot_closure_impact(
                 net,
                 closed,
                 result,
                 extent=extent,
-                title="Closing every China-Russia crossing"
+                title="Closing every China-Russia crossing (rail, road, sea)"
                 + (": Tumen River area" if suffix else ""),
             )
         sec.captions["closure_cn_ru"] = "Re-routed flows after closing all CN-RU crossings."

@@ -14,6 +14,9 @@ critical
 closures
     :func:`close_borders`, :func:`close_region`, :func:`impact` (an
     :class:`Impact`) and :func:`closure_matrix`.
+islands
+    :func:`isolated_islands`: parks left with no surface route to any sea port,
+    named with what cut them off (in every impact and scenario comparison).
 failures
     Monte Carlo failure simulations: :func:`simulate_failures`,
     :func:`simulate_region_failures`, :func:`summarize_failures`.
@@ -36,6 +39,7 @@ from corridors.resilience.failures import (
     simulate_region_failures,
     summarize_failures,
 )
+from corridors.resilience.islands import isolated_islands
 
 __all__ = [
     "Impact",
@@ -44,6 +48,7 @@ __all__ = [
     "closure_matrix",
     "criticality",
     "impact",
+    "isolated_islands",
     "od_pairs",
     "route_usage",
     "simulate_failures",

@@ -18,9 +18,10 @@ import pandas as pd
 import shapely
 
 from corridors._errors import DataError
-from corridors.engine import WEIGHT_COLUMNS, check_weight
+from corridors.engine import WEIGHT_COLUMNS, WEIGHTS, check_weight
 from corridors.network import Network
 from corridors.resilience.elements import od_pairs
+from corridors.resilience.islands import ISLAND_COLUMNS, isolated_islands
 from corridors.routing import Assignment, assign, restrictions
 
 __all__ = ["Impact", "close_borders", "close_region", "closure_matrix", "impact"]
@@ -173,15 +174,22 @@ class Impact:
         ``corridor_after`` (corridors of the route's longest link).
     summary
         ``pairs``, ``pairs_disconnected``, ``places_cut_off`` (origins that reached
-        a destination before and none after: isolated islands), ``mean_delay``,
+        a destination before and none after), ``islands`` (number of parks left
+        with no surface route to any sea port, see `islands`), ``mean_delay``,
         ``max_delay`` (over pairs connected in both), ``extra_cost_per_period``
-        (Σ demand × change over those pairs), ``weight``.
+        (Σ demand × change over those pairs), ``weight``, ``unit`` (of the delays:
+        ``h``, ``km`` or ``USD/TEU``) and ``modes`` (the modes routed).
     shifted
         Volume through each border crossing and port, before and after
         (assignment of the pairs' demand): ``name``, ``kind``, ``before``,
         ``after``, ``change``.
     before, after
         The assignments of the pairs' demand on each network (link volumes for maps).
+    islands
+        The isolated islands: parks with a surface route to a sea port before and
+        none after, indexed by park id, with ``name``, ``country`` and ``cut_off_by``
+        (see :func:`corridors.resilience.isolated_islands`); the summary's
+        ``islands`` counts them.
     """
 
     pairs: pd.DataFrame
@@ -189,6 +197,9 @@ class Impact:
     shifted: pd.DataFrame
     before: Assignment | None = None
     after: Assignment | None = None
+    islands: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=ISLAND_COLUMNS)
+    )
 
 
 class _Routes(NamedTuple):
@@ -253,7 +264,7 @@ def impact(
     """
     check_weight(weight)
     pairs = od_pairs(base, od)
-    return _impact(pairs, _route_labels(base, weight, pairs), changed, weight)
+    return _impact(pairs, _route_labels(base, weight, pairs), changed, weight, base)
 
 
 def _impact(
@@ -261,8 +272,12 @@ def _impact(
     base_labels: _Routes,
     changed: Network,
     weight: str,
+    base: Network | None = None,
 ) -> Impact:
-    """Impact on `changed` given the base's route labels (computed once by callers)."""
+    """Impact on `changed` given the base's route labels (computed once by callers).
+
+    With `base`, the isolated islands are named too.
+    """
     before, through_before, kinds, assigned_before = base_labels
     after, through_after, _, assigned_after = _route_labels(changed, weight, pairs)
     table = pairs.copy()
@@ -277,11 +292,19 @@ def _impact(
     reached_before = table[table["before"].notna()].groupby("orig").size()
     reached_after = table[table["after"].notna()].groupby("orig").size()
     cut_off = sorted(set(reached_before.index) - set(reached_after.index))
+    islands = (
+        isolated_islands(base, changed)
+        if base is not None
+        else pd.DataFrame(columns=ISLAND_COLUMNS)
+    )
     summary = {
         "weight": weight,
+        "unit": WEIGHTS[weight],
+        "modes": restrictions(changed).mode_text,
         "pairs": len(table),
         "pairs_disconnected": int(table["newly_unreachable"].sum()),
         "places_cut_off": cut_off,
+        "islands": len(islands),
         "mean_delay": float(table.loc[both, "change"].mean()) if both.any() else 0.0,
         "max_delay": float(table.loc[both, "change"].max()) if both.any() else 0.0,
         "extra_cost_per_period": float(
@@ -292,7 +315,9 @@ def _impact(
     shifted = shifted[shifted["kind"].isin(["border", "port"])]
     shifted = shifted.assign(change=shifted["after"] - shifted["before"])
     shifted = shifted[(shifted["before"] != 0) | (shifted["after"] != 0)]
-    return Impact(table, summary, shifted.sort_values("change"), assigned_before, assigned_after)
+    return Impact(
+        table, summary, shifted.sort_values("change"), assigned_before, assigned_after, islands
+    )
 
 
 def closure_matrix(
@@ -316,8 +341,10 @@ def closure_matrix(
     -------
     pandas.DataFrame
         Indexed by country pair (``CN-RU``), columns ``crossings`` (number closed),
-        ``pairs_disconnected``, ``places_cut_off`` (number), ``mean_delay``,
-        ``max_delay``, ``extra_cost_per_period`` (weight units × demand).
+        ``pairs_disconnected``, ``places_cut_off`` (number), ``islands`` (parks
+        with no surface route to a sea port left), ``mean_delay``, ``max_delay``,
+        ``extra_cost_per_period`` (weight units × demand); ``attrs["unit"]`` is the
+        unit of the delays (``h``, ``km`` or ``USD/TEU``).
     """
     check_weight(weight)
     borders = net.places[net.places["kind"] == "border"]
@@ -325,13 +352,16 @@ def closure_matrix(
     base_labels = _route_labels(net, weight, pairs)  # the base routes, once for all closures
     rows = {}
     for pair in sorted(set(borders["countries"])):
-        result = _impact(pairs, base_labels, close_borders(net, pair), weight).summary
+        result = _impact(pairs, base_labels, close_borders(net, pair), weight, net).summary
         rows[pair] = {
             "crossings": int((borders["countries"] == pair).sum()),
             "pairs_disconnected": result["pairs_disconnected"],
             "places_cut_off": len(result["places_cut_off"]),
+            "islands": result["islands"],
             "mean_delay": result["mean_delay"],
             "max_delay": result["max_delay"],
             "extra_cost_per_period": result["extra_cost_per_period"],
         }
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
+    frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
+    frame.attrs["unit"] = WEIGHTS[weight]
+    return frame

@@ -432,7 +432,7 @@ def _after(
         states, values = _repair(problem, int(row), failure)
         dist = problem.dist[row].copy()
         dist[states] = values
-        per_place = np.minimum.reduceat(dist, starts[:-1])  # as SearchResult.place_dist
+        per_place = np.minimum.reduceat(dist[: starts[-1]], starts[:-1])  # as place_dist
         after[chosen] = per_place[problem.pair_dest[pairs[chosen]]]
     return after
 
@@ -526,4 +526,6 @@ def _criticality_frame(
     frame = frame.sort_values(
         ["pairs_disconnected", "delta_total"], ascending=False, kind="stable"
     )
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=net.crs)
+    out = gpd.GeoDataFrame(frame, geometry="geometry", crs=net.crs)
+    out.attrs["modes"] = restrictions(net).mode_text  # what the OD pairs are routed by
+    return out

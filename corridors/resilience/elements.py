@@ -14,6 +14,7 @@ import pandas as pd
 from corridors._errors import DataError
 from corridors.engine import CompiledGraph
 from corridors.network import Network
+from corridors.reach import sea_ports
 
 __all__ = ["ELEMENTS", "od_pairs"]
 
@@ -31,7 +32,8 @@ def od_pairs(net: Network, od: pd.DataFrame | tuple | None = None) -> pd.DataFra
     net
         The network.
     od
-        ``None``: every park to every port, demand 1. A tuple ``(origins,
+        ``None``: every park to every sea port with ships (:func:`corridors.reach.sea_ports`),
+        demand 1. A tuple ``(origins,
         destinations)`` of kinds or place lists: all pairs, demand 1. A DataFrame
         with ``orig`` and ``dest`` (ids or names) and optionally ``demand``,
         ``weight`` or ``volume`` (the first found is the demand).
@@ -48,7 +50,7 @@ def od_pairs(net: Network, od: pd.DataFrame | tuple | None = None) -> pd.DataFra
         If the table lacks columns or has a negative or non-numeric demand.
     """
     if od is None:
-        od = ("park", "port")
+        od = (net.select("park"), sea_ports(net))
     if isinstance(od, tuple):
         origins, dests = (net.select(x) for x in od)
         frame = pd.DataFrame([(o, d) for o in origins for d in dests], columns=["orig", "dest"])

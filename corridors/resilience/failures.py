@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
-from corridors.engine import CompiledGraph, check_weight, compile_network, search
+from corridors.engine import WEIGHTS, CompiledGraph, check_weight, compile_network, search
 from corridors.network import Network
 from corridors.parallel import map_chunks
+from corridors.reach import sea_ports
 from corridors.resilience.closures import _impact, _route_labels, _Routes, close_region
 from corridors.resilience.critical import criticality
 from corridors.resilience.elements import _element_edges, od_pairs
@@ -49,6 +50,7 @@ class _Simulation:
     base_inverse: float
     base_pairs: int
     base_values: np.ndarray
+    base_islands: int = 0
 
 
 def simulate_failures(
@@ -105,7 +107,9 @@ def simulate_failures(
         still connected, in the weight's unit: pairs cut off leave this mean, so it
         can fall below the start's; they are counted in ``pairs_cut_off``) and
         ``mean_increase`` (mean of weight after − weight at the start over the pairs
-        connected in both, never negative).
+        connected in both, never negative) and ``islands`` (origins newly left with no
+        route to any destination: with the default OD, parks with no surface route to
+        any sea port).
 
     Warns
     -----
@@ -135,7 +139,9 @@ def simulate_failures(
         progress=progress,
         description="failure runs",
     )
-    return pd.DataFrame([r for run in rows for r in run])
+    frame = pd.DataFrame([r for run in rows for r in run])
+    frame.attrs["unit"] = WEIGHTS[weight]
+    return frame
 
 
 def _prepare_simulation(
@@ -151,7 +157,7 @@ def _prepare_simulation(
     mask = graph.edge_mask(restrictions(net))
     edges_of = _element_edges(graph, elements, net)
     names = [e for e in sorted(edges_of) if mask[edges_of[e]].any()]
-    origins_spec, dests_spec = od or ("park", "port")
+    origins_spec, dests_spec = od or (net.select("park"), sea_ports(net))
     index = graph.place_index
     origins = np.array([index[p] for p in net.select(origins_spec)])
     dests = np.array([index[p] for p in net.select(dests_spec)])
@@ -173,9 +179,13 @@ def _prepare_simulation(
         1,
         np.empty(0),
     )
-    inverse, connected, values = _measure(simulation, mask)
+    inverse, connected, values, cut_off = _measure(simulation, mask)
     return dataclasses.replace(
-        simulation, base_inverse=inverse, base_pairs=connected, base_values=values
+        simulation,
+        base_inverse=inverse,
+        base_pairs=connected,
+        base_values=values,
+        base_islands=cut_off,
     )
 
 
@@ -216,17 +226,20 @@ def _importance(
     return [between[n] for n in names]
 
 
-def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, np.ndarray]:
-    """Sum of 1 / weight, pairs connected, and every pair's weight (inf: unreachable)."""
+def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, np.ndarray, int]:
+    """Sum of 1 / weight, pairs connected, pair weights (inf: cut off), origins reaching none."""
     graph = simulation.graph
-    result = search(graph, simulation.origins, weight=simulation.weight, mask=mask)
-    values = result.place_dist(simulation.dests)
+    result = search(
+        graph, simulation.origins, weight=simulation.weight, mask=mask, secondary=None
+    )  # values only: no tie-breaking needed
+    table = result.place_dist(simulation.dests)
     same = simulation.origins[:, None] == simulation.dests[None, :]
-    values = values[~same]
+    reach_none = int((~np.isfinite(np.where(same, np.inf, table))).all(axis=1).sum())
+    values = table[~same]
     finite = np.isfinite(values) & (values > 0)
     inverse = float((1.0 / values[finite]).sum())
     connected = int(np.isfinite(values).sum())
-    return inverse, connected, values
+    return inverse, connected, values, reach_none
 
 
 def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[dict]]:
@@ -248,7 +261,7 @@ def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[di
             mask = simulation.mask.copy()
             for element in order[:removed]:
                 mask[simulation.element_edges[element]] = False
-            inverse, connected, values = _measure(simulation, mask)
+            inverse, connected, values, cut_off = _measure(simulation, mask)
             now = np.isfinite(values)
             both = now & np.isfinite(simulation.base_values)
             rows.append({
@@ -262,6 +275,7 @@ def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[di
                 "mean_value": float(values[now].mean()) if connected else np.nan,
                 "mean_increase": float((values[both] - simulation.base_values[both]).mean())
                 if both.any() else np.nan,
+                "islands": cut_off - simulation.base_islands,
             })  # fmt: skip
         out.append(rows)
     return out
@@ -319,7 +333,8 @@ def simulate_region_failures(
         One row per run: ``run``, ``centre`` (place id), ``places_closed``,
         ``links_closed``, ``connected_share`` (pairs still connected / connected
         before), ``pairs_disconnected``, ``mean_delay`` (over pairs connected in both,
-        in the weight's unit).
+        in the weight's unit: ``attrs["unit"]``) and ``islands`` (``;``-joined ids of
+        the parks left with no surface route to any sea port).
     """
     if radius_km <= 0:
         raise DataError(f"radius_km = {radius_km}; expected a positive radius in km")
@@ -337,7 +352,9 @@ def simulate_region_failures(
         progress=progress,
         description="regional failures",
     )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["unit"] = WEIGHTS[weight]
+    return frame
 
 
 def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
@@ -348,7 +365,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
         centre = storms.centres[run]
         point = net.places.loc[centre, "geometry"]
         failed = close_region(net, point=(point.x, point.y), radius_km=storms.radius_km)
-        summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight)
+        summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight, net)
         table = summary.pairs
         connected_before = int(table["before"].notna().sum())
         out.append({
@@ -360,6 +377,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
             "connected_share": float(table["after"].notna().sum()) / max(connected_before, 1),
             "pairs_disconnected": summary.summary["pairs_disconnected"],
             "mean_delay": summary.summary["mean_delay"],
+            "islands": ";".join(summary.islands.index),
         })  # fmt: skip
     return out
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridors.costs import FREIGHT_MODES
 from corridors.engine import (
     EDGE_CROSSING,
     EDGE_LINK,
@@ -67,6 +68,12 @@ class Comparison:
     critical_line
         The added weight (the weight's unit, summed over pairs) from which an element
         counts as critical even when it disconnects no pair (see :func:`compare`).
+    islands
+        Parks the scenario leaves with no surface route to any sea port, with
+        ``name``, ``country`` and ``cut_off_by`` (see
+        :func:`corridors.resilience.isolated_islands`).
+    modes
+        The modes routed (``"rail, road, sea"`` unless air was asked for).
     """
 
     base_name: str
@@ -78,6 +85,8 @@ class Comparison:
     accessibility: pd.DataFrame
     critical: pd.DataFrame | None = None
     critical_line: float | None = None
+    islands: pd.DataFrame | None = None
+    modes: str = ", ".join(FREIGHT_MODES)
 
     def to_tables(self) -> dict[str, pd.DataFrame]:
         """Return the comparison's tables by name (for CSV files).
@@ -86,7 +95,8 @@ class Comparison:
         -------
         dict of str to pandas.DataFrame
             ``od_changes``, ``route_switches``, ``hinterland_shifts``,
-            ``accessibility`` and, when computed, ``criticality_changes``.
+            ``accessibility``, ``isolated_islands`` and, when computed,
+            ``criticality_changes``.
         """
         tables = {
             "od_changes": self.od,
@@ -96,6 +106,8 @@ class Comparison:
         }
         if self.critical is not None:
             tables["criticality_changes"] = self.critical
+        if self.islands is not None:
+            tables["isolated_islands"] = self.islands.reset_index()
         return tables
 
     def summary(self, n: int = 5) -> str:
@@ -118,7 +130,8 @@ class Comparison:
         order = ("better", "worse", "newly connected", "disconnected", "unchanged", "unreachable")
         lines = [
             f"Scenario: {self.scenario_name}",
-            f"Compared with: {self.base_name} (routes minimizing {self.weight}, {unit})",
+            f"Compared with: {self.base_name} (routes minimizing {self.weight}, {unit}; "
+            f"modes {self.modes})",
             f"OD pairs: {len(self.od)}; "
             + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in order),
         ]
@@ -135,6 +148,11 @@ class Comparison:
             )
         lines += _access_lines(self.accessibility, n)
         lines += _critical_lines(self.critical, n, self.critical_line, unit)
+        if self.islands is not None:
+            count = len(self.islands)
+            lines.append(f"Isolated islands (parks with no surface route to a sea port): {count}")
+            for park, row in self.islands.head(n).iterrows():
+                lines.append(f"  {row['name']} ({park}, {row['country']}): {row['cut_off_by']}")
         return "\n".join(lines)
 
 
@@ -218,7 +236,9 @@ def _corridor_km(net: Network, links: Iterable[str], km: Iterable[float]) -> str
     return max(sorted(totals), key=lambda c: totals[c]) if totals else ""
 
 
-def _best_routes(net: Network, origins: list[str], dests: list[str], weight: str) -> pd.DataFrame:
+def _best_routes(
+    net: Network, origins: list[str], dests: list[str], weight: str, season: str | None = None
+) -> pd.DataFrame:
     """Measures, crossings and main corridor of the best route of every OD pair."""
     from corridors.engine import Restrictions
 
@@ -228,7 +248,10 @@ def _best_routes(net: Network, origins: list[str], dests: list[str], weight: str
     rows = []
     if present:
         result = search(
-            graph, [index[o] for o in present], weight=weight, mask=graph.edge_mask(Restrictions())
+            graph,
+            [index[o] for o in present],
+            weight=weight,
+            mask=graph.edge_mask(Restrictions(season=season)),
         )
     for row, orig in enumerate(present):
         for dest in dests:
@@ -419,6 +442,7 @@ def compare(
     weight: str = "generalized",
     critical: bool = True,
     critical_share: float = 0.01,
+    season: str | None = None,
 ) -> Comparison:
     """Compare a scenario network with its base: OD changes, switches, hinterlands, access.
 
@@ -444,6 +468,8 @@ def compare(
         (demand-weighted) to it. The same line is used before and after, so an
         element is listed as newly critical (or no longer critical) only when its
         impact crossed it: a material change, not a change of rank.
+    season
+        Also route over the links of this season (e.g. a scenario's ``season``).
 
     Returns
     -------
@@ -469,6 +495,9 @@ def compare(
     >>> c.od.loc[0, "status"]
     'worse'
     """
+    from corridors.resilience.islands import isolated_islands
+    from corridors.routing import restrictions
+
     check_weight(weight)
     if isinstance(od, pd.DataFrame):  # an OD table: exactly its pairs
         from corridors.resilience import od_pairs
@@ -488,8 +517,8 @@ def compare(
         )
         critical_od = (origins, dests)
     table = _od_changes(
-        _best_routes(base, origins, dests, weight),
-        _best_routes(scenario_net, origins, dests, weight),
+        _best_routes(base, origins, dests, weight, season),
+        _best_routes(scenario_net, origins, dests, weight, season),
         pairs,
         weight,
     )
@@ -508,4 +537,6 @@ def compare(
         if line is None
         else _criticality_changes(base, scenario_net, critical_od, weight, line),
         critical_line=line,
+        islands=isolated_islands(base, scenario_net),
+        modes=restrictions(scenario_net, season=season).mode_text,
     )

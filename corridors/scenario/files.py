@@ -17,12 +17,13 @@ from typing import Any
 
 from corridors import _validate as v
 from corridors._errors import DataError
+from corridors.costs import SEASONS
 from corridors.network import Network
 from corridors.scenario.steps import _REQUIRED, ACTIONS, Step, apply
 
 __all__ = ["Scenario", "load"]
 
-_TOP_KEYS = ("name", "description", "base", "step")
+_TOP_KEYS = ("name", "description", "base", "season", "step")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Scenario:
         The operations, in order.
     path
         The file it was read from.
+    season
+        The season the scenario is about (``season = "winter"``): its seasonal links
+        are used by :func:`compare` when run from the file; ``None``: all-year links only.
     """
 
     name: str
@@ -48,6 +52,7 @@ class Scenario:
     base: str
     steps: tuple[Step, ...]
     path: Path | None = None
+    season: str | None = None
 
     def base_network(self) -> Network:
         """Load the scenario's base network.
@@ -230,12 +235,22 @@ def load(path: str | Path, *, net: Network | None = None) -> Scenario:
     _check_top(data, source, top_lines, problems)
     steps = _read_steps(data, source, step_lines, problems)
     base = _base(data.get("base", "gtr"), path, top_lines, problems)
+    season = data.get("season")
+    if season is not None and season not in SEASONS:
+        hint = v.close_matches(str(season), SEASONS, n=1)
+        extra = f"; did you mean {hint[0]}?" if hint else ""
+        problems.add(
+            _where_top(source, top_lines, "season"),
+            f"season = {season!r} is not one of {', '.join(SEASONS)}{extra}",
+        )
+        season = None
     scenario = Scenario(
         name=str(data.get("name", path.stem)),
         description=str(data.get("description", "")).strip(),
         base=base,
         steps=tuple(steps),
         path=path,
+        season=season,
     )
     base_ok = not any('(key "base")' in m for m in problems.messages)
     if net is not None or base_ok:

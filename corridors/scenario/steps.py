@@ -29,9 +29,20 @@ _PLACE_PARAMS = {
     "dwell_road_h": "hours",
     "dwell_rail_h": "hours",
     "gauge_change_h": "hours",
+    "gauge_change_fee_usd": "USD per TEU",
     "fee_usd": "USD per TEU",
     "handling_h": "hours",
+    "transshipment_h": "hours",
+    "transshipment_fee_usd": "USD per TEU",
 }
+_BORDER_KEYS = (
+    "dwell_road_h",
+    "dwell_rail_h",
+    "gauge_change_h",
+    "fee_usd",
+    "gauge_change_fee_usd",
+)
+_PORT_KEYS = ("handling_h", "fee_usd", "transshipment_h", "transshipment_fee_usd")
 
 #: Keys each action accepts (besides ``action`` and ``note``).
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -48,6 +59,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         "status",
         "corridors",
         "notes",
+        "season",
+        "sailings_per_week",
+        "sea_service",
     ),
     "upgrade_place": ("place", "add_modes", "status", "regime", "notes"),
     "remove_link": ("link",),
@@ -394,6 +408,10 @@ def _place_default(net: Network, place: str, param: str) -> float | None:
         return float(data[param])
     if data["kind"] == "border":
         return float(getattr(net.params.border, param, math.nan))
+    if data["kind"] == "port" and "sea" in data["modes"].split(";"):
+        from corridors.engine.freight import port_call
+
+        return float(getattr(port_call(place, data, net.params), param, math.nan))
     transfer = net.params.transfer.get(data["kind"])
     return None if transfer is None else float(getattr(transfer, param, math.nan))
 
@@ -402,15 +420,26 @@ def _place_param_problem(net: Network, place: str, param: str) -> str | None:
     """Say why `param` cannot be set at `place` (None if it can)."""
     data = net.graph.nodes[place]
     border = data["kind"] == "border"
-    if param in ("dwell_road_h", "dwell_rail_h", "gauge_change_h") and not border:
+    if param in ("dwell_road_h", "dwell_rail_h", "gauge_change_h", "gauge_change_fee_usd") and (
+        not border
+    ):
         return f"{param} is a border attribute but {place!r} is a {data['kind']}"
+    if param.startswith("transshipment") and not (
+        data["kind"] == "port" and "sea" in data["modes"].split(";")
+    ):
+        return f"{param} applies to sea ports; {place!r} is a {data['kind']}"
     if param == "handling_h" and border:
         return f"handling_h applies to transfer places; {place!r} is a crossing (use dwell_*_h)"
-    mode = {"dwell_road_h": "road", "dwell_rail_h": "rail", "gauge_change_h": "rail"}.get(param)
+    mode = {
+        "dwell_road_h": "road",
+        "dwell_rail_h": "rail",
+        "gauge_change_h": "rail",
+        "gauge_change_fee_usd": "rail",
+    }.get(param)
     if mode and mode not in data["modes"].split(";"):
         return f"{param} has no effect: crossing {place!r} serves only {data['modes']!r}"
-    if param == "gauge_change_h" and not data.get("gauge_break"):
-        return f"gauge_change_h has no effect: crossing {place!r} has gauge_break = false"
+    if param.startswith("gauge_change") and not data.get("gauge_break"):
+        return f"{param} has no effect: crossing {place!r} has gauge_break = false"
     return None
 
 
@@ -444,10 +473,14 @@ def _param_slot(params: dict[str, Any], path: list[str]) -> tuple[dict[str, Any]
     """Return the table holding a ``params.toml`` path and its last key (None if unknown)."""
     known = {
         "value_of_time": {"usd_per_teu_h"},
-        "border": {"dwell_road_h", "dwell_rail_h", "gauge_change_h", "fee_usd"},
+        "border": set(_BORDER_KEYS),
+        "roro": {"handling_h", "fee_usd"},
     }
-    if len(path) == 2 and path[0] in known and path[1] in known[path[0]]:
+    if len(path) == 2 and path[0] in known and path[1] in known[path[0]] and path[0] in params:
         return params[path[0]], path[1]
+    ports = params.get("port", {})
+    if len(path) == 3 and path[0] == "port" and path[1] in ports and path[2] in _PORT_KEYS:
+        return ports[path[1]], path[2]
     transfer = params["transfer"]
     if len(path) == 3 and path[0] == "transfer" and path[1] in transfer:
         return (transfer[path[1]], path[2]) if path[2] in ("handling_h", "fee_usd") else None
@@ -464,7 +497,9 @@ def _param_slot(params: dict[str, Any], path: list[str]) -> tuple[dict[str, Any]
 def _param_paths(params: dict[str, Any]) -> list[str]:
     """Return every settable ``params.toml`` path (for suggestions)."""
     paths = ["value_of_time.usd_per_teu_h"]
-    paths += [f"border.{k}" for k in ("dwell_road_h", "dwell_rail_h", "gauge_change_h", "fee_usd")]
+    paths += [f"border.{k}" for k in _BORDER_KEYS]
+    paths += [f"port.{k}.{f}" for k in params.get("port", {}) for f in _PORT_KEYS]
+    paths += [f"roro.{f}" for f in ("handling_h", "fee_usd")] if "roro" in params else []
     paths += [f"transfer.{k}.{f}" for k in params["transfer"] for f in ("handling_h", "fee_usd")]
     for mode, table in params["modes"].items():
         paths += [f"modes.{mode}.{k}" for k in ("speed_kph", "cost_usd_teu_km", "detour_factor")]
