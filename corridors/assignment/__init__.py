@@ -1,0 +1,1 @@
+"""Capacity, queues and user-equilibrium assignment of freight demand."""

@@ -1,0 +1,339 @@
+"""Equilibrium assignment against references no one here wrote.
+
+- analytic equilibria: two parallel BPR links (solved by brentq), Braess's network;
+- brute force: all-or-nothing loads against networkx shortest paths;
+- the best-known Sioux Falls flows of the TNTP collection (tests/data/tntp);
+- AequilibraE's own bi-conjugate Frank–Wolfe on its bundled Sioux Falls model.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import warnings
+import zipfile
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import brentq
+
+from corridors import DataError
+from corridors.assignment import tntp
+from corridors.assignment.equilibrium import solve
+from corridors.assignment.loading import FlowGraph, Loader
+from corridors.assignment.vdf import (
+    VDF_BPR,
+    VDF_QUEUE,
+    Delays,
+    bpr,
+    queue_delay,
+    queue_delay_derivative,
+)
+
+TNTP_DIR = Path(__file__).parent / "data" / "tntp"
+
+
+def linear_delays(a: list[float], b: list[float]) -> Delays:
+    """Edge costs ``a + b v`` written as BPR with β = 1 (t0 = a, α = b / a, c = 1)."""
+    a_arr, b_arr = np.asarray(a, float), np.asarray(b, float)
+    delays = Delays.free_flow(np.zeros(len(a)), 1.0, a_arr)
+    return delays.with_edges(
+        slice(None), kind=VDF_BPR, capacity=1.0, alpha=b_arr / a_arr, beta=1.0
+    )
+
+
+# ---------------------------------------------------------------- volume-delay functions
+
+
+def test_bpr_matches_formula() -> None:
+    v = np.array([0.0, 50.0, 100.0, 200.0])
+    assert np.allclose(bpr(v, 100.0, 2.0, 0.15, 4.0), 2.0 * (1 + 0.15 * (v / 100) ** 4))
+
+
+def test_queue_delay_limits() -> None:
+    c = np.array([10.0])  # per hour
+    # below capacity over a long period: the steady-state queue J x / (c (1 - x))
+    for x in (0.3, 0.8, 0.95):
+        steady = x / (c * (1 - x))
+        assert queue_delay(x * c, c, np.array([1e6]), np.array([1.0])) == pytest.approx(
+            steady, rel=1e-3
+        )
+    # above capacity: the deterministic queue T/2 (x - 1) dominates
+    assert queue_delay(3 * c, c, np.array([24.0]), np.array([1.0])) == pytest.approx(
+        24.0, rel=0.01
+    )
+    # at capacity: sqrt(J T / (2 c)), without bound as the period lengthens
+    for t in (1.0, 100.0, 10000.0):
+        assert queue_delay(c, c, np.array([t]), np.array([1.0])) == pytest.approx(np.sqrt(t / 20))
+
+
+def test_derivatives_match_finite_differences() -> None:
+    n = 6
+    delays = Delays.free_flow(np.zeros(n), 2.0, np.full(n, 3.0))
+    delays = delays.with_edges([0, 1, 2], kind=VDF_BPR, capacity=50.0, alpha=0.15, beta=4.0)
+    delays = delays.with_edges([3, 4], kind=VDF_QUEUE, capacity=240.0, period_h=24.0, j=1.0)
+    flow = np.array([10.0, 50.0, 80.0, 100.0, 300.0, 7.0])
+    h = 1e-4
+    numeric = (delays.cost(flow + h) - delays.cost(flow - h)) / (2 * h)
+    assert np.allclose(delays.derivative(flow), numeric, rtol=1e-5, atol=1e-9)
+    x = np.array([0.5, 1.0, 2.0])
+    numeric = (queue_delay(x + h, 1.0, 24.0, 1.0) - queue_delay(x - h, 1.0, 24.0, 1.0)) / (2 * h)
+    assert np.allclose(queue_delay_derivative(x, 1.0, 24.0, 1.0), numeric, rtol=1e-5)
+    assert delays.cost(flow)[5] == pytest.approx(6.0)  # uncongested edge: fixed + scale * t0
+
+
+# ---------------------------------------------------------------- loading and equilibrium
+
+
+def test_all_or_nothing_matches_networkx() -> None:
+    rng = np.random.default_rng(3)
+    g = nx.gnm_random_graph(40, 160, seed=3, directed=True)
+    src = np.array([u for u, _ in g.edges])
+    dst = np.array([w for _, w in g.edges])
+    cost = rng.uniform(1, 10, len(src))
+    zones = np.arange(10)
+    graph = FlowGraph(40, src, dst, zones, zones)
+    demand = rng.uniform(0, 5, (10, 10)) * (rng.random((10, 10)) < 0.6)
+    np.fill_diagonal(demand, 0)
+    result = Loader(graph).load(cost, demand)
+    for (u, w), c in zip(g.edges, cost, strict=True):
+        g.edges[u, w]["cost"] = c
+    expected = np.zeros(len(src))
+    index = {e: i for i, e in enumerate(g.edges)}
+    for o in zones:
+        lengths, paths = nx.single_source_dijkstra(g, o, weight="cost")
+        for d in zones:
+            if demand[o, d] > 0 and d in paths:
+                for e in zip(paths[d][:-1], paths[d][1:], strict=True):
+                    expected[index[e]] += demand[o, d]
+                assert result.od_cost[o, d] == pytest.approx(lengths[d])
+            elif demand[o, d] > 0:
+                assert result.unassigned[o, d] == demand[o, d]
+    assert np.allclose(result.flow, expected)
+
+
+def test_parallel_edges_use_the_cheaper() -> None:
+    zones = np.array([0, 1])
+    graph = FlowGraph(2, np.array([0, 0, 0]), np.array([1, 1, 1]), zones, zones)
+    demand = np.array([[0.0, 5.0], [0.0, 0.0]])
+    loader = Loader(graph)
+    assert np.allclose(loader.load(np.array([3.0, 1.0, 2.0]), demand).flow, [0, 5, 0])
+    assert np.allclose(loader.load(np.array([3.0, 4.0, 2.0]), demand).flow, [0, 0, 5])
+
+
+@pytest.mark.parametrize("algorithm", ["fw", "cfw", "bfw"])
+def test_two_parallel_links(algorithm: str) -> None:
+    # t1 = 10 (1 + 0.15 (v1/200)^4), t2 = 15 (1 + 0.15 (v2/400)^4), demand 1000
+    t0, cap, demand = np.array([10.0, 15.0]), np.array([200.0, 400.0]), 1000.0
+    delays = Delays.free_flow(np.zeros(2), 1.0, t0).with_edges(
+        slice(None), kind=VDF_BPR, capacity=cap, alpha=0.15, beta=4.0
+    )
+    graph = FlowGraph(2, np.array([0, 0]), np.array([1, 1]), np.array([0, 1]), np.array([0, 1]))
+    od = np.array([[0.0, demand], [0.0, 0.0]])
+    solution = solve(graph, delays, od, algorithm=algorithm, rgap=1e-8, max_iter=5000)
+
+    def diff(v1: float) -> float:
+        return bpr(v1, 200.0, 10.0, 0.15, 4.0) - bpr(demand - v1, 400.0, 15.0, 0.15, 4.0)
+
+    v1 = brentq(diff, 0, demand, xtol=1e-12)
+    assert solution.converged
+    assert solution.flow == pytest.approx([v1, demand - v1], rel=1e-4)
+    time = bpr(v1, 200.0, 10.0, 0.15, 4.0)
+    assert solution.od_cost[0, 1] == pytest.approx(time, rel=1e-6)
+    gaps = solution.history["relative_gap"].to_numpy()
+    assert gaps[-1] <= 1e-8 < gaps[0]
+
+
+BRAESS_SRC = np.array([0, 1, 0, 2, 1])  # 1→2, 2→4, 1→3, 3→4, bridge 2→3 (0-based)
+BRAESS_DST = np.array([1, 3, 2, 3, 2])
+BRAESS_A = [1.0, 50.0, 50.0, 1.0, 10.0]
+BRAESS_B = [10.0, 1.0, 1.0, 10.0, 1.0]
+
+
+@pytest.mark.parametrize("algorithm", ["fw", "bfw"])
+def test_braess_paradox(algorithm: str) -> None:
+    # costs 1 + 10 v, 50 + v, 50 + v, 1 + 10 v, bridge 10 + v; 6 trips from node 1 to node 4.
+    # By symmetry the two outer paths carry p each and the bridge path 6 - 2p:
+    # 111 - 9 p = 138 - 22 p gives p = 27/13 and a path cost of 111 - 9 * 27/13.
+    od = np.array([[0.0, 6.0], [0.0, 0.0]])
+    zones_o, zones_d = np.array([0, 3]), np.array([0, 3])
+    with_bridge = solve(
+        FlowGraph(4, BRAESS_SRC, BRAESS_DST, zones_o, zones_d),
+        linear_delays(BRAESS_A, BRAESS_B),
+        od,
+        algorithm=algorithm,
+        rgap=1e-9,
+        max_iter=20000,
+    )
+    p = 27 / 13
+    assert with_bridge.flow == pytest.approx([6 - p, p, p, 6 - p, 6 - 2 * p], rel=1e-4)
+    assert with_bridge.od_cost[0, 1] == pytest.approx(111 - 9 * p, rel=1e-6)
+    without = solve(
+        FlowGraph(4, BRAESS_SRC[:4], BRAESS_DST[:4], zones_o, zones_d),
+        linear_delays(BRAESS_A[:4], BRAESS_B[:4]),
+        od,
+        algorithm=algorithm,
+        rgap=1e-9,
+        max_iter=20000,
+    )
+    assert without.flow == pytest.approx([3, 3, 3, 3], rel=1e-5)
+    assert without.od_cost[0, 1] == pytest.approx(84.0)  # lower than with the bridge
+
+
+def test_bad_inputs_raise_data_errors() -> None:
+    graph = FlowGraph(2, np.array([0]), np.array([1]), np.array([0, 1]), np.array([0, 1]))
+    delays = Delays.free_flow(np.zeros(1), 1.0, np.ones(1))
+    with pytest.raises(DataError, match="algorithm = 'msa'"):
+        solve(graph, delays, np.zeros((2, 2)), algorithm="msa")
+    with pytest.raises(DataError, match="shape"):
+        solve(graph, delays, np.zeros((3, 3)))
+    with pytest.raises(DataError, match="negative"):
+        solve(graph, delays, np.array([[0.0, -1.0], [0.0, 0.0]]))
+
+
+# ---------------------------------------------------------------- TNTP
+
+
+def test_tntp_braess_fixture_with_first_thru_node() -> None:
+    links, meta = tntp.read_net(TNTP_DIR / "Braess_net.tntp")
+    trips = tntp.read_trips(TNTP_DIR / "Braess_trips.tntp")
+    assert meta == {"zones": 3, "nodes": 5, "first_thru_node": 4, "links": 7}
+    graph, delays = tntp.tntp_problem(links, meta)
+    solution = solve(graph, delays, trips, rgap=1e-9, max_iter=20000)
+    flows = links.assign(volume=solution.flow).set_index(["init_node", "term_node"])["volume"]
+    p = 27 / 13
+    # the cheap detour 4 -> 3 -> 2 runs through zone 3, which is not a through node
+    assert flows[(4, 3)] == pytest.approx(0.0, abs=1e-9)
+    assert flows[(3, 2)] == pytest.approx(0.0, abs=1e-9)
+    assert flows[(1, 5)] == pytest.approx(p, rel=1e-4)
+    assert flows[(1, 4)] == pytest.approx(6 - p, rel=1e-4)
+    assert flows[(4, 5)] == pytest.approx(6 - 2 * p, rel=1e-4)
+    assert solution.od_cost[0, 1] == pytest.approx(111 - 9 * p, rel=1e-6)
+
+
+def test_tntp_round_trip(tmp_path: Path) -> None:
+    links, meta = tntp.read_net(TNTP_DIR / "Braess_net.tntp")
+    trips = tntp.read_trips(TNTP_DIR / "Braess_trips.tntp")
+    tntp.write_net(tmp_path / "x_net.tntp", links, zones=3, first_thru_node=4)
+    tntp.write_trips(tmp_path / "x_trips.tntp", trips)
+    again, meta2 = tntp.read_net(tmp_path / "x_net.tntp")
+    pd.testing.assert_frame_equal(again, links)
+    assert meta2 == meta
+    assert np.array_equal(tntp.read_trips(tmp_path / "x_trips.tntp"), trips)
+
+
+def test_tntp_errors_name_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad_net.tntp"
+    bad.write_text(
+        "<NUMBER OF ZONES> 1\n<NUMBER OF NODES> 2\n<NUMBER OF LINKS> 1\n<END OF METADATA>\n"
+        "1 2 100 1 x 0.15 4 0 0 1 ;\n"
+    )
+    with pytest.raises(DataError, match=r"bad_net\.tntp, line 5"):
+        tntp.read_net(bad)
+    trips = tmp_path / "bad_trips.tntp"
+    trips.write_text("<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n 3 : 5.0;\n")
+    with pytest.raises(DataError, match=r"line 4: zone 3; expected 1 to 2"):
+        tntp.read_trips(trips)
+    with pytest.raises(DataError, match="no <END OF METADATA>"):
+        tntp.read_net(TNTP_DIR / "SiouxFalls_flow.tntp")
+
+
+# ---------------------------------------------------------------- Sioux Falls
+
+
+@pytest.fixture(scope="module")
+def sioux_falls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """AequilibraE's bundled Sioux Falls, converted to TNTP files and read back."""
+    os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")
+    aeq = pytest.importorskip("aequilibrae")
+    omx = pytest.importorskip("openmatrix")
+    folder = tmp_path_factory.mktemp("sioux_falls")
+    zipfile.ZipFile(Path(aeq.__file__).parent / "reference_files" / "sioux_falls.zip").extractall(
+        folder
+    )
+    with sqlite3.connect(folder / "project_database.sqlite") as con:
+        links = pd.read_sql(
+            "select link_id, a_node as init_node, b_node as term_node, capacity_ab as capacity, "
+            "free_flow_time, b, power from links order by link_id",
+            con,
+        )
+    matrix = omx.open_file(str(folder / "matrices" / "demand.omx"))
+    try:
+        trips = np.array(matrix["matrix"][:], dtype=float)
+    finally:
+        matrix.close()
+    tntp.write_net(folder / "sf_net.tntp", links.drop(columns="link_id"), zones=24)
+    tntp.write_trips(folder / "sf_trips.tntp", trips)
+    net, meta = tntp.read_net(folder / "sf_net.tntp")
+    return {
+        "links": links,
+        "net": net,
+        "meta": meta,
+        "trips": tntp.read_trips(folder / "sf_trips.tntp"),
+    }
+
+
+def aequilibrae_bfw(links: pd.DataFrame, trips: np.ndarray, rgap: float) -> np.ndarray:
+    """Link flows of AequilibraE's bfw on a link table (a_node/b_node) and trip matrix."""
+    with warnings.catch_warnings():  # AequilibraE's own pandas deprecation warnings
+        warnings.simplefilter("ignore")
+        return _aequilibrae_bfw(links, trips, rgap)
+
+
+def _aequilibrae_bfw(links: pd.DataFrame, trips: np.ndarray, rgap: float) -> np.ndarray:
+    from aequilibrae.matrix import AequilibraeMatrix
+    from aequilibrae.paths import Graph, TrafficAssignment, TrafficClass
+
+    zones = trips.shape[0]
+    graph = Graph()
+    graph.network = links.rename(columns={"init_node": "a_node", "term_node": "b_node"}).assign(
+        direction=1
+    )
+    graph.prepare_graph(np.arange(1, zones + 1))
+    graph.set_graph("free_flow_time")
+    graph.set_blocked_centroid_flows(False)
+    matrix = AequilibraeMatrix()
+    matrix.create_empty(zones=zones, matrix_names=["matrix"], memory_only=True)
+    matrix.index[:] = np.arange(1, zones + 1)
+    matrix.matrices[:, :, 0] = trips
+    matrix.computational_view(["matrix"])
+    assignment = TrafficAssignment()
+    assignment.set_classes([TrafficClass("freight", graph, matrix)])
+    assignment.set_vdf("BPR")
+    assignment.set_vdf_parameters({"alpha": "b", "beta": "power"})
+    assignment.set_capacity_field("capacity")
+    assignment.set_time_field("free_flow_time")
+    assignment.set_algorithm("bfw")
+    assignment.max_iter = 10000
+    assignment.rgap_target = rgap
+    assignment.set_cores(1)
+    assignment.execute()
+    return assignment.results()["matrix_ab"].reindex(links["link_id"]).to_numpy()
+
+
+def test_sioux_falls_matches_aequilibrae_bfw(sioux_falls: dict) -> None:
+    links, net, meta, trips = (sioux_falls[k] for k in ("links", "net", "meta", "trips"))
+    graph, delays = tntp.tntp_problem(net, meta)
+    rgap = 1e-5
+    ours = solve(graph, delays, trips, algorithm="bfw", rgap=rgap)
+    theirs = aequilibrae_bfw(links, trips, rgap)
+    assert ours.converged
+    assert ours.relative_gap <= rgap
+    # two solutions within a relative gap of 1e-5 of the same unique link-flow equilibrium
+    total = float(ours.cost @ ours.flow)
+    assert float(ours.cost @ np.abs(ours.flow - theirs)) / total < 2e-3
+    assert np.abs(ours.flow - theirs).max() / trips.sum() < 1e-3
+
+
+def test_sioux_falls_matches_best_known_flows(sioux_falls: dict) -> None:
+    net, meta, trips = (sioux_falls[k] for k in ("net", "meta", "trips"))
+    graph, delays = tntp.tntp_problem(net, meta)
+    solution = solve(graph, delays, trips, algorithm="bfw", rgap=1e-6, max_iter=5000)
+    best = tntp.read_flow(TNTP_DIR / "SiouxFalls_flow.tntp")
+    merged = net.assign(ours=solution.flow).merge(best, on=["init_node", "term_node"])
+    assert len(merged) == 76
+    assert np.allclose(merged["ours"], merged["volume"], rtol=1e-3, atol=5.0)
+    assert np.allclose(solution.cost, delays.cost(merged["volume"].to_numpy()), rtol=1e-3)
