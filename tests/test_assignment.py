@@ -20,8 +20,15 @@ import pandas as pd
 import pytest
 from scipy.optimize import brentq
 
-from corridors import DataError
+from corridors import DataError, Network, od_matrix, read_network
 from corridors.assignment import tntp
+from corridors.assignment.capacity import (
+    AssignmentParams,
+    place_capacities,
+    read_assignment_params,
+    teu_per_day,
+)
+from corridors.assignment.demand import DemandParams, check_demand, gravity_demand, read_demand
 from corridors.assignment.equilibrium import solve
 from corridors.assignment.loading import FlowGraph, Loader
 from corridors.assignment.vdf import (
@@ -337,3 +344,106 @@ def test_sioux_falls_matches_best_known_flows(sioux_falls: dict) -> None:
     assert len(merged) == 76
     assert np.allclose(merged["ours"], merged["volume"], rtol=1e-3, atol=5.0)
     assert np.allclose(solution.cost, delays.cost(merged["volume"].to_numpy()), rtol=1e-3)
+
+
+# ---------------------------------------------------------------- capacity and demand
+
+
+def test_capacity_units_convert_to_teu_per_day() -> None:
+    p = AssignmentParams(
+        teu_per_truck=1.5, teu_per_train=100, teu_per_container=1.6, truck_share=0.6,
+        tonnes_per_teu=12, days_per_year=365,
+    )  # fmt: skip
+    assert teu_per_day(30, "trucks/day", p) == pytest.approx(45.0)
+    assert teu_per_day(7, "Trains/Day", p) == pytest.approx(700.0)
+    assert teu_per_day(840, "containers/day", p) == pytest.approx(1344.0)
+    assert teu_per_day(750, "veh/day", p) == pytest.approx(750 * 0.6 * 1.5)
+    assert teu_per_day(29000, "vehicles/year", p) == pytest.approx(29000 * 0.9 / 365)
+    assert teu_per_day(3, "Mt/yr", p) == pytest.approx(3e6 / 12 / 365)
+    assert teu_per_day(365000, "TEU/year", p) == pytest.approx(1000.0)
+    with pytest.raises(ValueError, match="expected one of TEU/day"):
+        teu_per_day(1, "boxes/week", p)
+
+
+def test_place_capacities_split_by_mode() -> None:
+    places = pd.DataFrame(
+        {
+            "kind": ["border", "border", "port", "border"],
+            "modes": ["rail;road", "road", "rail;road;sea", "rail"],
+            "capacity": ["840; 70", "30", "5", None],
+            "capacity_unit": ["containers/day; trucks/day", "trucks/day", "Mt/year", None],
+        },
+        index=["manzhouli", "kraskino", "rajin", "makhalino"],
+    )
+    p = AssignmentParams()
+    caps = place_capacities(places, p).set_index(["place", "mode"])["capacity_teu_day"]
+    assert caps[("manzhouli", "rail")] == pytest.approx(840 * p.teu_per_container)
+    assert caps[("manzhouli", "road")] == pytest.approx(70 * p.teu_per_truck)
+    assert caps[("kraskino", "road")] == pytest.approx(30 * p.teu_per_truck)
+    assert caps[("rajin", "transfer")] == pytest.approx(5e6 / p.tonnes_per_teu / p.days_per_year)
+    assert "makhalino" not in caps.index.get_level_values(0)
+    bad = places.assign(capacity_unit=["trucks/day", "trucks/day", "Mt/year", None])
+    with pytest.raises(DataError, match="'manzhouli': capacity has 2 figure"):
+        place_capacities(bad, p)
+    bad = places.assign(
+        capacity_unit=["containers/day; trains/day", "trains/day", "Mt/year", None]
+    )
+    with pytest.raises(DataError, match="'kraskino': capacity 30 trains/day is for rail"):
+        place_capacities(bad.iloc[1:], p)
+
+
+def test_assignment_params_file(tmp_path: Path) -> None:
+    params = read_assignment_params()
+    assert params.bpr["road"] == (0.15, 4.0)
+    assert params.queue_period_h > 0
+    bad = tmp_path / "a.toml"
+    bad.write_text("[conversions]\nteu_per_truck = -1\n")
+    with pytest.raises(DataError, match=r"a\.toml: conversions\.teu_per_truck = -1"):
+        read_assignment_params(bad)
+
+
+@pytest.fixture
+def tiny_net(tiny_dir: Path) -> Network:
+    return read_network(tiny_dir)
+
+
+def test_demand_tables_are_checked(tiny_net: Network, tmp_path: Path) -> None:
+    good = pd.DataFrame({"orig": ["Hunchun Park"], "dest": ["busan"], "demand": ["12.5"]})
+    table = check_demand(tiny_net, good)
+    assert table.to_dict("records") == [
+        {"orig": "hunchun_park", "dest": "busan_port", "demand": 12.5}
+    ]
+    with pytest.raises(DataError, match="column 'volume' is called 'demand'"):
+        check_demand(tiny_net, good.rename(columns={"demand": "volume"}))
+    path = tmp_path / "od.csv"
+    path.write_text("orig,dest,demand\nhunchun,busan,5\nhunchun,busn,3\n")
+    with pytest.raises(DataError, match=r"od\.csv, row line 3: dest: unknown place 'busn'"):
+        read_demand(path, tiny_net)
+    path.write_text("orig,dest,demand\nhunchun,busan,-5\n")
+    with pytest.raises(
+        DataError, match=r"od\.csv, row line 2: demand = '-5'; expected a number >= 0"
+    ):
+        read_demand(path, tiny_net)
+    path.write_text("orig,dest,demand,commodity\nhunchun,busan,5,auto\n")
+    assert read_demand(path, tiny_net)["commodity"].tolist() == ["auto"]
+
+
+def test_gravity_demand_is_production_constrained(tiny_net: Network) -> None:
+    params = DemandParams(
+        park_teu_year=1000.0, default_port_teu_year=40000.0, attraction_exponent=0.5,
+        beta_per_usd=0.002, import_ratio=0.5,
+    )  # fmt: skip
+    demand = gravity_demand(tiny_net, params)
+    exports = demand[demand["commodity"] == "export"].set_index("dest")["demand"]
+    assert set(demand["orig"][demand["commodity"] == "export"]) == {"hunchun_park"}
+    assert exports.sum() == pytest.approx(1000.0)
+    imports = demand[demand["commodity"] == "import"].set_index("orig")["demand"]
+    assert imports.sum() == pytest.approx(500.0)
+    cost = od_matrix(tiny_net, ["hunchun_park"], list(exports.index), weight="generalized")
+    # the pull of two ports: attraction^0.5 x exp(-beta x cost difference)
+    a = {"zarubino_port": 40000.0, "vladivostok_port": 1e6, "busan_port": 22.75e6}
+    for p, q in [("zarubino_port", "busan_port"), ("vladivostok_port", "busan_port")]:
+        expected = np.sqrt(a[p] / a[q]) * np.exp(
+            -0.002 * (cost.at["hunchun_park", p] - cost.at["hunchun_park", q])
+        )
+        assert exports[p] / exports[q] == pytest.approx(expected)

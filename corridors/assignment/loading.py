@@ -13,8 +13,6 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from corridors.engine import tree_sums
-
 __all__ = ["AonResult", "FlowGraph", "Loader"]
 
 
@@ -146,7 +144,7 @@ class Loader:
         k = len(rows)
         acc = np.zeros((k, n))
         np.add.at(acc, (np.arange(k)[:, None], graph.dest_node[None, :]), trips)
-        flow_in, parent = _push_up(acc.ravel(), pred, n)
+        flow_in, parent = _push_up(acc.ravel(), pred, graph.origin_node[rows])
         has = np.flatnonzero((parent >= 0) & (flow_in > 0))
         keys = (parent[has] % n) * n + has % n
         edges = chosen[np.searchsorted(self._keys, keys)]
@@ -154,8 +152,16 @@ class Loader:
         return AonResult(flow, od_cost, unassigned)
 
 
-def _push_up(acc: np.ndarray, pred: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _push_up(
+    acc: np.ndarray, pred: np.ndarray, sources: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Sum each node's demand into its ancestors, over all trees at once.
+
+    The trees hang from one super-root; :func:`scipy.sparse.csgraph.breadth_first_order`
+    lists their nodes level by level, and along that list the parents' positions
+    never decrease, so each level ends where the parents leave the level above
+    (one ``searchsorted`` per level). Levels then push their sums to their
+    parents, deepest first, one ``reduceat`` each.
 
     Parameters
     ----------
@@ -163,8 +169,8 @@ def _push_up(acc: np.ndarray, pred: np.ndarray, n: int) -> tuple[np.ndarray, np.
         Demand ending at each (tree, node), flattened (tree-major).
     pred
         ``k × n`` predecessors from csgraph (negative: root or unreached).
-    n
-        Nodes per tree.
+    sources
+        The root node of each tree.
 
     Returns
     -------
@@ -173,16 +179,27 @@ def _push_up(acc: np.ndarray, pred: np.ndarray, n: int) -> tuple[np.ndarray, np.
     parent : numpy.ndarray
         Flattened parent index (-1 at roots and unreached nodes).
     """
-    k = pred.shape[0]
-    offsets = (np.arange(k, dtype=np.int64) * n)[:, None]
-    parent = np.where(pred >= 0, pred + offsets, -1).ravel()
-    # a node's depth in its tree orders the pushes: deepest level first
-    depth, _ = tree_sums(parent, (parent >= 0).astype(float))
-    depth = depth.astype(np.int64)
-    active = np.flatnonzero(depth > 0)
-    active = active[np.argsort(-depth[active], kind="stable")]
-    levels = depth[active]
-    bounds = np.flatnonzero(np.diff(levels)) + 1
-    for nodes in np.split(active, bounds):
-        np.add.at(acc, parent[nodes], acc[nodes])
+    k, n = pred.shape
+    size = k * n
+    offsets = np.arange(k, dtype=np.int64) * n
+    parent = np.where(pred >= 0, pred + offsets[:, None], -1).ravel()
+    children = np.flatnonzero(parent >= 0)
+    heads = np.r_[np.full(k, size), parent[children]]
+    tails = np.r_[offsets + sources, children]
+    forest = sp.csr_array((np.ones(len(heads)), (heads, tails)), shape=(size + 1, size + 1))
+    order = csgraph.breadth_first_order(forest, size, directed=True, return_predecessors=False)
+    order = order[1:]  # without the super-root
+    position = np.full(size + 1, -1, dtype=np.int64)
+    position[order] = np.arange(len(order))
+    parent_pos = position[np.where(parent[order] >= 0, parent[order], size)]
+    bounds = [0, int(np.searchsorted(parent_pos, 0))]  # level 0: the roots
+    while bounds[-1] < len(order):
+        bounds.append(int(np.searchsorted(parent_pos, bounds[-1])))
+    for lo, hi in zip(bounds[-2:0:-1], bounds[-1:1:-1], strict=True):  # deepest level first
+        nodes = order[lo:hi]
+        targets = parent[nodes]
+        new = np.ones(len(targets), dtype=bool)
+        new[1:] = targets[1:] != targets[:-1]
+        starts = np.flatnonzero(new)
+        acc[targets[starts]] += np.add.reduceat(acc[nodes], starts)
     return acc, parent
