@@ -20,12 +20,15 @@ writes both gap curves.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sqlite3
 import tempfile
 import time
 import warnings
 import zipfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -142,14 +145,25 @@ def reached(history: pd.DataFrame, level: float) -> str:
     return str(int(history.loc[hit[0], "iteration"])) if len(hit) else "-"
 
 
+def timed(function: Callable, *args: object) -> tuple[float, np.ndarray, pd.DataFrame]:
+    """Run `function` and return its wall time with its result (in a fresh process)."""
+    start = time.perf_counter()
+    flow, history = function(*args)
+    return time.perf_counter() - start, flow, history
+
+
 def run(name: str, links: pd.DataFrame, trips: np.ndarray, rgap: float, curves: list) -> None:
-    """Time both solvers on one network and print a line each."""
+    """Time both solvers on one network and print a line each.
+
+    Each solver runs in its own fresh process: AequilibraE's worker threads keep
+    spinning after it returns and would slow whatever runs next in the process.
+    """
     print(f"{name}: {trips.shape[0]} zones, {len(links)} links, {trips.sum():,.0f} trips")
     results = {}
+    spawn = multiprocessing.get_context("spawn")
     for solver, function in (("corridors bfw", ours), ("AequilibraE bfw", aequilibrae_bfw)):
-        start = time.perf_counter()
-        flow, history = function(links, trips, rgap)
-        seconds = time.perf_counter() - start
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            seconds, flow, history = pool.submit(timed, function, links, trips, rgap).result()
         results[solver] = flow
         curves.append(history.assign(network=name, solver=solver))
         print(

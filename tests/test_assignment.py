@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import brentq
 
+import corridors
 from corridors import DataError, Network, od_matrix, read_network
 from corridors.assignment import tntp
 from corridors.assignment.capacity import (
@@ -31,6 +32,7 @@ from corridors.assignment.capacity import (
 from corridors.assignment.demand import DemandParams, check_demand, gravity_demand, read_demand
 from corridors.assignment.equilibrium import solve
 from corridors.assignment.loading import FlowGraph, Loader
+from corridors.assignment.multimodal import equilibrium
 from corridors.assignment.vdf import (
     VDF_BPR,
     VDF_QUEUE,
@@ -447,3 +449,92 @@ def test_gravity_demand_is_production_constrained(tiny_net: Network) -> None:
             -0.002 * (cost.at["hunchun_park", p] - cost.at["hunchun_park", q])
         )
         assert exports[p] / exports[q] == pytest.approx(expected)
+
+
+# ---------------------------------------------------------------- the multimodal network
+
+
+QUEUE_PARAMS = AssignmentParams(teu_per_truck=1.5, queue_period_h=24.0, queue_j=1.0)
+
+
+def test_single_crossing_queue_matches_formula(tiny_net: Network) -> None:
+    tiny_net.update_place("kraskino_border", {"capacity": "20", "capacity_unit": "trucks/day"})
+    demand = pd.DataFrame({"orig": ["hunchun_park"], "dest": ["busan_port"], "demand": [15.0]})
+    eq = equilibrium(tiny_net, demand, unit="TEU/day", params=QUEUE_PARAMS, rgap=1e-9)
+    queue = queue_delay(15.0 / 24, 30.0 / 24, 24.0, 1.0)  # 20 trucks/day x 1.5 TEU
+    assert eq.places.at["kraskino_border", "volume_crossing"] == pytest.approx(15.0)
+    assert eq.places.at["kraskino_border", "capacity_teu_day"] == pytest.approx(30.0)
+    assert eq.places.at["kraskino_border", "vc"] == pytest.approx(0.5)
+    assert eq.places.at["kraskino_border", "queue_h"] == pytest.approx(queue)
+    row = eq.od.iloc[0]
+    vot = tiny_net.params.value_of_time_usd_teu_h
+    free = corridors.route(tiny_net, "hunchun_park", "busan_port", weight="generalized")
+    assert row["free_flow_generalized_usd_teu"] == pytest.approx(free.generalized_usd_teu)
+    assert row["generalized_usd_teu"] == pytest.approx(free.generalized_usd_teu + vot * queue)
+    top = eq.bottlenecks.iloc[0]
+    assert (top["element"], top["kind"], top["mode"]) == ("kraskino_border", "crossing", "road")
+
+
+def second_crossing(net: Network) -> None:
+    """Add a road crossing next to Kraskino (a second way from Hunchun to Zarubino)."""
+    net.add_place(
+        {"id": "kraskino2_border", "name": "Second crossing", "kind": "border", "country": "CN",
+         "lon": 130.70, "lat": 42.70, "modes": "road", "countries": "CN-RU",
+         "dwell_road_h": 30, "source": "test"}
+    )  # fmt: skip
+    for a, b in (("hunchun", "kraskino2_border"), ("kraskino2_border", "zarubino_port")):
+        net.add_link({"id": f"{a}-{b}-road", "from": a, "to": b, "mode": "road", "source": "test"})
+
+
+def test_two_crossings_share_demand_at_equal_cost(tiny_net: Network) -> None:
+    second_crossing(tiny_net)
+    tiny_net.update_place("kraskino_border", {"capacity": "30", "capacity_unit": "trucks/day"})
+    tiny_net.update_place("kraskino2_border", {"capacity": "20", "capacity_unit": "trucks/day"})
+    total = 60.0
+    demand = pd.DataFrame({"orig": ["hunchun_park"], "dest": ["zarubino_port"], "demand": [total]})
+    eq = equilibrium(
+        tiny_net, demand, unit="TEU/day", params=QUEUE_PARAMS, rgap=1e-10, max_iter=5000
+    )
+    vot = tiny_net.params.value_of_time_usd_teu_h
+    c1 = corridors.route(tiny_net, "hunchun_park", "zarubino_port", avoid=["kraskino2_border"])
+    c2 = corridors.route(tiny_net, "hunchun_park", "zarubino_port", avoid=["kraskino_border"])
+
+    def imbalance(v1: float) -> float:  # cost via crossing 1 minus cost via crossing 2
+        q1 = queue_delay(v1 / 24, 45.0 / 24, 24.0, 1.0)
+        q2 = queue_delay((total - v1) / 24, 30.0 / 24, 24.0, 1.0)
+        return c1.generalized_usd_teu + vot * q1 - c2.generalized_usd_teu - vot * q2
+
+    v1 = brentq(imbalance, 0.0, total, xtol=1e-10)
+    assert 5 < v1 < total - 5  # both crossings used
+    crossing = eq.places["volume_crossing"]
+    assert crossing["kraskino_border"] == pytest.approx(v1, rel=1e-4)
+    assert crossing["kraskino2_border"] == pytest.approx(total - v1, rel=1e-4)
+    expected = c1.generalized_usd_teu + vot * queue_delay(v1 / 24, 45.0 / 24, 24.0, 1.0)
+    assert eq.od["generalized_usd_teu"].iloc[0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_uncapacitated_equilibrium_is_all_or_nothing(tiny_net: Network) -> None:
+    demand = pd.DataFrame(
+        {
+            "orig": ["hunchun_park", "changchun", "busan"],
+            "dest": ["busan", "vladivostok", "hunchun"],
+            "demand": [10.0, 5.0, 2.0],
+        }
+    )
+    eq = equilibrium(tiny_net, demand, unit="TEU/day", params=QUEUE_PARAMS)
+    aon = corridors.assign(tiny_net, demand, weight="generalized")
+    assert eq.converged
+    assert eq.iterations == 1
+    assert np.allclose(eq.links["volume"], aon.links.loc[eq.links.index, "volume"])
+    assert eq.bottlenecks.empty
+
+
+def test_equilibrium_refuses_bad_arguments(tiny_net: Network) -> None:
+    demand = pd.DataFrame({"orig": ["hunchun"], "dest": ["busan"], "demand": [1.0]})
+    with pytest.raises(DataError, match="unit = 'TEU/week'"):
+        equilibrium(tiny_net, demand, unit="TEU/week")
+    with pytest.raises(DataError, match="weight = 'distance'"):
+        equilibrium(tiny_net, demand, weight="distance")
+    tiny_net.update_place("kraskino_border", {"capacity": "20", "capacity_unit": "trains/day; x"})
+    with pytest.raises(DataError, match="'kraskino_border': capacity has 1 figure"):
+        equilibrium(tiny_net, demand)
