@@ -2,7 +2,7 @@
 
 Hinterlands of 50 ports over every place of the 50,000-place synthetic network:
 ``corridors.hinterlands`` (two Dijkstra runs: a Voronoi partition by best port,
-then the runner-up from the partition's borders; see ``corridors._voronoi``)
+then the runner-up from the partition's borders; see ``corridors.reach.voronoi``)
 against networkx in the same run (multi-source Dijkstra from each port's states on
 the reversed state graph, then an argmin per place). The assignments (best port
 and its value for every place) are asserted identical.

@@ -9,10 +9,12 @@ Load the built-in network, then ask network questions of it:
 >>> corridors.route(net, "Hunchun", "Zarubino", modes=["road"]).crossings
 ['hunchun_kraskino']
 
-The modules: :mod:`corridors.io` (read / write, validation), :mod:`corridors.network`
-(the Network), :mod:`corridors.engine` (the compiled state graph),
-:mod:`corridors.routing`, :mod:`corridors.reach`, :mod:`corridors.synthetic`.
-Note that ``corridors.reach`` is the function; its module is ``corridors.reach`` in
+The flow of the package is ``io → network → engine → analyses → maps/report → cli``:
+:mod:`corridors.schema` (table columns), :mod:`corridors.io` (read / write, validation),
+:mod:`corridors.network` (the Network: building and checks apart from editing),
+:mod:`corridors.engine` (the compiled state graph and its searches), the analyses
+:mod:`corridors.routing` and :mod:`corridors.reach`, and :mod:`corridors.synthetic`.
+Note that ``corridors.reach`` is the function; its package is ``corridors.reach`` in
 ``sys.modules`` (``from corridors.reach import hinterlands`` works as usual).
 """
 

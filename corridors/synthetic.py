@@ -19,8 +19,8 @@ from scipy.spatial import Delaunay
 
 from corridors import _validate as v
 from corridors.costs import BorderParams, ModeParams, Parameters, TransferParams
-from corridors.io import Record
 from corridors.network import Network
+from corridors.schema import Record
 
 __all__ = ["default_params", "network"]
 

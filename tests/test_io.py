@@ -749,7 +749,7 @@ def test_write_network_failure_keeps_old_table(
 
 
 def test_write_network_replaces_no_table_when_one_fails(tiny_dir, tmp_path, monkeypatch):
-    import corridors.io as cio
+    import corridors.io.networks as cio
 
     net = read_network(tiny_dir)
     out = tmp_path / "net"

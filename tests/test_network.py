@@ -310,16 +310,16 @@ def test_network_is_routable_with_networkx(net: Network) -> None:
 def test_from_records_builds_nothing_on_error(
     write_tables: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import corridors.network
+    import corridors.network.core
 
     built: list[str] = []
-    real = corridors.network._link_edges
+    real = corridors.network.core._link_edges
 
     def spy(graph: nx.MultiDiGraph, values: dict[str, Any], params: Any) -> Any:
         built.append(values["id"])
         return real(graph, values, params)
 
-    monkeypatch.setattr(corridors.network, "_link_edges", spy)
+    monkeypatch.setattr(corridors.network.core, "_link_edges", spy)
     bad = write_tables(tmp_path, links_rows={"hunchun-hunchun_park-road": {"to": "nowhere"}})
     with pytest.raises(DataError):
         read_network(bad)

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 import corridors
 from corridors import osm
-from corridors._cli_osm import import_osm
 from corridors._errors import CorridorsError, DataError
+from corridors.cli.osm import import_osm
 from corridors.io import read_places
 
 OSM_DIR = Path(__file__).parent / "data" / "osm"

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import corridors
 from corridors import report
-from corridors._cli_report import COMMANDS
+from corridors.cli.report import COMMANDS
 
 TINY = Path(__file__).parent / "data" / "tiny"
 SCENARIO = """
@@ -132,7 +132,7 @@ def test_failing_section_is_reported_and_earlier_outputs_stay(
         raise RuntimeError("solver exploded")
 
     sections = tuple((k, broken if k == "closures" else f) for k, f in report.SECTIONS)
-    monkeypatch.setattr(report, "SECTIONS", sections)
+    monkeypatch.setattr(report.runner, "SECTIONS", sections)
     with caplog.at_level(logging.ERROR, logger="corridors.report"):
         report.run_report(net, out, sections=["routes", "closures"], progress=False)
     assert "solver exploded" in caplog.text

@@ -18,7 +18,7 @@ from reference import hand_network, validate_route
 
 import corridors
 from corridors import scenario
-from corridors._cli_scenario import COMMANDS
+from corridors.cli.scenario import COMMANDS
 from corridors.resilience import close_borders
 from corridors.routing import route
 

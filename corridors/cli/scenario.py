@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from corridors._cli_common import handle_errors, logger
+from corridors.cli.common import handle_errors, logger
 from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS", "scenario"]

@@ -1,46 +1,17 @@
-"""The main job: every analysis on a network, written as maps, tables, a GeoPackage and a report.
+"""The report's sections: each analysis run on the network, as maps, tables, layers and findings.
 
-:func:`run_report` runs each section of the report in turn: the network, the GTI
-corridors' representative routes, the parks × ports OD table, port hinterlands
-(with and without a market beyond the sea leg), isochrones and accessibility,
-link and crossing criticality, border closures by country pair, failure
-simulations and example scenarios. Each section writes
-
-- maps to ``out/maps/<name>.png`` (A4 landscape),
-- tables to ``out/tables/<name>.csv`` (units in the column names),
-- layers to ``out/corridors.gpkg`` (one layer per table with geometry, openable in QGIS),
-
-and a short findings table to ``out/report.md`` and ``out/report.html`` (maps
-embedded as base64 images, so the HTML is self-contained).
-
-Re-running replaces the outputs atomically: everything is built in a temporary
-folder inside ``out/`` and each file is moved into place with :func:`os.replace`.
-A section that fails is reported (in the report and on stderr through logging)
-and leaves the files and GeoPackage layers it wrote on an earlier run intact; the
-other sections are still written.
-
-Typical use::
-
-    import corridors
-    from corridors.report import run_report
-
-    run_report(corridors.load_gtr(), "out")
+Each ``_section_*`` function takes the run context (:class:`_Context`: the
+network, the scenario files, the failure runs) and returns a :class:`_Section`:
+its text, a findings table, maps (matplotlib axes), tables and GeoPackage
+layers. :data:`SECTIONS` lists them in report order. Nothing is written here
+(see :mod:`corridors.report.output`).
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import datetime as dt
-import html
-import json
-import logging
 import os
-import shutil
-import sys
-import tempfile
-import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +21,6 @@ import pandas as pd
 import shapely
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from corridors.network import Network
     from corridors.routing import Route
 
@@ -61,16 +30,11 @@ __all__ = [
     "SECTIONS",
     "TUMEN_EXTENT",
     "CorridorRoute",
-    "run_report",
 ]
-
-logger = logging.getLogger(__name__)
 
 TUMEN_EXTENT: tuple[float, float, float, float] = (128.5, 134.0, 41.3, 45.5)
 """The Tumen River area (lon_min, lon_max, lat_min, lat_max), degrees: the zoom maps,
 where the region map has to drop dense labels."""
-
-_DPI = 150
 
 DEFAULT_SCENARIOS: tuple[str, ...] = (
     "primorye2_hunchun_zarubino_rail",
@@ -79,7 +43,6 @@ DEFAULT_SCENARIOS: tuple[str, ...] = (
 )
 """Scenarios of ``data/scenarios`` the report runs by default: a Hunchun-Zarubino rail
 link (Primorye-2), the China-Mongolia eastern rail link, a Zarubino-Sokcho-Niigata ferry."""
-_MANIFEST = ".report-manifest.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -655,315 +618,3 @@ _TITLES = {
     "scenarios": "Scenarios",
     "geopackage": "GeoPackage corridors.gpkg",
 }
-
-
-# ---------------------------------------------------------------- writing
-
-
-def _md_cell(value: Any) -> str:
-    if isinstance(value, float):
-        if np.isnan(value):
-            return ""
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in frame.itertuples(False)]
-    return "\n".join([header, rule, *body])
-
-
-def _html_table(frame: pd.DataFrame) -> str:
-    cells = frame.map(_md_cell) if len(frame) else frame
-    return cells.to_html(index=False, escape=True, border=0, classes="findings")
-
-
-def _save_figure(ax: Axes, path: Path) -> None:
-    from corridors import maps
-
-    maps.save(ax, path, dpi=_DPI)
-    ax.figure.clf()
-
-
-def _plain(frame: pd.DataFrame | gpd.GeoDataFrame) -> pd.DataFrame | gpd.GeoDataFrame:
-    """Return a frame GeoPackage drivers accept: text columns for lists, dicts and objects."""
-    out = frame.copy()
-    geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
-    for column in out.columns:
-        if column == geometry:
-            continue
-        values = out[column]
-        if values.dtype == object or isinstance(values.dtype, pd.CategoricalDtype):
-            out[column] = values.map(
-                lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-            )
-        elif pd.api.types.is_bool_dtype(values):
-            out[column] = values.astype("Float64").astype(float)  # 1 / 0, NaN if missing
-    return out
-
-
-def _write_section(sec: _Section, stage: Path) -> dict[str, list[str]]:
-    """Write a section's maps and tables into the staging folder; return its file list."""
-    files = []
-    for name, ax in sec.maps.items():
-        rel = f"maps/{name}.png"
-        _save_figure(ax, stage / rel)
-        files.append(rel)
-    for name, table in sec.tables.items():
-        rel = f"tables/{name}.csv"
-        (stage / "tables").mkdir(parents=True, exist_ok=True)
-        table.to_csv(stage / rel)
-        files.append(rel)
-    return {"files": files, "layers": list(sec.layers)}
-
-
-def _write_geopackage(
-    target: Path,
-    stage: Path,
-    sections: list[_Section],
-    kept: dict[str, dict[str, list[str]]],
-) -> list[str]:
-    """Write every layer to a temp GeoPackage (kept layers copied from the old one); move it."""
-    import pyogrio
-
-    temp = stage / "corridors.gpkg"
-    written = []
-    for sec in sections:
-        for name, layer in sec.layers.items():
-            frame = _plain(layer)
-            if isinstance(frame, gpd.GeoDataFrame):
-                frame.to_file(temp, layer=name, driver="GPKG")
-            else:
-                pyogrio.write_dataframe(frame, temp, layer=name, driver="GPKG")
-            written.append(name)
-    if target.exists():
-        for entry in kept.values():
-            for name in entry.get("layers", []):
-                if name in written:
-                    continue
-                try:
-                    old = gpd.read_file(target, layer=name)
-                except Exception:  # an old layer that is gone stays gone
-                    continue
-                old.to_file(temp, layer=name, driver="GPKG")
-                written.append(name)
-    if written:
-        os.replace(temp, target)
-    return written
-
-
-def _report_texts(
-    net: Network, sections: list[_Section], failed: dict[str, str], images: dict[str, Path]
-) -> tuple[str, str]:
-    """Return the Markdown and the self-contained HTML report."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    md = [
-        f"# Corridors report: {net.name}",
-        "",
-        f"Generated {stamp} by `corridors report`. Units: hours (h), kilometres (km), "
-        "USD per TEU (cost and generalized cost = cost + value of time x hours). "
-        "Maps are in `maps/`, tables in `tables/`, every layer in `corridors.gpkg`.",
-        "",
-    ]
-    body = [
-        f"<h1>Corridors report: {html.escape(net.name)}</h1>",
-        f"<p class='meta'>{html.escape(md[2])}</p>",
-    ]
-    if failed:
-        md += ["**Failed sections** (earlier outputs of these are kept):", ""]
-        md += [f"- {_TITLES.get(k, k)}: {msg}" for k, msg in failed.items()]
-        md.append("")
-        items = "".join(
-            f"<li><b>{html.escape(_TITLES.get(k, k))}</b>: {html.escape(m)}</li>"
-            for k, m in failed.items()
-        )
-        body.append(f"<div class='failed'><p>Failed sections:</p><ul>{items}</ul></div>")
-    for sec in sections:
-        md += [f"## {sec.title}", ""]
-        body.append(f"<h2>{html.escape(sec.title)}</h2>")
-        if sec.error:
-            md += [f"**This section failed:** {sec.error}", ""]
-            body.append(f"<p class='failed'>This section failed: {html.escape(sec.error)}</p>")
-            continue
-        if sec.text:
-            md += [sec.text, ""]
-            body.append(f"<p>{html.escape(sec.text)}</p>")
-        if sec.findings is not None and len(sec.findings):
-            md += [_md_table(sec.findings), ""]
-            body.append(_html_table(sec.findings))
-        for name in sec.maps:
-            caption = sec.captions.get(name, name)
-            md += [f"![{caption}](maps/{name}.png)", "", f"*{caption}*", ""]
-            data = base64.b64encode(images[name].read_bytes()).decode("ascii")
-            body.append(
-                f"<figure><img alt='{html.escape(caption)}' "
-                f"src='data:image/png;base64,{data}'/>"
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-            )
-        tables = [f"`tables/{t}.csv`" for t in sec.tables]
-        if tables:
-            md += ["Tables: " + ", ".join(tables), ""]
-            body.append("<p class='meta'>Tables: " + html.escape(", ".join(tables)) + "</p>")
-    style = (
-        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.4}"
-        "img{max-width:100%;border:1px solid #ccc}figure{margin:1em 0}"
-        "figcaption{font-style:italic;color:#555}table.findings{border-collapse:collapse;"
-        "font-size:0.85em}table.findings td,table.findings th{border:1px solid #ccc;"
-        "padding:2px 6px}.failed{color:#a00}.meta{color:#555;font-size:0.9em}"
-    )
-    page = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Corridors report: {html.escape(net.name)}</title><style>{style}</style>"
-        f"</head><body>{''.join(body)}</body></html>"
-    )
-    return "\n".join(md), page
-
-
-def _read_manifest(out: Path) -> dict[str, dict[str, list[str]]]:
-    path = out / _MANIFEST
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _run_section(
-    key: str, function: Callable[[_Context], _Section], ctx: _Context
-) -> tuple[_Section, str | None]:
-    try:
-        return function(ctx), None
-    except Exception as error:  # one failing analysis must not stop the others
-        message = f"{type(error).__name__}: {error}"
-        logger.error("report section %r failed: %s", key, message)
-        logger.debug("%s", traceback.format_exc())
-        return _Section(key, _TITLES.get(key, key), error=message), message
-
-
-def run_report(
-    net: Network,
-    out_dir: str | os.PathLike[str],
-    *,
-    scenarios: Sequence[str | os.PathLike[str]] | None = None,
-    sections: Iterable[str] | None = None,
-    failure_runs: int = 50,
-    progress: bool = True,
-) -> Path:
-    """Run every analysis on a network and write maps, tables, a GeoPackage and a report.
-
-    Parameters
-    ----------
-    net
-        The network (e.g. :func:`corridors.load_gtr`).
-    out_dir
-        Output folder, created if needed. Written: ``maps/*.png`` (A4, 150 dpi),
-        ``tables/*.csv``, ``corridors.gpkg``, ``report.md`` and ``report.html``.
-    scenarios
-        Scenario files (paths, or names of files in ``data/scenarios`` without
-        ``.toml``); default those of :data:`DEFAULT_SCENARIOS` that exist.
-    sections
-        Keys of :data:`SECTIONS` to run (default all); the others are left as they are.
-    failure_runs
-        Runs per failed fraction in the failure simulation.
-    progress
-        Show a progress bar on stderr when it is a terminal.
-
-    Returns
-    -------
-    pathlib.Path
-        The ``report.html`` written.
-
-    Raises
-    ------
-    ValueError
-        For an unknown section key.
-
-    Notes
-    -----
-    Everything is first written to a temporary folder inside `out_dir`, then each
-    file is moved into place (:func:`os.replace`). A section that raises is logged
-    at ERROR level (stderr), named in the report, and its earlier files and
-    GeoPackage layers are kept.
-    """
-    from tqdm.auto import tqdm
-
-    keys = [k for k, _ in SECTIONS]
-    chosen = keys if sections is None else list(sections)
-    unknown = [k for k in chosen if k not in keys]
-    if unknown:
-        msg = f"sections = {unknown!r}; expected some of {', '.join(keys)}"
-        raise ValueError(msg)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if scenarios is None:
-        present = {p.stem for p in _scenario_folder().glob("*.toml")}
-        scenarios = [s for s in DEFAULT_SCENARIOS if s in present]
-    ctx = _Context(net, tuple(scenarios), failure_runs)
-    old_manifest = _read_manifest(out)
-    stage = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
-    try:
-        return _run(ctx, chosen, out, stage, old_manifest, progress, tqdm)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
-def _run(
-    ctx: _Context,
-    chosen: list[str],
-    out: Path,
-    stage: Path,
-    old_manifest: dict[str, dict[str, list[str]]],
-    progress: bool,
-    tqdm: Any,
-) -> Path:
-    show = progress and sys.stderr.isatty()
-    done: list[_Section] = []
-    failed: dict[str, str] = {}
-    manifest: dict[str, dict[str, list[str]]] = {}
-    bar = tqdm(total=len(chosen), desc="report", unit="section", disable=not show, leave=False)
-    for key, function in SECTIONS:
-        if key not in chosen:
-            if key in old_manifest:
-                manifest[key] = old_manifest[key]
-            continue
-        bar.set_postfix_str(key)
-        sec, error = _run_section(key, function, ctx)
-        if error is None:
-            try:
-                manifest[key] = _write_section(sec, stage)
-            except Exception as write_error:
-                error = f"{type(write_error).__name__}: {write_error}"
-                logger.error("report section %r could not be written: %s", key, error)
-                sec = _Section(key, sec.title, error=error)
-        if error is not None:
-            failed[key] = error
-            manifest[key] = old_manifest.get(key, {"files": [], "layers": []})
-        done.append(sec)
-        bar.update()
-    bar.close()
-    good = [s for s in done if s.error is None]
-    kept = {k: v for k, v in manifest.items() if k in failed or k not in chosen}
-    try:
-        _write_geopackage(out / "corridors.gpkg", stage, good, kept)
-    except Exception as error:  # the maps, tables and report are still written
-        failed["geopackage"] = f"{type(error).__name__}: {error}"
-        logger.error("corridors.gpkg could not be written: %s", failed["geopackage"])
-    images = {}
-    for sec in good:
-        for name in sec.maps:
-            images[name] = stage / "maps" / f"{name}.png"
-    markdown, page = _report_texts(ctx.net, done, failed, images)
-    (stage / "report.md").write_text(markdown, encoding="utf-8")
-    (stage / "report.html").write_text(page, encoding="utf-8")
-    for sec in good:
-        for rel in manifest[sec.key]["files"]:
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, out / rel)
-    manifest_text = json.dumps(manifest, indent=1, sort_keys=True)
-    (stage / _MANIFEST).write_text(manifest_text, encoding="utf-8")
-    for name in ("report.md", _MANIFEST, "report.html"):
-        os.replace(stage / name, out / name)
-    return out / "report.html"

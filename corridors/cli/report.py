@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from corridors._cli_common import handle_errors, load_network, logger, network_opt
+from corridors.cli.common import handle_errors, load_network, logger, network_opt
 
 __all__ = ["COMMANDS", "report"]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from corridors._cli_common import (
+from corridors.cli.common import (
     by_opt,
     emit,
     format_opt,

@@ -1,57 +1,28 @@
-"""The ``corridors`` command: parse, call one public function, print or write.
-
-Shared options are defined once in :mod:`corridors._cli_common`; analysis
-commands live in their own modules (``_cli_routing``) and are registered here.
-A :class:`~corridors._errors.CorridorsError` becomes one line on stderr and exit
-code 1; ``-vv`` shows the traceback.
-"""
+"""``corridors info``, ``places`` and ``links``: what a network holds."""
 
 from __future__ import annotations
 
 import json
-import logging
-import sys
 from pathlib import Path
 
 import click
 
-from corridors._cli_common import (
+from corridors.cli.common import (
     check_corridor,
     emit,
     format_opt,
     handle_errors,
     load_network,
-    logger,
     network_opt,
     output_opt,
 )
 from corridors.costs import MODES, PLACE_KINDS
 from corridors.io import STATUSES
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "info", "links", "places"]
 
 
-# ---------------------------------------------------------------- the group
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv: debug).")
-@click.option("-q", "--quiet", count=True, help="Fewer messages; no progress bars.")
-@click.version_option(package_name="corridors")
-@click.pass_context
-def main(ctx: click.Context, verbose: int, quiet: int) -> None:
-    """Multimodal transport corridors of the Greater Tumen Region.
-
-    Routes, hinterlands, resilience and maps on a network of parks, ports,
-    border crossings and rail / road / sea / air links.
-    """
-    level = max(logging.DEBUG, logging.WARNING - 10 * verbose + 10 * quiet)
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
-    logger.setLevel(level)
-    ctx.obj = {"quiet": quiet > 0, "verbose": verbose}
-
-
-@main.command()
+@click.command()
 @network_opt
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handle_errors
@@ -82,7 +53,7 @@ PLACE_SHOWN = ["name", "kind", "country", "modes", "status", "lon", "lat"]
 LINK_SHOWN = ["from", "to", "mode", "length_km", "time_h", "cost_usd_teu", "status", "corridors"]
 
 
-@main.command()
+@click.command()
 @network_opt
 @click.option(
     "--kind",
@@ -112,7 +83,7 @@ def places(
     emit(frame if all_columns else frame[PLACE_SHOWN], as_json, as_csv, output)
 
 
-@main.command()
+@click.command()
 @network_opt
 @click.option(
     "--mode", type=click.Choice(MODES, case_sensitive=False), help="Only links of this mode."
@@ -156,13 +127,4 @@ def links(
     emit(shown.round({"length_km": 1, "time_h": 2, "cost_usd_teu": 0}), as_json, as_csv, output)
 
 
-def _register() -> None:
-    """Add the analysis commands defined in their own modules."""
-    from corridors import _cli_osm, _cli_report, _cli_resilience, _cli_routing, _cli_scenario
-
-    for module in (_cli_routing, _cli_resilience, _cli_scenario, _cli_report, _cli_osm):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+COMMANDS = [info, places, links]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from corridors._cli_common import handle_errors, logger
+from corridors.cli.common import handle_errors, logger
 
 __all__ = ["COMMANDS", "import_osm"]
 

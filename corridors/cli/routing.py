@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from corridors._cli_common import (
+from corridors.cli.common import (
     by_opt,
     emit,
     format_opt,

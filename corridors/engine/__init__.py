@@ -1,0 +1,42 @@
+"""The compiled state graph of a network, and searches on it.
+
+Modules
+-------
+compiled
+    :func:`compile_network`: a network as a mode-expanded state graph in CSR arrays
+    (:class:`CompiledGraph`), the weights (:data:`WEIGHTS`) and the
+    :class:`Restrictions` that mask its edges.
+dijkstra
+    :func:`search` (multi-source Dijkstra from every state of each origin),
+    :class:`SearchResult` (paths, path sums) and :func:`tree_sums`.
+"""
+
+from corridors.engine.compiled import (
+    EDGE_CROSSING,
+    EDGE_LINK,
+    EDGE_TRANSFER,
+    STATUS_CODES,
+    WEIGHT_COLUMNS,
+    WEIGHTS,
+    CompiledGraph,
+    Restrictions,
+    check_weight,
+    compile_network,
+)
+from corridors.engine.dijkstra import SearchResult, search, tree_sums
+
+__all__ = [
+    "EDGE_CROSSING",
+    "EDGE_LINK",
+    "EDGE_TRANSFER",
+    "STATUS_CODES",
+    "WEIGHTS",
+    "WEIGHT_COLUMNS",
+    "CompiledGraph",
+    "Restrictions",
+    "SearchResult",
+    "check_weight",
+    "compile_network",
+    "search",
+    "tree_sums",
+]

@@ -1,0 +1,218 @@
+"""Read places, links and corridors tables (CSV, GeoJSON, GeoPackage layers), cell by cell.
+
+Every problem in a file is collected, then one :class:`~corridors._errors.DataError`
+names the file, the line (CSV) or feature (GeoJSON, GeoPackage), the record, the
+field, the value found and what was expected. The columns are those of
+:mod:`corridors.schema`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from corridors import _validate as v
+from corridors._errors import DataError
+from corridors.schema import CORRIDOR_COLUMNS, LINK_COLUMNS, PLACE_COLUMNS, Column, Record
+
+__all__ = ["TABLE_SUFFIXES", "read_corridors", "read_links", "read_places"]
+
+
+TABLE_SUFFIXES = (".csv", ".geojson", ".gpkg")
+
+
+#: Columns that a geometry replaces in GeoJSON / GeoPackage tables.
+_GEOMETRY_COLUMNS = {"place": ("lon", "lat"), "link": ("via",)}
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """Return the header and (position, raw cells) of each row of a CSV file."""
+    rows = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        for row in reader:
+            extra = row.pop(None, None)  # type: ignore[call-overload]
+            cells = {k: (x or "") for k, x in row.items()}
+            # line_num is the row's last line: step back over line breaks inside cells
+            line = reader.line_num - sum(x.count("\n") for x in cells.values())
+            if extra:
+                cells["__extra__"] = ",".join(extra)
+            rows.append((f"line {line}", cells))
+    return header, rows
+
+
+def _raw_rows(
+    path: Path, layer: str | None = None
+) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """Return the header and (position, raw cells) of each row of a CSV, GeoJSON or GPKG table.
+
+    For GeoJSON / GeoPackage tables the header ends with ``geometry``, and the cells
+    hold ``lon``/``lat`` (points) or ``via`` (lines) taken from the geometry.
+    """
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path)
+    frame = gpd.read_file(path, layer=layer)
+    header = [c for c in frame.columns if c != "geometry"]
+    rows = []
+    for number, (_, row) in enumerate(frame.iterrows(), start=1):
+        cells = {c: _cell_text(row[c]) for c in header}
+        geometry = row.get("geometry")
+        if geometry is not None and not geometry.is_empty:
+            if geometry.geom_type == "Point":
+                cells["lon"], cells["lat"] = repr(geometry.x), repr(geometry.y)
+            elif geometry.geom_type == "LineString":
+                inner = list(geometry.coords)[1:-1]
+                cells["via"] = "; ".join(f"{x!r} {y!r}" for x, y in inner)
+        rows.append((f"feature {number}", cells))
+    return [*header, "geometry"], rows
+
+
+def _cell_text(value: Any) -> str:
+    """Return a GeoPackage / GeoJSON / frame value as the text of a CSV cell (blank for NA)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _read_table(
+    path: Path, columns: dict[str, Column], what: str, layer: str | None = None
+) -> list[Record]:
+    """Parse every row of a table, collecting all problems, then raise once."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: file not found; expected a {what} table (.csv/.geojson/.gpkg)")
+    problems = v.Problems(f"{path} (layer {layer})" if layer else str(path))
+    records: list[Record] = []
+    seen_ids: dict[str, str] = {}
+    header, rows = _raw_rows(path, layer)
+    header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+    absent = _check_header(header, columns, what, problems, header_where)
+    for position, cells in rows:
+        key = cells.get("id") or cells.get("name") or "?"
+        where = f'{position} ({what} "{key}")'
+        if "__extra__" in cells:
+            problems.add(where, "more cells than columns; quote cells that contain commas")
+        values: dict[str, Any] = {}
+        for name, column in columns.items():
+            raw = cells.get(name, "").strip()
+            if not raw:
+                if column.required and name not in absent:  # a missing column is said once
+                    problems.add(where, f"{name} is blank; {column.expectation()}")
+                continue
+            try:
+                values[name] = column.parse(raw)
+            except v.FieldError as error:
+                problems.add(where, f"{name} = {raw!r}; {column.explain(error)}")
+        ident = values.get("id", values.get("name"))
+        if ident is not None:
+            if ident in seen_ids:
+                field = "id" if "id" in values else "name"
+                problems.add(
+                    where,
+                    f"{field} = {ident!r} is used twice (first at {seen_ids[ident]}); "
+                    f"expected a unique {field}: rename or remove one of the rows",
+                )
+            else:
+                seen_ids[ident] = position
+        records.append(Record(where, values, problems.source))
+    problems.raise_if_any()
+    return records
+
+
+def _check_header(
+    header: list[str],
+    columns: dict[str, Column],
+    what: str,
+    problems: v.Problems,
+    where: str,
+) -> set[str]:
+    """Report unknown and missing columns; return the missing required ones."""
+    missing: set[str] = set()
+    geometry_cols = _GEOMETRY_COLUMNS.get(what, ())
+    has_geometry = "geometry" in header
+    for name in header:
+        if name in columns or name == "geometry":
+            continue
+        hint = v.close_matches(name, columns, n=2)
+        extra = f"; did you mean {' or '.join(hint)}?" if hint else ""
+        problems.add(where, f"unknown column {name!r}{extra}")
+    unknown = [c for c in header if c not in columns and c != "geometry"]
+    for name, column in columns.items():
+        if column.required and name not in header:
+            if has_geometry and name in geometry_cols:
+                continue
+            hint = v.close_matches(name, unknown, n=1)
+            fix = f"rename column {hint[0]!r} to {name!r}" if hint else f"add a {name!r} column"
+            problems.add(where, f"required column {name!r} is missing; {fix}")
+            missing.add(name)
+    return missing
+
+
+def read_places(path: str | os.PathLike[str]) -> list[Record]:
+    """Read and check a places table (CSV, GeoJSON or GeoPackage).
+
+    Parameters
+    ----------
+    path
+        The file. GeoJSON / GeoPackage tables use point geometry for lon/lat.
+
+    Returns
+    -------
+    list of Record
+        One per row, with typed values.
+
+    Raises
+    ------
+    DataError
+        Listing every bad cell: file, line/feature, place id, field, value, expectation.
+    """
+    return _read_table(Path(path), PLACE_COLUMNS, "place")
+
+
+def read_links(path: str | os.PathLike[str]) -> list[Record]:
+    """Read and check a links table (CSV, GeoJSON or GeoPackage).
+
+    Parameters
+    ----------
+    path
+        The file. GeoJSON / GeoPackage tables use line geometry for ``via``.
+
+    Returns
+    -------
+    list of Record
+        One per row, with typed values.
+
+    Raises
+    ------
+    DataError
+        Listing every bad cell: file, line/feature, link id, field, value, expectation.
+    """
+    return _read_table(Path(path), LINK_COLUMNS, "link")
+
+
+def read_corridors(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read the named corridors table (``name``, ``description``, ``modes``, ``source``).
+
+    Parameters
+    ----------
+    path
+        A CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by corridor name.
+    """
+    records = _read_table(Path(path), CORRIDOR_COLUMNS, "corridor")
+    frame = pd.DataFrame([r.values for r in records], columns=list(CORRIDOR_COLUMNS))
+    return frame.set_index("name")

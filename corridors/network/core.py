@@ -1,0 +1,402 @@
+"""The :class:`Network`: an osmnx-style MultiDiGraph of places and links, with parameters.
+
+Nodes are places keyed by their id; edges are links, one per direction, keyed by
+the link id (so ``G.edges[u, v, link_id]``). Units follow osmnx: ``length`` in
+metres, ``speed_kph`` in km/h, ``travel_time`` in seconds; ``cost_usd_teu`` is
+USD per TEU. ``net.places`` and ``net.links`` give the same data as GeoDataFrames
+with units in column names (``length_km``, ``time_h``).
+
+This module builds, checks and queries a network; the editing methods come from
+:class:`~corridors.network.editing.NetworkEditing`.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from corridors import _validate as v
+from corridors._errors import DataError, UnknownPlaceError
+from corridors.costs import MODES, PLACE_KINDS, Parameters
+from corridors.network.checks import _check_link, _check_places, _link_edges, _typed
+from corridors.network.editing import NetworkEditing
+from corridors.network.geometry import CRS
+from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Record
+
+__all__ = ["Network"]
+
+
+class Network(NetworkEditing):
+    """A multimodal corridor network: places, links and parameters.
+
+    Build one with :func:`corridors.load_gtr`, :func:`corridors.io.read_network`
+    or :meth:`Network.from_records`. The graph follows osmnx conventions, so
+    osmnx and networkx functions work on ``net.graph`` directly.
+
+    Parameters
+    ----------
+    graph
+        A MultiDiGraph in corridors' conventions (as built by :meth:`from_records`).
+    params
+        Network-wide parameters.
+    corridors
+        Named corridors (index: name; columns description, modes, source).
+
+    Notes
+    -----
+    Analyses cache compiled arrays per :attr:`revision`. The editing methods
+    (``add_place``, ``add_link``, ``close``, ...) bump it; after editing
+    ``net.graph`` directly, call :meth:`touch`.
+    """
+
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        params: Parameters,
+        *,
+        corridors: pd.DataFrame | None = None,
+    ) -> None:
+        graph.graph.setdefault("crs", CRS)
+        graph.graph.setdefault("name", "network")
+        self._graph = graph
+        self.params = params
+        self.corridors = corridors
+        self._revision = 0
+        self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------ construction
+
+    @classmethod
+    def from_records(
+        cls,
+        places: Sequence[Record],
+        links: Sequence[Record],
+        params: Parameters,
+        *,
+        corridors: pd.DataFrame | None = None,
+        name: str = "network",
+        source: str = "tables",
+    ) -> Network:
+        """Check places and links against each other and build a network.
+
+        Parameters
+        ----------
+        places, links
+            Parsed rows from :func:`corridors.io.read_places` / :func:`~corridors.io.read_links`.
+        params
+            Parameters (speeds, costs, detour factors).
+        corridors
+            Named corridors; when given, every corridor a link names must be in it.
+        name
+            Network name (``G.graph["name"]``).
+        source
+            Where the tables came from, for error messages.
+
+        Returns
+        -------
+        Network
+
+        Raises
+        ------
+        DataError
+            Listing every inconsistency (unknown place, mode not served, a land link
+            across a border without a crossing, a gauge the country does not have, ...).
+            Nothing is built then.
+        """
+        places = [r if r.source else dataclasses.replace(r, source=source) for r in places]
+        links = [r if r.source else dataclasses.replace(r, source=source) for r in links]
+        problems = v.Problems("")  # each record names its own file
+        nodes = _check_places(places, problems)
+        corridor_names = set(corridors.index) if corridors is not None else None
+        for record in links:
+            _check_link(record, nodes, corridor_names, problems)
+        problems.raise_if_any()
+        graph = nx.MultiDiGraph(crs=CRS, name=name, source=source)
+        for place_id, attrs in nodes.items():
+            graph.add_node(place_id, **attrs)
+        edges = [_link_edges(graph, record.values, params) for record in links]
+        # forward edges first, so the order of net.links (grouped by the places'
+        # order) survives writing the network out and reading it back
+        graph.add_edges_from(pair[0] for pair in edges)
+        graph.add_edges_from(pair[1] for pair in edges if len(pair) > 1)
+        return cls(graph, params, corridors=corridors)
+
+    # ------------------------------------------------------------ basic properties
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The osmnx-style MultiDiGraph (nodes: places; edges: links, keyed by link id)."""
+        return self._graph
+
+    @property
+    def name(self) -> str:
+        """The network's name."""
+        return str(self._graph.graph.get("name", "network"))
+
+    @property
+    def crs(self) -> str:
+        """Coordinate reference system of coordinates and geometries (EPSG:4326)."""
+        return str(self._graph.graph["crs"])
+
+    @property
+    def revision(self) -> int:
+        """Edit counter; compiled arrays are cached per revision."""
+        return self._revision
+
+    def touch(self) -> None:
+        """Mark the network as edited, dropping cached compiled arrays."""
+        self._revision += 1
+        self._cache.clear()
+
+    def cached(self, key: Any, build: Any) -> Any:
+        """Return ``build()`` cached under `key` for the current revision.
+
+        Parameters
+        ----------
+        key
+            Hashable cache key.
+        build
+            Zero-argument callable computing the value.
+
+        Returns
+        -------
+        object
+            The cached or newly built value.
+        """
+        full_key = (self._revision, key)
+        if full_key not in self._cache:
+            self._cache[full_key] = build()
+        return self._cache[full_key]
+
+    def copy(self) -> Network:
+        """Return an independent copy (graph, parameters and corridors).
+
+        Returns
+        -------
+        Network
+        """
+        return Network(
+            copy.deepcopy(self._graph),
+            self.params,
+            corridors=None if self.corridors is None else self.corridors.copy(),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Network {self.name!r}: {self._graph.number_of_nodes()} places, "
+            f"{len(self.link_ids())} links>"
+        )
+
+    # ------------------------------------------------------------ tables
+
+    @property
+    def places(self) -> gpd.GeoDataFrame:
+        """Places as a GeoDataFrame indexed by id (columns as in ``places.csv``; points)."""
+        return self.cached("places", self._places_frame)
+
+    @property
+    def links(self) -> gpd.GeoDataFrame:
+        """Links as a GeoDataFrame indexed by id, one row per link (not per direction).
+
+        Columns are those of ``links.csv`` with the effective values (``length_km``,
+        ``speed_kph``, ``cost_usd_teu`` filled from parameters where the data left them
+        blank, as listed in ``defaults``), plus ``time_h``; geometry runs from → to.
+        """
+        return self.cached("links", self._links_frame)
+
+    def _places_frame(self) -> gpd.GeoDataFrame:
+        """Build the places GeoDataFrame from the graph's nodes."""
+        rows = []
+        for place_id, data in self._graph.nodes(data=True):
+            row = {c: data.get(c) for c in PLACE_COLUMNS}
+            row.update(id=place_id, lon=data["x"], lat=data["y"])
+            rows.append(row)
+        frame = _typed(pd.DataFrame(rows, columns=list(PLACE_COLUMNS)), PLACE_COLUMNS)
+        geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
+        return gpd.GeoDataFrame(frame, geometry=geometry, crs=self.crs).set_index("id")
+
+    def _links_frame(self) -> gpd.GeoDataFrame:
+        """Build the links GeoDataFrame from the graph's forward edges."""
+        rows, geoms = [], []
+        for u, w, key, data in self._graph.edges(keys=True, data=True):
+            if data.get("reversed", False):
+                continue
+            row = {c: data.get(c) for c in LINK_COLUMNS}
+            row.update(
+                {
+                    "id": key,
+                    "from": u,
+                    "to": w,
+                    "length_km": data["length"] / 1000.0,
+                    "time_h": data["travel_time"] / 3600.0,
+                    "via": [tuple(p) for p in list(data["geometry"].coords)[1:-1]],
+                }
+            )
+            rows.append(row)
+            geoms.append(data["geometry"])
+        frame = _typed(pd.DataFrame(rows, columns=[*LINK_COLUMNS, "time_h"]), LINK_COLUMNS)
+        return gpd.GeoDataFrame(frame, geometry=geoms, crs=self.crs).set_index("id")
+
+    def link_ids(self) -> list[str]:
+        """Return the ids of all links (each link once, both directions together).
+
+        Returns
+        -------
+        list of str
+        """
+        return sorted({k for _, _, k in self._graph.edges(keys=True)})
+
+    # ------------------------------------------------------------ lookups
+
+    def _name_index(self) -> dict[str, str]:
+        """Map every folded name and alt name to its place id."""
+        index: dict[str, str] = {}
+        for place_id, data in self._graph.nodes(data=True):
+            names = [data.get("name", place_id), *(data.get("alt_names") or "").split(";")]
+            for name in names:
+                if name.strip():
+                    index.setdefault(v.normalize_name(name), place_id)
+        return index
+
+    def resolve(self, place: str) -> str:
+        """Return the id of a place given its id or name (case- and accent-insensitive).
+
+        Parameters
+        ----------
+        place
+            A place id (``"hunchun"``), name (``"Hunchun"``) or alternative name.
+
+        Returns
+        -------
+        str
+            The place id.
+
+        Raises
+        ------
+        UnknownPlaceError
+            If nothing matches; the message lists close matches.
+        """
+        if place in self._graph:
+            return place
+        index = self.cached("name_index", self._name_index)
+        key = v.normalize_name(place)
+        if key in index:
+            return str(index[key])
+        if key.replace(" ", "_") in self._graph:
+            return key.replace(" ", "_")
+        names = [d.get("name", n) for n, d in self._graph.nodes(data=True)]
+        raise UnknownPlaceError(place, v.close_matches(place, [*names, *self._graph.nodes]))
+
+    def select(self, spec: str | Iterable[str]) -> list[str]:
+        """Return place ids from a kind (``"park"``), a name or id, or a list of them.
+
+        Parameters
+        ----------
+        spec
+            A kind of place (every place of that kind), one place, or several places.
+
+        Returns
+        -------
+        list of str
+            Place ids, in the order given (a kind: sorted by id).
+
+        Raises
+        ------
+        UnknownPlaceError
+            If a name matches no place.
+        """
+        if isinstance(spec, str):
+            if spec in PLACE_KINDS:
+                return sorted(n for n, d in self._graph.nodes(data=True) if d["kind"] == spec)
+            return [self.resolve(spec)]
+        places = list(spec)
+        if all(p in self._graph for p in places):  # ids already: skip the name lookups
+            return places
+        return [self.resolve(p) for p in places]
+
+    def _corridor_names(self) -> set[str] | None:
+        """Return the names of the network's corridors (None if it has no table)."""
+        return None if self.corridors is None else set(self.corridors.index)
+
+    def _link_ends(self, link_id: str, where: str) -> tuple[str, str]:
+        """Return the from and to place of a link, or raise with close matches."""
+        ends = self.cached("link_ends", self._link_ends_index)
+        if link_id not in ends:
+            hint = v.close_matches(link_id, ends, n=3)
+            extra = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise DataError(f"{where}: link = {link_id!r} is not a link id{extra}")
+        return ends[link_id]
+
+    def _link_ends_index(self) -> dict[str, tuple[str, str]]:
+        """Map each link id to its (from, to) places."""
+        return {
+            k: (u, w)
+            for u, w, k, rev in self._graph.edges(keys=True, data="reversed", default=False)
+            if not rev
+        }
+
+    def crossings_between(self, countries: str) -> list[str]:
+        """Return the ids of the border crossings between two countries.
+
+        Parameters
+        ----------
+        countries
+            Two ISO country codes joined by '-', in either order (``"CN-RU"``).
+
+        Returns
+        -------
+        list of str
+            Sorted ids of places of kind ``border`` joining exactly those countries.
+
+        Raises
+        ------
+        DataError
+            If `countries` is not two country codes.
+        """
+        try:
+            pair = set(v.parse_country_pair(countries).split("-"))
+        except v.FieldError as error:
+            raise DataError(f"countries = {countries!r}; {error}") from None
+        return sorted(
+            n
+            for n, d in self._graph.nodes(data=True)
+            if d.get("kind") == "border" and set(str(d.get("countries", "")).split("-")) == pair
+        )
+
+    # ------------------------------------------------------------ summary
+
+    def summary(self) -> dict[str, Any]:
+        """Count places and links by kind, mode, country, corridor and status; sum km by mode.
+
+        Returns
+        -------
+        dict
+            Keys ``places``, ``links``, ``places_by_kind``, ``places_by_country``,
+            ``links_by_mode``, ``links_by_status``, ``km_by_mode``, ``links_by_corridor``.
+        """
+        places, links = self.places, self.links
+        corridor_counts: dict[str, int] = {}
+        for value in links["corridors"].dropna():
+            for corridor in str(value).split(";"):
+                corridor_counts[corridor] = corridor_counts.get(corridor, 0) + 1
+        return {
+            "name": self.name,
+            "places": len(places),
+            "links": len(links),
+            "places_by_kind": places["kind"].value_counts().sort_index().to_dict(),
+            "places_by_country": places["country"].value_counts().sort_index().to_dict(),
+            "links_by_mode": links["mode"].value_counts().reindex(MODES, fill_value=0).to_dict(),
+            "links_by_status": links["status"].value_counts().sort_index().to_dict(),
+            "km_by_mode": links.groupby("mode")["length_km"]
+            .sum()
+            .reindex(MODES, fill_value=0.0)
+            .round(0)
+            .to_dict(),
+            "links_by_corridor": dict(sorted(corridor_counts.items())),
+        }

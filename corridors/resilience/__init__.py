@@ -1,0 +1,52 @@
+"""Resilience to link failure: critical elements, border closures, failure simulations.
+
+Every name below is importable from ``corridors.resilience`` (the public API);
+the modules are the rooms they live in.
+
+Modules
+-------
+elements
+    What the analyses fail and measure: :func:`od_pairs`, and the compiled
+    edges of each element (link, place or border crossing).
+critical
+    :func:`criticality` (exact, by re-searching only the pairs whose best route
+    used the failed element, equal to brute force) and :func:`route_usage`.
+closures
+    :func:`close_borders`, :func:`close_region`, :func:`impact` (an
+    :class:`Impact`) and :func:`closure_matrix`.
+failures
+    Monte Carlo failure simulations: :func:`simulate_failures`,
+    :func:`simulate_region_failures`, :func:`summarize_failures`.
+redundancy
+    (Coming) single-link redundancy: how many independent alternatives each
+    OD pair has when one link fails.
+"""
+
+from corridors.resilience.closures import (
+    Impact,
+    close_borders,
+    close_region,
+    closure_matrix,
+    impact,
+)
+from corridors.resilience.critical import criticality, route_usage
+from corridors.resilience.elements import od_pairs
+from corridors.resilience.failures import (
+    simulate_failures,
+    simulate_region_failures,
+    summarize_failures,
+)
+
+__all__ = [
+    "Impact",
+    "close_borders",
+    "close_region",
+    "closure_matrix",
+    "criticality",
+    "impact",
+    "od_pairs",
+    "route_usage",
+    "simulate_failures",
+    "simulate_region_failures",
+    "summarize_failures",
+]

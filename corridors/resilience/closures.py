@@ -1,0 +1,337 @@
+"""Closures and their impact: close borders or a region, and compare OD pairs before/after.
+
+:func:`close_borders` and :func:`close_region` return closed copies of a network;
+:func:`impact` measures what a changed network does to the OD pairs (an
+:class:`Impact`), and :func:`closure_matrix` closes every country pair in turn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from corridors._errors import DataError
+from corridors.engine import WEIGHT_COLUMNS, check_weight
+from corridors.network import Network
+from corridors.resilience.elements import od_pairs
+from corridors.routing import Assignment, assign, restrictions
+
+__all__ = ["Impact", "close_borders", "close_region", "closure_matrix", "impact"]
+
+
+# ---------------------------------------------------------------- closures
+
+
+def close_borders(
+    net: Network,
+    countries: Sequence[str] | str | None = ("CN", "RU"),
+    *,
+    crossings: Iterable[str] | None = None,
+    modes: Iterable[str] | None = None,
+) -> Network:
+    """Return a copy of `net` with border crossings closed (the base is unchanged).
+
+    Parameters
+    ----------
+    net
+        The network.
+    countries
+        Two country codes (``("CN", "RU")`` or ``"CN-RU"``): close every crossing
+        between them. ``None`` with `crossings`: close only those.
+    crossings
+        Crossings to close (ids or names), on top of those of `countries`.
+    modes
+        Close only these modes at the crossings (their links there are closed);
+        default: the whole crossing.
+
+    Returns
+    -------
+    Network
+        The new network; closed crossings have ``closed = True`` (or their links
+        of the given modes do).
+
+    Raises
+    ------
+    DataError
+        If the country pair has no crossing, or a place is not a border crossing.
+    """
+    closed = _crossings_between(net, countries) if countries is not None else []
+    for crossing in net.select(list(crossings)) if crossings else []:
+        if net.graph.nodes[crossing]["kind"] != "border":
+            raise DataError(
+                f"{crossing!r} is a {net.graph.nodes[crossing]['kind']}, not a "
+                "border crossing (kind = border)"
+            )
+        closed.append(crossing)
+    chosen = restrictions(net, modes=modes).modes if modes is not None else None  # checked
+    out = net.copy()
+    for crossing in closed:
+        served = set(out.graph.nodes[crossing]["modes"].split(";"))
+        if chosen is None:
+            out.close_place(crossing, where="close_borders")
+        elif chosen & served:
+            out.close_place(crossing, modes=sorted(chosen & served), where="close_borders")
+    return out
+
+
+def _crossings_between(net: Network, countries: Sequence[str] | str) -> list[str]:
+    """Crossings joining two countries (``"CN-RU"`` or a pair); raise if there are none."""
+    pair = countries if isinstance(countries, str) else "-".join(countries)
+    found = net.crossings_between(pair)
+    if not found:
+        joined = sorted(set(net.places.loc[net.places["kind"] == "border", "countries"]))
+        raise DataError(
+            f"no border crossing joins {pair.upper()}; crossings join {', '.join(joined)}"
+        )
+    return found
+
+
+def close_region(
+    net: Network,
+    *,
+    point: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    polygon: shapely.Geometry | str | None = None,
+) -> Network:
+    """Return a copy of `net` with every place and link in a region closed.
+
+    A correlated failure: a flood, a storm, a closed province.
+
+    Parameters
+    ----------
+    net
+        The network.
+    point, radius_km
+        A circle: (lon, lat) in degrees and its radius in km.
+    polygon
+        A shapely (multi)polygon in EPSG:4326, or the path of a GeoJSON /
+        GeoPackage file whose geometries are united.
+
+    Returns
+    -------
+    Network
+        Places inside are closed; links whose geometry enters the region are closed.
+
+    Raises
+    ------
+    DataError
+        Unless exactly one of `point` + `radius_km` or `polygon` is given.
+    """
+    region = _region(point, radius_km, polygon)
+    out = net.copy()
+    places = out.places
+    inside = places.index[places.geometry.intersects(region)]
+    for place in inside:
+        out.graph.nodes[place]["closed"] = True
+    for _, _, data in out.graph.edges(data=True):
+        if data["geometry"].intersects(region):
+            data["closed"] = True
+    out.touch()
+    return out
+
+
+def _region(
+    point: tuple[float, float] | None,
+    radius_km: float | None,
+    polygon: shapely.Geometry | str | None,
+) -> shapely.Geometry:
+    if (point is None) == (polygon is None) or (point is not None and not radius_km):
+        raise DataError("give either point=(lon, lat) with radius_km > 0, or polygon")
+    if polygon is not None:
+        if isinstance(polygon, str):
+            frame = gpd.read_file(polygon)
+            if frame.crs is not None and frame.crs != "EPSG:4326":
+                frame = frame.to_crs("EPSG:4326")
+            return frame.union_all()
+        return polygon
+    lon, lat = point  # type: ignore[misc]
+    local = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
+    circle = gpd.GeoSeries([shapely.Point(0, 0).buffer(radius_km * 1000.0, 64)], crs=local)
+    return circle.to_crs("EPSG:4326").iloc[0]
+
+
+# ---------------------------------------------------------------- impact
+
+
+@dataclasses.dataclass(frozen=True)
+class Impact:
+    """What a changed network does to OD pairs (see :func:`impact`).
+
+    Parameters
+    ----------
+    pairs
+        One row per OD pair: ``orig``, ``dest``, ``demand``, ``before``, ``after``
+        (in the weight's unit; NaN: no route), ``change``, ``newly_unreachable``,
+        ``crossing_before``, ``crossing_after`` (``;``-joined), ``corridor_before``,
+        ``corridor_after`` (corridors of the route's longest link).
+    summary
+        ``pairs``, ``pairs_disconnected``, ``places_cut_off`` (origins that reached
+        a destination before and none after: isolated islands), ``mean_delay``,
+        ``max_delay`` (over pairs connected in both), ``extra_cost_per_period``
+        (Σ demand × change over those pairs), ``weight``.
+    shifted
+        Volume through each border crossing and port, before and after
+        (assignment of the pairs' demand): ``name``, ``kind``, ``before``,
+        ``after``, ``change``.
+    before, after
+        The assignments of the pairs' demand on each network (link volumes for maps).
+    """
+
+    pairs: pd.DataFrame
+    summary: dict[str, Any]
+    shifted: pd.DataFrame
+    before: Assignment | None = None
+    after: Assignment | None = None
+
+
+class _Routes(NamedTuple):
+    """One network's best routes for the OD pairs (see :func:`_route_labels`)."""
+
+    labels: pd.DataFrame
+    through: pd.Series
+    kinds: pd.DataFrame
+    assignment: Assignment
+
+
+def _route_labels(net: Network, weight: str, pairs: pd.DataFrame) -> _Routes:
+    """Per pair: best value, crossings and main corridor; per place: volume through it."""
+    flows = pairs[["orig", "dest"]].assign(volume=pairs["demand"])
+    result = assign(net, flows, weight=weight)
+    routes = result.routes
+    labels = pd.DataFrame({
+        "value": routes[WEIGHT_COLUMNS[weight]].where(routes["reachable"]),
+        "crossing": routes["crossings"].astype(object).fillna(""),
+        "corridor": [_main_corridor(net, p) if isinstance(p, str) else ""
+                     for p in routes["places"]],
+    })  # fmt: skip
+    volumes = result.places
+    through = volumes["volume_crossing"].where(
+        volumes["kind"] == "border", volumes["volume_through"]
+    )
+    return _Routes(labels, through.rename("volume"), volumes[["name", "kind"]], result)
+
+
+def _main_corridor(net: Network, places_path: str) -> str:
+    stops = places_path.split(" > ")
+    best, length = "", -1.0
+    for a, b in itertools.pairwise(stops):
+        for data in net.graph[a][b].values() if net.graph.has_edge(a, b) else ():
+            if data.get("corridors") and data["length"] > length:
+                best, length = str(data["corridors"]).split(";")[0], data["length"]
+    return best
+
+
+def impact(
+    base: Network,
+    changed: Network,
+    od: pd.DataFrame | tuple | None = None,
+    *,
+    weight: str = "generalized",
+) -> Impact:
+    """Compare every OD pair's best route on `base` and on `changed`.
+
+    Parameters
+    ----------
+    base, changed
+        The network before and after (e.g. from :func:`close_borders`).
+    od
+        OD pairs and their demand (see :func:`od_pairs`); default parks × ports.
+    weight
+        ``time``, ``distance``, ``cost`` or ``generalized`` (default).
+
+    Returns
+    -------
+    Impact
+        Per-pair table, summary and shifted volumes.
+    """
+    check_weight(weight)
+    pairs = od_pairs(base, od)
+    return _impact(pairs, _route_labels(base, weight, pairs), changed, weight)
+
+
+def _impact(
+    pairs: pd.DataFrame,
+    base_labels: _Routes,
+    changed: Network,
+    weight: str,
+) -> Impact:
+    """Impact on `changed` given the base's route labels (computed once by callers)."""
+    before, through_before, kinds, assigned_before = base_labels
+    after, through_after, _, assigned_after = _route_labels(changed, weight, pairs)
+    table = pairs.copy()
+    table["before"], table["after"] = before["value"].to_numpy(), after["value"].to_numpy()
+    table["change"] = table["after"] - table["before"]
+    table["newly_unreachable"] = table["before"].notna() & table["after"].isna()
+    table["crossing_before"] = before["crossing"].to_numpy()
+    table["crossing_after"] = np.where(table["after"].notna(), after["crossing"], "")
+    table["corridor_before"] = before["corridor"].to_numpy()
+    table["corridor_after"] = np.where(table["after"].notna(), after["corridor"], "")
+    both = table["before"].notna() & table["after"].notna()
+    reached_before = table[table["before"].notna()].groupby("orig").size()
+    reached_after = table[table["after"].notna()].groupby("orig").size()
+    cut_off = sorted(set(reached_before.index) - set(reached_after.index))
+    summary = {
+        "weight": weight,
+        "pairs": len(table),
+        "pairs_disconnected": int(table["newly_unreachable"].sum()),
+        "places_cut_off": cut_off,
+        "mean_delay": float(table.loc[both, "change"].mean()) if both.any() else 0.0,
+        "max_delay": float(table.loc[both, "change"].max()) if both.any() else 0.0,
+        "extra_cost_per_period": float(
+            (table.loc[both, "change"] * table.loc[both, "demand"]).sum()
+        ),
+    }
+    shifted = kinds.assign(before=through_before, after=through_after)
+    shifted = shifted[shifted["kind"].isin(["border", "port"])]
+    shifted = shifted.assign(change=shifted["after"] - shifted["before"])
+    shifted = shifted[(shifted["before"] != 0) | (shifted["after"] != 0)]
+    return Impact(table, summary, shifted.sort_values("change"), assigned_before, assigned_after)
+
+
+def closure_matrix(
+    net: Network,
+    od: pd.DataFrame | tuple | None = None,
+    *,
+    weight: str = "generalized",
+) -> pd.DataFrame:
+    """Close each country pair's crossings in turn and tabulate the impact.
+
+    Parameters
+    ----------
+    net
+        The network.
+    od
+        OD pairs and their demand (see :func:`od_pairs`); default parks × ports.
+    weight
+        ``time``, ``distance``, ``cost`` or ``generalized``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by country pair (``CN-RU``), columns ``crossings`` (number closed),
+        ``pairs_disconnected``, ``places_cut_off`` (number), ``mean_delay``,
+        ``max_delay``, ``extra_cost_per_period`` (weight units × demand).
+    """
+    check_weight(weight)
+    borders = net.places[net.places["kind"] == "border"]
+    pairs = od_pairs(net, od)
+    base_labels = _route_labels(net, weight, pairs)  # the base routes, once for all closures
+    rows = {}
+    for pair in sorted(set(borders["countries"])):
+        result = _impact(pairs, base_labels, close_borders(net, pair), weight).summary
+        rows[pair] = {
+            "crossings": int((borders["countries"] == pair).sum()),
+            "pairs_disconnected": result["pairs_disconnected"],
+            "places_cut_off": len(result["places_cut_off"]),
+            "mean_delay": result["mean_delay"],
+            "max_delay": result["max_delay"],
+            "extra_cost_per_period": result["extra_cost_per_period"],
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")

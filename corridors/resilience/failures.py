@@ -1,0 +1,359 @@
+"""Failure simulations: degradation curves as elements fail at random or by importance.
+
+:func:`simulate_failures` removes growing fractions of elements (at random, or
+by degree, betweenness or criticality) and measures efficiency and connected
+pairs; :func:`simulate_region_failures` closes random circular regions (storms);
+:func:`summarize_failures` turns the runs into mean curves with spread. Random
+draws are seeded per run, so results never depend on the executor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from corridors._errors import DataError
+from corridors.engine import CompiledGraph, check_weight, compile_network, search
+from corridors.network import Network
+from corridors.parallel import map_chunks
+from corridors.resilience.closures import _impact, _route_labels, _Routes, close_region
+from corridors.resilience.critical import criticality
+from corridors.resilience.elements import _element_edges, od_pairs
+from corridors.routing import restrictions
+
+__all__ = ["STRATEGIES", "simulate_failures", "simulate_region_failures", "summarize_failures"]
+
+
+STRATEGIES = ("random", "degree", "betweenness", "criticality")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Simulation:
+    graph: CompiledGraph
+    weight: str
+    mask: np.ndarray
+    origins: np.ndarray
+    dests: np.ndarray
+    element_edges: list[np.ndarray]
+    order: np.ndarray | None
+    fractions: tuple[float, ...]
+    seed: int
+    base_inverse: float
+    base_pairs: int
+
+
+def simulate_failures(
+    net: Network,
+    *,
+    runs: int = 100,
+    strategy: Literal["random", "degree", "betweenness", "criticality"] = "random",
+    elements: Literal["links", "places", "crossings"] = "links",
+    fractions: Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.2),
+    od: tuple | None = None,
+    weight: str = "generalized",
+    seed: int = 0,
+    executor: Executor | None = None,
+    progress: bool | None = False,
+) -> pd.DataFrame:
+    """Remove growing shares of elements and measure how the network degrades.
+
+    Each run draws one order of failure (``random``: a random permutation; the
+    targeted strategies fail elements from the most to the least important, by
+    degree, betweenness on the network, or criticality, ties broken at random)
+    and removes its first ``fraction × n`` elements for each fraction.
+
+    Parameters
+    ----------
+    net
+        The network.
+    runs
+        Number of runs (each with its own random draw).
+    strategy
+        ``random``, ``degree``, ``betweenness`` or ``criticality``.
+    elements
+        ``links``, ``places`` or ``crossings``.
+    fractions
+        Shares of elements removed (0–1).
+    od
+        ``(origins, destinations)`` kinds or lists (default parks × ports).
+    weight
+        Weight of the mean cost (default ``generalized``, USD/TEU).
+    seed
+        Random seed: results are identical for a seed whatever the executor.
+    executor
+        Where to run (see :mod:`corridors.parallel`).
+    progress
+        Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (run, fraction): ``run``, ``fraction``, ``removed`` (elements),
+        ``connected_share`` (OD pairs still connected / connected at the start),
+        ``efficiency`` (mean of 1 / weight over pairs, relative to the start: 1 is
+        intact, 0 is nothing connected) and ``mean_value`` (mean weight of the pairs
+        still connected, in the weight's unit).
+    """
+    if strategy not in STRATEGIES:
+        raise DataError(f"strategy = {strategy!r}; expected one of {', '.join(STRATEGIES)}")
+    if any(not 0 <= f <= 1 for f in fractions):
+        raise DataError(f"fractions = {list(fractions)}; expected shares between 0 and 1")
+    simulation = _prepare_simulation(net, strategy, elements, tuple(fractions), od, weight, seed)
+    rows = map_chunks(
+        _simulate_runs,
+        simulation,
+        list(range(runs)),
+        executor=executor,
+        progress=progress,
+        description="failure runs",
+    )
+    return pd.DataFrame([r for run in rows for r in run])
+
+
+def _prepare_simulation(
+    net: Network,
+    strategy: str,
+    elements: str,
+    fractions: tuple,
+    od: tuple | None,
+    weight: str,
+    seed: int,
+) -> _Simulation:
+    graph = compile_network(net)
+    mask = graph.edge_mask(restrictions(net))
+    edges_of = _element_edges(graph, elements, net)
+    names = [e for e in sorted(edges_of) if mask[edges_of[e]].any()]
+    origins_spec, dests_spec = od or ("park", "port")
+    index = graph.place_index
+    origins = np.array([index[p] for p in net.select(origins_spec)])
+    dests = np.array([index[p] for p in net.select(dests_spec)])
+    order = None
+    if strategy != "random":
+        score = _importance(net, strategy, elements, names, weight, od)
+        order = np.argsort(-np.asarray(score), kind="stable")
+    simulation = _Simulation(
+        graph,
+        weight,
+        mask,
+        origins,
+        dests,
+        [edges_of[e] for e in names],
+        order,
+        fractions,
+        seed,
+        1.0,
+        1,
+    )
+    inverse, connected, _ = _measure(simulation, mask)
+    return dataclasses.replace(simulation, base_inverse=inverse, base_pairs=connected)
+
+
+def _importance(
+    net: Network,
+    strategy: str,
+    elements: str,
+    names: list[str],
+    weight: str,
+    od: tuple | None,
+) -> list[float]:
+    import networkx as nx
+
+    if strategy == "criticality":
+        crit = criticality(net, od, weight=weight, elements=elements, detour=False)
+        return [
+            float(crit.loc[n, "pairs_disconnected"] * 1e9 + crit.loc[n, "delta_total"])
+            for n in names
+        ]
+    simple = nx.Graph(net.graph)
+    if strategy == "degree":
+        degree = dict(simple.degree())
+        if elements == "links":
+            links = net.links
+            return [degree[links.loc[n, "from"]] + degree[links.loc[n, "to"]] for n in names]
+        return [degree[n] for n in names]
+    if elements == "links":
+        between = nx.edge_betweenness_centrality(simple, weight="length")
+        links = net.links
+        return [
+            between.get(
+                (links.loc[n, "from"], links.loc[n, "to"]),
+                between.get((links.loc[n, "to"], links.loc[n, "from"]), 0.0),
+            )
+            for n in names
+        ]
+    between = nx.betweenness_centrality(simple, weight="length")
+    return [between[n] for n in names]
+
+
+def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, float]:
+    graph = simulation.graph
+    result = search(graph, simulation.origins, weight=simulation.weight, mask=mask)
+    values = result.place_dist(simulation.dests)
+    same = simulation.origins[:, None] == simulation.dests[None, :]
+    values = values[~same]
+    finite = np.isfinite(values) & (values > 0)
+    inverse = float((1.0 / values[finite]).sum())
+    connected = int(np.isfinite(values).sum())
+    mean = float(values[np.isfinite(values)].mean()) if connected else np.nan
+    return inverse, connected, mean
+
+
+def _simulate_runs(simulation: _Simulation, runs: Sequence[int]) -> list[list[dict]]:
+    """Run failure simulations (a task; module-level for pickling)."""
+    out = []
+    n = len(simulation.element_edges)
+    for run in runs:
+        rng = np.random.default_rng([simulation.seed, run])
+        if simulation.order is None:
+            order = rng.permutation(n)
+        else:
+            jitter = rng.random(n) * 1e-9  # break ties at random, keep the ranking
+            ranks = np.empty(n)
+            ranks[simulation.order] = np.arange(n)
+            order = np.argsort(ranks + jitter, kind="stable")
+        rows = []
+        for fraction in simulation.fractions:
+            removed = round(fraction * n)
+            mask = simulation.mask.copy()
+            for element in order[:removed]:
+                mask[simulation.element_edges[element]] = False
+            inverse, connected, mean = _measure(simulation, mask)
+            rows.append({
+                "run": run,
+                "fraction": fraction,
+                "removed": removed,
+                "connected_share": connected / max(simulation.base_pairs, 1),
+                "efficiency": inverse / simulation.base_inverse if simulation.base_inverse
+                else 0.0,
+                "mean_value": mean,
+            })  # fmt: skip
+        out.append(rows)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Storms:
+    net: Network
+    radius_km: float
+    centres: np.ndarray
+    pairs: pd.DataFrame
+    base_labels: _Routes
+    weight: str
+
+
+def simulate_region_failures(
+    net: Network,
+    *,
+    runs: int = 100,
+    radius_km: float = 100.0,
+    od: tuple | None = None,
+    weight: str = "generalized",
+    seed: int = 0,
+    executor: Executor | None = None,
+    progress: bool | None = False,
+) -> pd.DataFrame:
+    """Monte Carlo of correlated failures: everything within `radius_km` of a random place fails.
+
+    Each run draws a centre among the network's places (uniformly) and closes every
+    place and link within `radius_km` of it (a flood, a storm, a closed district), as
+    :func:`close_region` does, then measures the OD pairs.
+
+    Parameters
+    ----------
+    net
+        The network.
+    runs
+        Number of runs.
+    radius_km
+        Radius of each failure, in km.
+    od
+        ``(origins, destinations)`` kinds or lists (default parks × ports).
+    weight
+        Weight of the mean value (default ``generalized``, USD/TEU).
+    seed
+        Random seed: results are identical for a seed whatever the executor.
+    executor
+        Where to run (see :mod:`corridors.parallel`).
+    progress
+        Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run: ``run``, ``centre`` (place id), ``places_closed``,
+        ``links_closed``, ``connected_share`` (pairs still connected / connected
+        before), ``pairs_disconnected``, ``mean_delay`` (over pairs connected in both,
+        in the weight's unit).
+    """
+    if radius_km <= 0:
+        raise DataError(f"radius_km = {radius_km}; expected a positive radius in km")
+    places = np.array(sorted(net.graph.nodes), dtype=object)
+    centres = np.array([places[np.random.default_rng([seed, run]).integers(len(places))]
+                        for run in range(runs)], dtype=object)  # fmt: skip
+    check_weight(weight)
+    pairs = od_pairs(net, od)
+    storms = _Storms(net, radius_km, centres, pairs, _route_labels(net, weight, pairs), weight)
+    rows = map_chunks(
+        _storm_runs,
+        storms,
+        list(range(runs)),
+        executor=executor,
+        progress=progress,
+        description="regional failures",
+    )
+    return pd.DataFrame(rows)
+
+
+def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
+    """Close a region around each run's centre and measure the impact (a task)."""
+    net = storms.net
+    out = []
+    for run in runs:
+        centre = storms.centres[run]
+        point = net.places.loc[centre, "geometry"]
+        failed = close_region(net, point=(point.x, point.y), radius_km=storms.radius_km)
+        summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight)
+        table = summary.pairs
+        connected_before = int(table["before"].notna().sum())
+        out.append({
+            "run": run,
+            "centre": centre,
+            "places_closed": sum(bool(d["closed"]) for _, d in failed.graph.nodes(data=True)),
+            "links_closed": len({k for _, _, k, d in failed.graph.edges(keys=True, data=True)
+                                 if d["closed"]}),
+            "connected_share": float(table["after"].notna().sum()) / max(connected_before, 1),
+            "pairs_disconnected": summary.summary["pairs_disconnected"],
+            "mean_delay": summary.summary["mean_delay"],
+        })  # fmt: skip
+    return out
+
+
+def summarize_failures(
+    curves: pd.DataFrame, percentiles: Sequence[float] = (5, 50, 95)
+) -> pd.DataFrame:
+    """Summarize failure runs into percentile bands per fraction removed.
+
+    Parameters
+    ----------
+    curves
+        The output of :func:`simulate_failures`.
+    percentiles
+        Percentiles to report (0–100).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``fraction``; columns ``<measure>_p<q>`` for ``connected_share``,
+        ``efficiency`` and ``mean_value``, and ``<measure>_mean``.
+    """
+    measures = ["connected_share", "efficiency", "mean_value"]
+    grouped = curves.groupby("fraction")[measures]
+    parts = [grouped.mean().add_suffix("_mean")]
+    for q in percentiles:
+        parts.append(grouped.quantile(q / 100.0).add_suffix(f"_p{q:g}"))
+    return pd.concat(parts, axis=1)

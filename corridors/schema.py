@@ -1,0 +1,192 @@
+"""Table schemas: the columns of places, links and corridors tables, and a parsed row.
+
+Both :mod:`corridors.io` (reading and writing tables) and :mod:`corridors.network`
+(checking and editing records) use these definitions, so neither imports the other
+for them. The column schema is documented in ``data/gtr/README.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from corridors import _validate as v
+from corridors.costs import MODES, PLACE_KINDS
+
+__all__ = [
+    "CONFIDENCE",
+    "CORRIDOR_COLUMNS",
+    "LINK_COLUMNS",
+    "PLACE_COLUMNS",
+    "STATUSES",
+    "Column",
+    "Record",
+]
+
+
+STATUSES = ("existing", "planned", "suspended")
+
+
+CONFIDENCE = ("s", "s*", "gk", "gk-low")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table.
+
+    Parameters
+    ----------
+    parse
+        Turns the cell's text into its value, or raises ``FieldError``.
+    required
+        The cell must not be blank.
+    unit
+        Unit of a number, shown in messages (e.g. ``"km/h"``).
+    """
+
+    parse: Callable[[str], Any]
+    required: bool = False
+    unit: str = ""
+
+    def expectation(self) -> str:
+        """Say what a cell of this column must hold, for the message about a blank cell.
+
+        Returns
+        -------
+        str
+            E.g. ``"expected one of rail, road, sea, air"``.
+        """
+        try:
+            self.parse("")
+        except v.FieldError as error:
+            return self.explain(error)
+        return "expected a value"
+
+    def explain(self, error: v.FieldError) -> str:
+        """Return the parser's expectation with the column's unit, if any.
+
+        Parameters
+        ----------
+        error
+            What the parser raised.
+
+        Returns
+        -------
+        str
+            E.g. ``"expected a positive number (km/h)"``.
+        """
+        return f"{error} ({self.unit})" if self.unit else str(error)
+
+
+def _confidence(raw: str) -> str:
+    """Return a confidence code in its canonical spelling (S, S*, GK, GK-low)."""
+    value = v.choice(CONFIDENCE)(raw)
+    return {"s": "S", "s*": "S*", "gk": "GK", "gk-low": "GK-low"}[value]
+
+
+def _throughput_unit(raw: str) -> str:
+    """Return a throughput unit in its canonical spelling (TEU or Mt)."""
+    units = {"teu": "TEU", "mt": "Mt"}
+    value = raw.strip().lower()
+    if value not in units:
+        raise v.FieldError("expected TEU or Mt")
+    return units[value]
+
+
+def _link_id(raw: str) -> str:
+    """Return a link id made of lower-case letters, digits, '_' and '-'."""
+    value = raw.strip()
+    if not value or not all(c.isalnum() or c in "_-" for c in value) or value != value.lower():
+        msg = "expected an id of lower-case letters, digits, '_' and '-' (e.g. 'a-b-rail')"
+        raise v.FieldError(msg)
+    return value
+
+
+#: Columns of a places table (see ``data/gtr/README.md``).
+PLACE_COLUMNS: dict[str, Column] = {
+    "id": Column(v.parse_id, required=True),
+    "name": Column(v.parse_text, required=True),
+    "alt_names": Column(v.parse_list),
+    "kind": Column(v.choice(PLACE_KINDS), required=True),
+    "country": Column(v.parse_country, required=True),
+    "lon": Column(v.parse_lon, required=True),
+    "lat": Column(v.parse_lat, required=True),
+    "modes": Column(v.subset(MODES), required=True),
+    "status": Column(v.choice(STATUSES)),
+    "closed": Column(v.parse_bool),
+    "countries": Column(v.parse_country_pair),
+    "dwell_road_h": Column(v.parse_non_negative, unit="hours"),
+    "dwell_rail_h": Column(v.parse_non_negative, unit="hours"),
+    "gauge_break": Column(v.parse_bool),
+    "gauge_change_h": Column(v.parse_non_negative, unit="hours"),
+    "fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
+    "handling_h": Column(v.parse_non_negative, unit="hours"),
+    "port_type": Column(v.choice(("sea", "river"))),
+    "throughput": Column(v.parse_non_negative),
+    "throughput_unit": Column(_throughput_unit),
+    "throughput_year": Column(v.parse_year),
+    "regime": Column(v.parse_text),
+    "industries": Column(v.parse_list),
+    "area_km2": Column(v.parse_positive, unit="km²"),
+    "source": Column(v.parse_text, required=True),
+    "confidence": Column(_confidence),
+    "notes": Column(v.parse_text),
+}
+
+
+#: Columns of a links table (see ``data/gtr/README.md``).
+LINK_COLUMNS: dict[str, Column] = {
+    "id": Column(_link_id, required=True),
+    "from": Column(v.parse_id, required=True),
+    "to": Column(v.parse_id, required=True),
+    "mode": Column(v.choice(MODES), required=True),
+    "length_km": Column(v.parse_positive, unit="km"),
+    "length_basis": Column(v.choice(("source", "computed"))),
+    "speed_kph": Column(v.parse_positive, unit="km/h"),
+    "cost_usd_teu": Column(v.parse_non_negative, unit="USD per TEU"),
+    "defaults": Column(v.subset(("speed_kph", "cost_usd_teu"))),
+    "gauge_mm": Column(v.parse_gauge),
+    "status": Column(v.choice(STATUSES)),
+    "closed": Column(v.parse_bool),
+    "oneway": Column(v.parse_bool),
+    "corridors": Column(v.parse_list),
+    "capacity": Column(v.parse_positive),
+    "capacity_unit": Column(v.parse_text),
+    "via": Column(v.parse_via),
+    "source": Column(v.parse_text, required=True),
+    "confidence": Column(_confidence),
+    "notes": Column(v.parse_text),
+}
+
+
+CORRIDOR_COLUMNS: dict[str, Column] = {
+    "name": Column(v.parse_text, required=True),
+    "description": Column(v.parse_text),
+    "modes": Column(v.subset(MODES)),
+    "source": Column(v.parse_text, required=True),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One parsed row of an input table.
+
+    Parameters
+    ----------
+    where
+        Its position for messages, e.g. ``line 12 (place "hunchun")``.
+    values
+        Parsed values of the non-blank cells, by column.
+    source
+        The file (and layer) the row comes from, e.g. ``data/gtr/links.csv``.
+    """
+
+    where: str
+    values: dict[str, Any]
+    source: str = ""
+
+    @property
+    def location(self) -> str:
+        """File and position for messages, e.g. ``links.csv, line 12 (link "a-b-rail")``."""
+        return f"{self.source}, {self.where}" if self.source else self.where
