@@ -363,7 +363,7 @@ def test_capacity_units_convert_to_teu_per_day() -> None:
     assert teu_per_day(29000, "vehicles/year", p) == pytest.approx(29000 * 0.9 / 365)
     assert teu_per_day(3, "Mt/yr", p) == pytest.approx(3e6 / 12 / 365)
     assert teu_per_day(365000, "TEU/year", p) == pytest.approx(1000.0)
-    with pytest.raises(ValueError, match="expected one of TEU/day"):
+    with pytest.raises(DataError, match="expected one of TEU/day"):
         teu_per_day(1, "boxes/week", p)
 
 
@@ -479,8 +479,8 @@ def second_crossing(net: Network) -> None:
     """Add a road crossing next to Kraskino (a second way from Hunchun to Zarubino)."""
     net.add_place(
         {"id": "kraskino2_border", "name": "Second crossing", "kind": "border", "country": "CN",
-         "lon": 130.70, "lat": 42.70, "modes": "road", "countries": "CN-RU",
-         "dwell_road_h": 30, "source": "test"}
+         "lon": 130.63, "lat": 42.74, "modes": "road", "countries": "CN-RU",
+         "dwell_road_h": 24, "fee_usd": 150, "source": "test"}
     )  # fmt: skip
     for a, b in (("hunchun", "kraskino2_border"), ("kraskino2_border", "zarubino_port")):
         net.add_link({"id": f"{a}-{b}-road", "from": a, "to": b, "mode": "road", "source": "test"})
@@ -535,6 +535,12 @@ def test_equilibrium_refuses_bad_arguments(tiny_net: Network) -> None:
         equilibrium(tiny_net, demand, unit="TEU/week")
     with pytest.raises(DataError, match="weight = 'distance'"):
         equilibrium(tiny_net, demand, weight="distance")
-    tiny_net.update_place("kraskino_border", {"capacity": "20", "capacity_unit": "trains/day; x"})
+    with pytest.raises(DataError, match="capacity_unit = 'trains/day; x'; expected one of"):
+        tiny_net.update_place(
+            "kraskino_border", {"capacity": "20", "capacity_unit": "trains/day; x"}
+        )
+    tiny_net.update_place(
+        "kraskino_border", {"capacity": "20", "capacity_unit": "trains/day; trucks/day"}
+    )
     with pytest.raises(DataError, match="'kraskino_border': capacity has 1 figure"):
         equilibrium(tiny_net, demand)

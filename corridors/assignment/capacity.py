@@ -23,8 +23,9 @@ Where a capacity applies:
   the link, with the BPR function of its mode;
 - **crossings** (``capacity``, ``capacity_unit`` of ``places.csv``; several figures
   separated by ``;``): a truck or vehicle figure is the road capacity, a train
-  figure the rail capacity, a TEU, container or tonne figure the capacity of each
-  remaining mode. Both directions of a mode share it (one queue);
+  figure the rail capacity; a TEU, container or tonne figure is the rail capacity
+  of a crossing with rail (such figures are transfer-yard and line capacities),
+  else its road capacity. Both directions of a mode share it (one queue);
 - **ports and other transfer places**: all transfers there share one capacity (one queue).
 """
 
@@ -39,39 +40,21 @@ from typing import Any
 
 import pandas as pd
 
+from corridors import _validate as v
 from corridors._errors import DataError
+from corridors.schema import CAPACITY_UNITS, parse_capacities, parse_capacity_unit
 
 __all__ = [
     "UNITS",
     "AssignmentParams",
     "link_capacities",
-    "parse_capacity",
-    "parse_capacity_unit",
     "place_capacities",
     "read_assignment_params",
     "teu_per_day",
 ]
 
 #: Capacity units (canonical spelling) and the mode a figure in that unit belongs to.
-UNITS: dict[str, str | None] = {
-    "TEU/day": None,
-    "TEU/year": None,
-    "containers/day": None,
-    "trucks/day": "road",
-    "vehicles/day": "road",
-    "vehicles/year": "road",
-    "trains/day": "rail",
-    "Mt/year": None,
-}
-
-_FOLDED = {u.lower(): u for u in UNITS} | {
-    "teu/yr": "TEU/year",
-    "veh/day": "vehicles/day",
-    "veh/year": "vehicles/year",
-    "mt/yr": "Mt/year",
-    "truck/day": "trucks/day",
-    "train/day": "trains/day",
-}
+UNITS = CAPACITY_UNITS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,61 +152,6 @@ def _positive(value: object, path: Path, key: str) -> float:
     return float(value)
 
 
-def parse_capacity_unit(raw: str) -> str:
-    """Return a capacity unit in its canonical spelling (see :data:`UNITS`).
-
-    Parameters
-    ----------
-    raw
-        E.g. ``"trucks/day"``, ``"TEU/yr"``, ``"Mt/year"``.
-
-    Returns
-    -------
-    str
-        The canonical unit.
-
-    Raises
-    ------
-    ValueError
-        Naming the units allowed.
-    """
-    unit = _FOLDED.get(raw.strip().lower())
-    if unit is None:
-        raise ValueError(f"expected one of {', '.join(UNITS)}")
-    return unit
-
-
-def parse_capacity(raw: str) -> str:
-    """Return a ``;``-separated list of positive capacities in canonical text.
-
-    Parameters
-    ----------
-    raw
-        E.g. ``"840; 70"`` or ``"630"``.
-
-    Returns
-    -------
-    str
-        The figures joined by ``"; "``.
-
-    Raises
-    ------
-    ValueError
-        If a figure is not a positive number.
-    """
-    figures = [p.strip() for p in str(raw).split(";") if p.strip()]
-    values = []
-    for figure in figures:
-        try:
-            value = float(figure)
-        except ValueError:
-            raise ValueError("expected positive numbers separated by ';'") from None
-        if not (value > 0 and math.isfinite(value)):
-            raise ValueError("expected positive numbers separated by ';'")
-        values.append(f"{value:g}")
-    return "; ".join(values)
-
-
 def teu_per_day(value: float, unit: str, params: AssignmentParams) -> float:
     """Convert a capacity to TEU per day.
 
@@ -241,6 +169,11 @@ def teu_per_day(value: float, unit: str, params: AssignmentParams) -> float:
     float
         TEU per day.
 
+    Raises
+    ------
+    DataError
+        For an unknown unit.
+
     Examples
     --------
     >>> teu_per_day(30, "trucks/day", AssignmentParams(teu_per_truck=1.5))
@@ -248,7 +181,10 @@ def teu_per_day(value: float, unit: str, params: AssignmentParams) -> float:
     >>> round(teu_per_day(3, "Mt/year", AssignmentParams(tonnes_per_teu=12)), 1)
     684.9
     """
-    unit = parse_capacity_unit(unit)
+    try:
+        unit = parse_capacity_unit(unit)
+    except v.FieldError as error:
+        raise DataError(f"capacity unit {unit!r}: {error}") from None
     p = params
     factor = {
         "TEU/day": 1.0,
@@ -268,8 +204,8 @@ def _figures(raw_value: object, raw_unit: object, where: str) -> list[tuple[floa
     if _blank(raw_value):
         return []
     try:
-        values = [float(v) for v in parse_capacity(str(raw_value)).split(";")]
-    except ValueError as error:
+        values = [float(x) for x in parse_capacities(str(raw_value)).split(";")]
+    except v.FieldError as error:
         raise DataError(f"{where}: capacity = {raw_value!r}; {error}") from None
     units = [] if _blank(raw_unit) else [u.strip() for u in str(raw_unit).split(";")]
     if len(units) != len(values):
@@ -278,8 +214,8 @@ def _figures(raw_value: object, raw_unit: object, where: str) -> list[tuple[floa
             f"{len(units)}; give one unit per figure, separated by ';'"
         )
     try:
-        return [(v, parse_capacity_unit(u)) for v, u in zip(values, units, strict=True)]
-    except ValueError as error:
+        return [(x, parse_capacity_unit(u)) for x, u in zip(values, units, strict=True)]
+    except v.FieldError as error:
         raise DataError(f"{where}: capacity_unit = {raw_unit!r}; {error}") from None
 
 
@@ -313,7 +249,7 @@ def link_capacities(links: pd.DataFrame, params: AssignmentParams) -> pd.Series:
     units = links["capacity_unit"] if "capacity_unit" in links else pd.Series(None, links.index)
     for link, value in links["capacity"].dropna().items():
         figures = _figures(value, units.get(link), f"link {link!r}")
-        out[link] = sum(teu_per_day(v, u, params) for v, u in figures)
+        out[link] = sum(teu_per_day(x, u, params) for x, u in figures)
     return out
 
 
@@ -348,30 +284,34 @@ def place_capacities(places: pd.DataFrame, params: AssignmentParams) -> pd.DataF
         where = f"place {place!r}"
         figures = _figures(value, units.get(place), where)
         if places.at[place, "kind"] != "border":
-            total = sum(teu_per_day(v, u, params) for v, u in figures)
-            text = "; ".join(f"{v:g} {u}" for v, u in figures)
+            total = sum(teu_per_day(x, u, params) for x, u in figures)
+            text = "; ".join(f"{x:g} {u}" for x, u in figures)
             rows.append(
                 {"place": place, "mode": "transfer", "capacity_teu_day": total, "figure": text}
             )
             continue
         modes = [m for m in str(places.at[place, "modes"]).split(";") if m in ("rail", "road")]
         given = {}
-        for v, u in figures:
-            mode = UNITS[u]
-            if mode is not None and mode not in modes:
+        for x, u in figures:
+            mode = UNITS[u] or ("rail" if "rail" in modes else "road")
+            if mode not in modes:
                 raise DataError(
-                    f"{where}: capacity {v:g} {u} is for {mode}, which the crossing does not "
+                    f"{where}: capacity {x:g} {u} is for {mode}, which the crossing does not "
                     f"serve (modes {';'.join(modes)}); fix the unit or the modes"
                 )
-            for m in [mode] if mode else [m for m in modes if m not in given]:
-                given[m] = (v, u)
-        for mode, (v, u) in given.items():
+            if mode in given:
+                raise DataError(
+                    f"{where}: two capacities for {mode} ({given[mode][0]:g} {given[mode][1]} "
+                    f"and {x:g} {u}); keep one"
+                )
+            given[mode] = (x, u)
+        for mode, (x, u) in given.items():
             rows.append(
                 {
                     "place": place,
                     "mode": mode,
-                    "capacity_teu_day": teu_per_day(v, u, params),
-                    "figure": f"{v:g} {u}",
+                    "capacity_teu_day": teu_per_day(x, u, params),
+                    "figure": f"{x:g} {u}",
                 }
             )
     return pd.DataFrame(rows, columns=["place", "mode", "capacity_teu_day", "figure"])

@@ -82,7 +82,7 @@ def check_demand(net: Network, table: pd.DataFrame, source: str = "demand table"
     if len(bad):
         row = bad[0]
         raise DataError(
-            f"{source}, row {_row(table, row)}: demand = {table['demand'].iloc[row]!r}; "
+            f"{source}, row {_row(table, row)}: demand = {table['demand'].tolist()[row]!r}; "
             "expected a number >= 0"
         )
     places = {}

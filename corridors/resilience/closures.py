@@ -202,8 +202,7 @@ class _Routes(NamedTuple):
 
 def _route_labels(net: Network, weight: str, pairs: pd.DataFrame) -> _Routes:
     """Per pair: best value, crossings and main corridor; per place: volume through it."""
-    flows = pairs[["orig", "dest"]].assign(volume=pairs["demand"])
-    result = assign(net, flows, weight=weight)
+    result = assign(net, pairs[["orig", "dest", "demand"]], weight=weight)
     routes = result.routes
     labels = pd.DataFrame({
         "value": routes[WEIGHT_COLUMNS[weight]].where(routes["reachable"]),
