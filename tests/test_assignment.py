@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import sqlite3
 import warnings
 import zipfile
@@ -544,3 +546,37 @@ def test_equilibrium_refuses_bad_arguments(tiny_net: Network) -> None:
     )
     with pytest.raises(DataError, match="'kraskino_border': capacity has 1 figure"):
         equilibrium(tiny_net, demand)
+
+
+# ---------------------------------------------------------------- command line and map
+
+
+def test_cli_assign(tiny_dir: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from corridors.cli import main
+
+    places = tmp_path / "net"
+    shutil.copytree(tiny_dir, places)
+    rows = (places / "places.csv").read_text().splitlines()
+    rows = [rows[0] + ",capacity,capacity_unit,capacity_source"] + [
+        r + (",20,trucks/day,test" if r.startswith("kraskino_border,") else ",,,")
+        for r in rows[1:]
+    ]
+    (places / "places.csv").write_text("\n".join(rows) + "\n")
+    demand = tmp_path / "od.csv"
+    demand.write_text("orig,dest,demand\nHunchun Park,Busan,15\n")
+    runner = CliRunner()
+    args = ["assign", str(demand), "--network", str(places), "--unit", "TEU/day", "--csv"]
+    result = runner.invoke(main, [*args, "--map", str(tmp_path / "flows.png")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout), index_col="element")
+    assert table.at["kraskino_border", "volume_teu_day"] == pytest.approx(15.0)
+    queue = queue_delay(15.0 / 24, 30.0 / 24, 168.0, 1.0)  # built-in queue period: a week
+    assert table.at["kraskino_border", "delay_h"] == pytest.approx(queue, abs=1e-4)
+    assert (tmp_path / "flows.png").stat().st_size > 10_000
+    demand.write_text("orig,dest,volume\nhunchun,busan,15\n")
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert "column 'volume' is called 'demand'" in result.output
+    assert "Traceback" not in result.output

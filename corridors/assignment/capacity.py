@@ -88,7 +88,7 @@ class AssignmentParams:
     bpr: dict[str, tuple[float, float]] = dataclasses.field(
         default_factory=lambda: {"road": (0.15, 4.0), "rail": (0.5, 4.0)}
     )
-    queue_period_h: float = 24.0
+    queue_period_h: float = 168.0
     queue_j: float = 1.0
 
 
