@@ -23,7 +23,7 @@ import pytest
 from scipy.optimize import brentq
 
 import corridors
-from corridors import DataError, Network, od_matrix, read_network
+from corridors import DataError, Network, od_matrix, read_network, resilience, scenario
 from corridors.assignment import tntp
 from corridors.assignment.capacity import (
     AssignmentParams,
@@ -580,3 +580,68 @@ def test_cli_assign(tiny_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "column 'volume' is called 'demand'" in result.output
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- closures and scenarios
+
+
+def test_capacity_cut_bites_only_at_equilibrium(tiny_net: Network) -> None:
+    second_crossing(tiny_net)
+    tiny_net.update_place("kraskino_border", {"capacity": "40", "capacity_unit": "trucks/day"})
+    tiny_net.update_place("kraskino2_border", {"capacity": "40", "capacity_unit": "trucks/day"})
+    cut = tiny_net.copy()
+    cut.update_place("kraskino_border", {"capacity": "10", "capacity_unit": "trucks/day"})
+    od = pd.DataFrame({"orig": ["hunchun_park"], "dest": ["zarubino_port"], "demand": [30000.0]})
+    free = resilience.impact(tiny_net, cut, od)
+    assert free.pairs["change"].abs().max() == 0  # a capacity cut costs nothing at free flow
+    eq = resilience.impact(tiny_net, cut, od, assignment="equilibrium")
+    shifted = eq.shifted["change"]
+    assert shifted["kraskino_border"] < -1
+    assert shifted["kraskino2_border"] == pytest.approx(-shifted["kraskino_border"])
+    before = equilibrium(tiny_net, od).od["generalized_usd_teu"].iloc[0]
+    after = equilibrium(cut, od).od["generalized_usd_teu"].iloc[0]
+    assert eq.pairs["change"].iloc[0] == pytest.approx(after - before)
+    assert after > before
+    assert eq.summary["extra_cost_per_period"] == pytest.approx(30000.0 * (after - before))
+    matrix = resilience.closure_matrix(tiny_net, od, assignment="equilibrium")
+    assert matrix.loc["CN-RU", "pairs_disconnected"] == 1
+    with pytest.raises(DataError, match="assignment = 'ue'"):
+        resilience.impact(tiny_net, cut, od, assignment="ue")
+
+
+def test_set_capacity_scenario_step(tiny_net: Network, tmp_path: Path) -> None:
+    path = tmp_path / "cut.toml"
+    path.write_text(
+        'name = "cut"\n\n[[step]]\naction = "set_capacity"\nplace = "Kraskino crossing"\n'
+        'capacity = 30\ncapacity_unit = "trucks/day"\n\n[[step]]\naction = "set_capacity"\n'
+        'place = "kraskino_border"\nfactor = 0.5\n'
+    )
+    net = scenario.apply(tiny_net, scenario.load(path, net=tiny_net))
+    assert net.places.at["kraskino_border", "capacity"] == "15"
+    assert net.places.at["kraskino_border", "capacity_unit"] == "trucks/day"
+    assert pd.isna(tiny_net.places.at["kraskino_border", "capacity"])
+    path.write_text(
+        'name = "x"\n\n[[step]]\naction = "set_capacity"\nplace = "hunchun"\nfactor = 2\n'
+    )
+    with pytest.raises(DataError, match="'hunchun' has no capacity to scale"):
+        scenario.apply(tiny_net, scenario.load(path, net=tiny_net))
+
+
+def test_gtr_covid_scenario_at_equilibrium() -> None:
+    base = corridors.load_gtr()
+    scen = scenario.load(
+        Path(__file__).parents[1] / "data" / "scenarios" / "primorye_covid_capacity.toml"
+    )
+    cut = scenario.apply(base, scen)
+    capacity = place_capacities(cut.places, read_assignment_params()).set_index("place")
+    assert capacity.at["hunchun_kraskino", "figure"] == "30 trucks/day"
+    od = (["hunchun_becz"], ["zarubino_port"])
+    comparison = scenario.compare(base, cut, od, critical=False, assignment="equilibrium")
+    flows = comparison.flows
+    assert (
+        flows.at["hunchun_kraskino", "queue_h_after"]
+        > flows.at["hunchun_kraskino", "queue_h_before"]
+    )
+    assert flows.at["hunchun_kraskino", "volume_change"] < 0
+    assert "At equilibrium" in comparison.summary()
+    assert "equilibrium_flows" in comparison.to_tables()

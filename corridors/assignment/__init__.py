@@ -23,6 +23,7 @@ The modules:
 - :mod:`~corridors.assignment.equilibrium`: Frank–Wolfe, conjugate and
   bi-conjugate Frank–Wolfe (:func:`solve`), relative gap;
 - :mod:`~corridors.assignment.multimodal`: :func:`equilibrium` on a network;
+- :mod:`~corridors.assignment.changes`: :func:`compare_equilibria` of two networks;
 - :mod:`~corridors.assignment.tntp`: the TNTP exchange formats.
 """
 
@@ -33,6 +34,7 @@ from corridors.assignment.capacity import (
     read_assignment_params,
     teu_per_day,
 )
+from corridors.assignment.changes import EquilibriumChange, compare_equilibria
 from corridors.assignment.demand import (
     DemandParams,
     check_demand,
@@ -48,8 +50,10 @@ __all__ = [
     "AssignmentParams",
     "DemandParams",
     "Equilibrium",
+    "EquilibriumChange",
     "Solution",
     "check_demand",
+    "compare_equilibria",
     "equilibrium",
     "gravity_demand",
     "link_capacities",

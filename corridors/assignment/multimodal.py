@@ -70,7 +70,8 @@ class Equilibrium:
         direction's volume/capacity), ``delay_h`` (congestion delay of the busier
         direction, hours), geometry.
     places
-        DataFrame indexed by place id: ``name``, ``kind``, ``volume_crossing``,
+        DataFrame indexed by place id: ``name``, ``kind``, ``volume_through``
+        (arriving by link, plus demand starting there), ``volume_crossing``,
         ``volume_transfer`` (TEU/day), ``capacity_teu_day`` (NaN: none),
         ``vc``, ``queue_h`` (queue delay, hours), ``capacity_figure`` (as given).
     bottlenecks
@@ -201,7 +202,7 @@ def equilibrium(
         problem.graph, problem.delays, od, algorithm=algorithm, rgap=rgap, max_iter=max_iter
     )
     free = Loader(problem.graph).load(problem.delays.cost(np.zeros(problem.graph.n_edges)), od)
-    return _results(net, compiled, problem, solution, free.od_cost, table, per_day, weight)
+    return _results(net, compiled, problem, solution, free.od_cost, od, table, per_day, weight)
 
 
 def _build(
@@ -311,6 +312,7 @@ def _results(
     problem: _Problem,
     solution: Solution,
     free_cost: np.ndarray,
+    trips: np.ndarray,
     table: pd.DataFrame,
     per_day: float,
     weight: str,
@@ -333,8 +335,15 @@ def _results(
         links[["volume_forward", "volume_backward"]].max(axis=1) / links["capacity_teu_day"]
     )
     links["delay_h"] = link_delay
-    places = _place_volumes(net, compiled, edge_volume, np.zeros(compiled.n_places))
-    places = places.drop(columns="volume_through")
+    arriving = compiled.edge_kind == EDGE_LINK
+    through = np.bincount(
+        compiled.state_place[compiled.edge_dst[arriving]],
+        weights=edge_volume[arriving],
+        minlength=compiled.n_places,
+    )
+    index = compiled.place_index
+    np.add.at(through, [index[z] for z in problem.zones], trips.sum(axis=1))
+    places = _place_volumes(net, compiled, edge_volume, through)
     gates = problem.gates.assign(
         volume_teu_day=solution.flow[problem.gates["edge"].to_numpy()]
         if len(problem.gates)

@@ -21,9 +21,9 @@ from corridors._errors import DataError
 from corridors.engine import CompiledGraph, check_weight, compile_network, search
 from corridors.network import Network
 from corridors.parallel import map_chunks
-from corridors.resilience.closures import _impact, _route_labels, _Routes, close_region
+from corridors.resilience.closures import _impact, _od_for, _route_labels, _Routes, close_region
 from corridors.resilience.critical import criticality
-from corridors.resilience.elements import _element_edges, od_pairs
+from corridors.resilience.elements import _element_edges
 from corridors.routing import restrictions
 
 __all__ = ["STRATEGIES", "simulate_failures", "simulate_region_failures", "summarize_failures"]
@@ -256,6 +256,7 @@ def simulate_region_failures(
     seed: int = 0,
     executor: Executor | None = None,
     progress: bool | None = False,
+    assignment: str = "all-or-nothing",
 ) -> pd.DataFrame:
     """Monte Carlo of correlated failures: everything within `radius_km` of a random place fails.
 
@@ -281,6 +282,9 @@ def simulate_region_failures(
         Where to run (see :mod:`corridors.parallel`).
     progress
         Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+    assignment
+        ``"all-or-nothing"`` or ``"equilibrium"`` (costs at user equilibrium with
+        capacities and queues; see :func:`corridors.resilience.impact`).
 
     Returns
     -------
@@ -296,8 +300,9 @@ def simulate_region_failures(
     centres = np.array([places[np.random.default_rng([seed, run]).integers(len(places))]
                         for run in range(runs)], dtype=object)  # fmt: skip
     check_weight(weight)
-    pairs = od_pairs(net, od)
-    storms = _Storms(net, radius_km, centres, pairs, _route_labels(net, weight, pairs), weight)
+    pairs = _od_for(net, od, assignment)
+    base_labels = _route_labels(net, weight, pairs, assignment)
+    storms = _Storms(net, radius_km, centres, pairs, base_labels, weight)
     rows = map_chunks(
         _storm_runs,
         storms,

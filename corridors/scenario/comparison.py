@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridors._errors import DataError
 from corridors.engine import (
     EDGE_CROSSING,
     EDGE_LINK,
@@ -24,6 +25,7 @@ from corridors.engine import (
     search,
 )
 from corridors.network import Network
+from corridors.resilience.closures import ASSIGNMENTS
 
 __all__ = ["Comparison", "compare"]
 
@@ -64,6 +66,10 @@ class Comparison:
         (``link`` / ``crossing``), ``change`` (``new`` / ``ended``),
         ``pairs_disconnected_before/after`` and ``delta_total_before/after`` (see
         :func:`corridors.resilience.criticality`). ``None`` when not computed.
+    flows
+        With ``assignment="equilibrium"``: crossings and ports at user equilibrium
+        before and after (volume TEU/day, v/c, queue hours; see
+        :func:`corridors.assignment.compare_equilibria`), else ``None``.
     """
 
     base_name: str
@@ -74,6 +80,7 @@ class Comparison:
     hinterland: pd.DataFrame
     accessibility: pd.DataFrame
     critical: pd.DataFrame | None = None
+    flows: pd.DataFrame | None = None
 
     def to_tables(self) -> dict[str, pd.DataFrame]:
         """Return the comparison's tables by name (for CSV files).
@@ -82,7 +89,8 @@ class Comparison:
         -------
         dict of str to pandas.DataFrame
             ``od_changes``, ``route_switches``, ``hinterland_shifts``,
-            ``accessibility`` and, when computed, ``criticality_changes``.
+            ``accessibility`` and, when computed, ``criticality_changes`` and
+            ``equilibrium_flows``.
         """
         tables = {
             "od_changes": self.od,
@@ -92,6 +100,8 @@ class Comparison:
         }
         if self.critical is not None:
             tables["criticality_changes"] = self.critical
+        if self.flows is not None:
+            tables["equilibrium_flows"] = self.flows.reset_index()
         return tables
 
     def summary(self, n: int = 5) -> str:
@@ -131,6 +141,15 @@ class Comparison:
             )
         lines += _access_lines(self.accessibility, n)
         lines += _critical_lines(self.critical, n)
+        if self.flows is not None:
+            lines.append("At equilibrium (TEU/day; v/c; queue h), biggest volume changes:")
+            for place, row in self.flows.head(n).iterrows():
+                lines.append(
+                    f"  {place}: {row['volume_before']:,.0f} -> {row['volume_after']:,.0f}"
+                    f" (v/c {row['vc_after']:.2f}, queue {row['queue_h_after']:.0f} h)"
+                    if np.isfinite(row["vc_after"])
+                    else f"  {place}: {row['volume_before']:,.0f} -> {row['volume_after']:,.0f}"
+                )
         return "\n".join(lines)
 
 
@@ -401,6 +420,7 @@ def compare(
     weight: str = "generalized",
     critical: bool = True,
     top_critical: int = 10,
+    assignment: str = "all-or-nothing",
 ) -> Comparison:
     """Compare a scenario network with its base: OD changes, switches, hinterlands, access.
 
@@ -423,6 +443,11 @@ def compare(
     top_critical
         An element is critical if its failure disconnects a pair or it is among
         the `top_critical` elements of its kind by added weight.
+    assignment
+        ``"equilibrium"`` also assigns demand at user equilibrium with capacities
+        and queues on both networks (:attr:`Comparison.flows`): the OD table's
+        demand (TEU/year) if `od` is one, else the built-in gravity estimate. A
+        capacity cut shows there as queues and diversion.
 
     Returns
     -------
@@ -449,6 +474,8 @@ def compare(
     'worse'
     """
     check_weight(weight)
+    if assignment not in ASSIGNMENTS:
+        raise DataError(f"assignment = {assignment!r}; expected one of {', '.join(ASSIGNMENTS)}")
     if isinstance(od, pd.DataFrame):  # an OD table: exactly its pairs
         from corridors.resilience import od_pairs
 
@@ -485,4 +512,17 @@ def compare(
         critical=_criticality_changes(base, scenario_net, critical_od, weight, top_critical)
         if critical
         else None,
+        flows=_equilibrium_flows(base, scenario_net, od, weight, assignment),
     )
+
+
+def _equilibrium_flows(
+    base: Network, scen: Network, od: Any, weight: str, assignment: str
+) -> pd.DataFrame | None:
+    """Crossings and ports at equilibrium before and after (``None`` if not asked for)."""
+    if assignment != "equilibrium":
+        return None
+    from corridors.assignment.changes import compare_equilibria
+
+    demand = od if isinstance(od, pd.DataFrame) and "demand" in od.columns else None
+    return compare_equilibria(base, scen, demand, weight=weight).places
