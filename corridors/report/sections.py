@@ -527,6 +527,54 @@ def _section_closures(ctx: _Context) -> _Section:
     return sec
 
 
+def _section_flows(ctx: _Context) -> _Section:
+    from corridors import maps, scenario
+    from corridors.assignment import compare_equilibria, equilibrium, gravity_demand
+
+    net = ctx.net
+    sec = _Section("flows", "Flows and bottlenecks")
+    demand = gravity_demand(net)
+    result = equilibrium(net, demand)
+    sec.tables["demand_teu_year"] = demand
+    sec.tables["equilibrium_bottlenecks"] = result.bottlenecks
+    sec.tables["equilibrium_places"] = result.places
+    sec.tables["equilibrium_od"] = result.od
+    sec.tables["equilibrium_gaps"] = result.history
+    sec.layers["equilibrium_links"] = result.links.reset_index()
+    for extent, suffix in ((None, ""), (TUMEN_EXTENT, "_tumen")):
+        sec.maps[f"flows{suffix}"] = maps.plot_flows(
+            net,
+            result,
+            extent=extent,
+            title="Equilibrium container flows" + (": Tumen River area" if suffix else ""),
+        )
+    sec.captions["flows"] = "Volume (width, TEU/day) and volume/capacity (colour) at equilibrium."
+    sec.captions["flows_tumen"] = "The same, around the Tumen River."
+    busy = result.bottlenecks[result.bottlenecks["vc"] > 0]
+    sec.findings = _round(busy.head(10), 2)
+    sec.text = (
+        f"The built-in demand estimate ({demand['demand'].sum():,.0f} TEU/year between parks "
+        "and sea ports, a gravity model whose generation is an assumption: data/gtr/demand.toml) "
+        "assigned at user equilibrium: shipments take the cheapest route given the queues at "
+        "capacitated crossings and ports and the BPR delays on capacitated links "
+        f"(relative gap {result.relative_gap:.1e} after {result.iterations} iterations). "
+        "The findings list the capacitated elements by volume/capacity."
+    )
+    path = _scenario_folder() / "primorye_covid_capacity.toml"
+    if path.exists():
+        cut = scenario.apply(net, scenario.load(path, net=net))
+        flows = compare_equilibria(net, cut, demand).places
+        if len(flows):
+            sec.tables["covid_capacity_flows"] = flows
+            top = flows.iloc[0]
+            sec.text += (
+                " With the Primorye road crossings at their December 2020 capacity "
+                f"({path.stem}), the largest shift is at {top['name']}: "
+                f"{top['volume_before']:,.0f} -> {top['volume_after']:,.0f} TEU/day."
+            )
+    return sec
+
+
 def _section_failures(ctx: _Context) -> _Section:
     from corridors import maps
     from corridors.resilience import simulate_failures
@@ -601,6 +649,7 @@ SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = (
     ("reach", _section_reach),
     ("criticality", _section_criticality),
     ("closures", _section_closures),
+    ("flows", _section_flows),
     ("failures", _section_failures),
     ("scenarios", _section_scenarios),
 )
@@ -614,6 +663,7 @@ _TITLES = {
     "reach": "Reach and accessibility",
     "criticality": "Critical links and crossings",
     "closures": "Border closures",
+    "flows": "Flows and bottlenecks",
     "failures": "Failure simulations",
     "scenarios": "Scenarios",
     "geopackage": "GeoPackage corridors.gpkg",
