@@ -645,3 +645,19 @@ def test_gtr_covid_scenario_at_equilibrium() -> None:
     assert flows.at["hunchun_kraskino", "volume_change"] < 0
     assert "At equilibrium" in comparison.summary()
     assert "equilibrium_flows" in comparison.to_tables()
+
+
+def test_failure_simulations_at_equilibrium(tiny_net: Network) -> None:
+    tiny_net.update_place("kraskino_border", {"capacity": "20", "capacity_unit": "trucks/day"})
+    intact = resilience.simulate_failures(
+        tiny_net, runs=1, fractions=(0.0,), elements="crossings", assignment="equilibrium"
+    )
+    expected = equilibrium(tiny_net, gravity_demand(tiny_net)).od["generalized_usd_teu"]
+    assert intact["mean_value"].iloc[0] == pytest.approx(expected.mean())
+    assert intact["connected_share"].iloc[0] == 1.0
+    storms = resilience.simulate_region_failures(
+        tiny_net, runs=2, radius_km=30, assignment="equilibrium", seed=1
+    )
+    assert len(storms) == 2
+    with pytest.raises(DataError, match="assignment = 'x'"):
+        resilience.simulate_failures(tiny_net, runs=1, assignment="x")

@@ -51,7 +51,7 @@ from corridors.engine import (
 from corridors.network import Network
 from corridors.routing import restrictions
 
-__all__ = ["DEMAND_UNITS", "Equilibrium", "equilibrium"]
+__all__ = ["DEMAND_UNITS", "Equilibrium", "equilibrium", "equilibrium_costs"]
 
 #: Units a demand table may be in.
 DEMAND_UNITS = ("TEU/year", "TEU/day")
@@ -169,15 +169,9 @@ def equilibrium(
     DataError
         For a bad demand table, unit, weight or capacity.
     """
-    if unit not in DEMAND_UNITS:
-        raise DataError(f"unit = {unit!r}; expected one of {', '.join(DEMAND_UNITS)}")
-    if weight not in ("generalized", "time"):
-        raise DataError(
-            f"weight = {weight!r}; equilibrium assignment needs a weight that grows with delay: "
-            "generalized or time"
-        )
     params = params or read_assignment_params()
     table = check_demand(net, demand)
+    _check(unit, weight)
     limits = restrictions(
         net,
         modes=modes,
@@ -187,6 +181,80 @@ def equilibrium(
     )
     compiled = compile_network(net)
     mask = compiled.edge_mask(limits)
+    problem, od = _prepare(net, compiled, mask, table, unit, weight, params)
+    solution = solve(
+        problem.graph, problem.delays, od, algorithm=algorithm, rgap=rgap, max_iter=max_iter
+    )
+    free = Loader(problem.graph).load(problem.delays.cost(np.zeros(problem.graph.n_edges)), od)
+    per_day = 1.0 if unit == "TEU/day" else 1.0 / params.days_per_year
+    return _results(net, compiled, problem, solution, free.od_cost, od, table, per_day, weight)
+
+
+def equilibrium_costs(
+    net: Network,
+    table: pd.DataFrame,
+    mask: np.ndarray,
+    *,
+    unit: str = "TEU/year",
+    weight: str = "generalized",
+    params: AssignmentParams | None = None,
+    rgap: float = 1e-4,
+    max_iter: int = 500,
+) -> np.ndarray:
+    """Return each OD row's cost at equilibrium on the compiled edges `mask` allows.
+
+    For analyses that fail elements as edge masks (Monte Carlo failures).
+
+    Parameters
+    ----------
+    net
+        The network (capacities, and the compiled graph `mask` refers to).
+    table
+        A checked OD table (:func:`~corridors.assignment.check_demand`: place ids).
+    mask
+        Usable edges of ``compile_network(net)``.
+    unit, weight, params, rgap, max_iter
+        As for :func:`equilibrium`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Cost per row of `table` (the weight's unit; ``inf``: no route; 0 when
+        origin and destination are the same place).
+    """
+    params = params or read_assignment_params()
+    _check(unit, weight)
+    compiled = compile_network(net)
+    problem, od = _prepare(net, compiled, mask, table, unit, weight, params)
+    solution = solve(
+        problem.graph, problem.delays, od, algorithm="bfw", rgap=rgap, max_iter=max_iter
+    )
+    zone = {z: i for i, z in enumerate(problem.zones)}
+    o, d = table["orig"].map(zone).to_numpy(), table["dest"].map(zone).to_numpy()
+    return np.where(o == d, 0.0, solution.od_cost[o, d])
+
+
+def _check(unit: str, weight: str) -> None:
+    """Refuse a demand unit or weight the assignment cannot use."""
+    if unit not in DEMAND_UNITS:
+        raise DataError(f"unit = {unit!r}; expected one of {', '.join(DEMAND_UNITS)}")
+    if weight not in ("generalized", "time"):
+        raise DataError(
+            f"weight = {weight!r}; equilibrium assignment needs a weight that grows with delay: "
+            "generalized or time"
+        )
+
+
+def _prepare(
+    net: Network,
+    compiled: CompiledGraph,
+    mask: np.ndarray,
+    table: pd.DataFrame,
+    unit: str,
+    weight: str,
+    params: AssignmentParams,
+) -> tuple[_Problem, np.ndarray]:
+    """Return the assignment graph and the zone-by-zone demand per day of an OD table."""
     zones = sorted(set(table["orig"]) | set(table["dest"]))
     problem = _build(net, compiled, mask, weight, params, zones)
     per_day = 1.0 if unit == "TEU/day" else 1.0 / params.days_per_year
@@ -198,11 +266,7 @@ def equilibrium(
         table["demand"].to_numpy() * per_day,
     )
     np.fill_diagonal(od, 0.0)
-    solution = solve(
-        problem.graph, problem.delays, od, algorithm=algorithm, rgap=rgap, max_iter=max_iter
-    )
-    free = Loader(problem.graph).load(problem.delays.cost(np.zeros(problem.graph.n_edges)), od)
-    return _results(net, compiled, problem, solution, free.od_cost, od, table, per_day, weight)
+    return problem, od
 
 
 def _build(

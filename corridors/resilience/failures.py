@@ -18,10 +18,18 @@ import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
+from corridors.assignment.multimodal import equilibrium_costs
 from corridors.engine import CompiledGraph, check_weight, compile_network, search
 from corridors.network import Network
 from corridors.parallel import map_chunks
-from corridors.resilience.closures import _impact, _od_for, _route_labels, _Routes, close_region
+from corridors.resilience.closures import (
+    ASSIGNMENTS,
+    _impact,
+    _od_for,
+    _route_labels,
+    _Routes,
+    close_region,
+)
 from corridors.resilience.critical import criticality
 from corridors.resilience.elements import _element_edges
 from corridors.routing import restrictions
@@ -45,6 +53,8 @@ class _Simulation:
     seed: int
     base_inverse: float
     base_pairs: int
+    net: Network | None = None  # with demand: measured at equilibrium
+    demand: pd.DataFrame | None = None
 
 
 def simulate_failures(
@@ -59,6 +69,7 @@ def simulate_failures(
     seed: int = 0,
     executor: Executor | None = None,
     progress: bool | None = False,
+    assignment: str = "all-or-nothing",
 ) -> pd.DataFrame:
     """Remove growing shares of elements and measure how the network degrades.
 
@@ -89,6 +100,10 @@ def simulate_failures(
         Where to run (see :mod:`corridors.parallel`).
     progress
         Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+    assignment
+        ``"all-or-nothing"`` (best routes at free-flow costs) or ``"equilibrium"``:
+        OD costs at user equilibrium with capacities and queues, of the built-in
+        demand estimate unless `od` is given (one equilibrium per run and fraction).
 
     Returns
     -------
@@ -103,7 +118,14 @@ def simulate_failures(
         raise DataError(f"strategy = {strategy!r}; expected one of {', '.join(STRATEGIES)}")
     if any(not 0 <= f <= 1 for f in fractions):
         raise DataError(f"fractions = {list(fractions)}; expected shares between 0 and 1")
+    if assignment not in ASSIGNMENTS:
+        raise DataError(f"assignment = {assignment!r}; expected one of {', '.join(ASSIGNMENTS)}")
     simulation = _prepare_simulation(net, strategy, elements, tuple(fractions), od, weight, seed)
+    if assignment == "equilibrium":
+        demand = _od_for(net, od, assignment)
+        simulation = dataclasses.replace(simulation, net=net, demand=demand)
+        inverse, connected, _ = _measure(simulation, simulation.mask)
+        simulation = dataclasses.replace(simulation, base_inverse=inverse, base_pairs=connected)
     rows = map_chunks(
         _simulate_runs,
         simulation,
@@ -192,10 +214,15 @@ def _importance(
 
 def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, float]:
     graph = simulation.graph
-    result = search(graph, simulation.origins, weight=simulation.weight, mask=mask)
-    values = result.place_dist(simulation.dests)
-    same = simulation.origins[:, None] == simulation.dests[None, :]
-    values = values[~same]
+    if simulation.demand is not None:
+        values = equilibrium_costs(
+            simulation.net, simulation.demand, mask, weight=simulation.weight
+        )
+    else:
+        result = search(graph, simulation.origins, weight=simulation.weight, mask=mask)
+        values = result.place_dist(simulation.dests)
+        same = simulation.origins[:, None] == simulation.dests[None, :]
+        values = values[~same]
     finite = np.isfinite(values) & (values > 0)
     inverse = float((1.0 / values[finite]).sum())
     connected = int(np.isfinite(values).sum())
