@@ -575,6 +575,11 @@ def test_cli_assign(tiny_dir: Path, tmp_path: Path) -> None:
     queue = queue_delay(15.0 / 24, 30.0 / 24, 168.0, 1.0)  # built-in queue period: a week
     assert table.at["kraskino_border", "delay_h"] == pytest.approx(queue, abs=1e-4)
     assert (tmp_path / "flows.png").stat().st_size > 10_000
+    matrix = runner.invoke(
+        main, ["closure-matrix", "--network", str(places), "--assignment", "equilibrium", "--csv"]
+    )
+    assert matrix.exit_code == 0, matrix.output
+    assert "CN-RU" in matrix.stdout
     demand.write_text("orig,dest,volume\nhunchun,busan,15\n")
     result = runner.invoke(main, args)
     assert result.exit_code == 1

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from corridors.cli.common import (
+    assignment_opt,
     by_opt,
     emit,
     format_opt,
@@ -112,6 +113,7 @@ def criticality(
 @click.option("--modes", help="Close only these modes at the crossings (e.g. rail).")
 @by_opt("generalized")
 @od_opt
+@assignment_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @output_opt
 @handle_errors
@@ -121,6 +123,7 @@ def close(
     modes: str | None,
     weight: str,
     od_path: Path | None,
+    assignment: str,
     as_json: bool,
     output: Path | None,
 ) -> None:
@@ -131,7 +134,7 @@ def close(
     closed = net
     for pair in pairs:
         closed = close_borders(closed, pair, modes=modes.split(",") if modes else None)
-    result = impact(net, closed, _read_od(od_path), weight=weight.lower())
+    result = impact(net, closed, _read_od(od_path), weight=weight.lower(), assignment=assignment)
     if output is not None:
         emit(result.pairs.set_index(["orig", "dest"]), False, False, output)
     summary = dict(result.summary)
@@ -206,17 +209,24 @@ def close_region(
 @click.command("closure-matrix")
 @network_opt
 @by_opt("generalized")
+@assignment_opt
 @format_opt
 @output_opt
 @handle_errors
 def closure_matrix(
-    network_path: Path | None, weight: str, as_json: bool, as_csv: bool, output: Path | None
+    network_path: Path | None,
+    weight: str,
+    assignment: str,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
 ) -> None:
     """Close each country pair's crossings in turn and tabulate the impact."""
     from corridors.resilience import closure_matrix as tabulate
 
+    net = load_network(network_path)
     emit(
-        tabulate(load_network(network_path), weight=weight.lower()).round(2),
+        tabulate(net, weight=weight.lower(), assignment=assignment).round(2),
         as_json,
         as_csv,
         output,
@@ -257,6 +267,7 @@ def closure_matrix(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw the degradation curves (PNG, SVG or PDF).",
 )
+@assignment_opt
 @parallel_opts
 @format_opt
 @output_opt
@@ -272,6 +283,7 @@ def failures(
     seed: int,
     region_km: float | None,
     plot_path: Path | None,
+    assignment: str,
     workers: int,
     scheduler: str | None,
     as_json: bool,
@@ -304,6 +316,7 @@ def failures(
                 seed=seed,
                 executor=executor,
                 progress=_progress(ctx),
+                assignment=assignment,
             )
         emit(runs_table.set_index("run").round(4), as_json, as_csv, output)
         return
@@ -317,6 +330,7 @@ def failures(
             seed=seed,
             executor=executor,
             progress=_progress(ctx),
+            assignment=assignment,
         )
     if plot_path is not None:
         from corridors import maps

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from corridors.cli.common import handle_errors, logger
+from corridors.cli.common import assignment_opt, handle_errors, logger
 from corridors.engine import WEIGHTS
 
 __all__ = ["COMMANDS", "scenario"]
@@ -60,8 +60,11 @@ def scenario() -> None:
 )
 @_by_opt
 @_no_critical_opt
+@assignment_opt
 @handle_errors
-def run(file: Path, out: Path | None, with_map: bool, weight: str, skip_critical: bool) -> None:
+def run(
+    file: Path, out: Path | None, with_map: bool, weight: str, skip_critical: bool, assignment: str
+) -> None:
     """Apply FILE to its base network, compare with the base and print a summary."""
     from corridors import scenario as sc
 
@@ -72,7 +75,9 @@ def run(file: Path, out: Path | None, with_map: bool, weight: str, skip_critical
     loaded = sc.load(file)
     base = loaded.base_network()
     changed = sc.apply(base, loaded)
-    comparison = sc.compare(base, changed, weight=weight.lower(), critical=not skip_critical)
+    comparison = sc.compare(
+        base, changed, weight=weight.lower(), critical=not skip_critical, assignment=assignment
+    )
     click.echo(comparison.summary())
     if out is None:
         return
@@ -107,16 +112,21 @@ def _write_map(base: Any, changed: Any, comparison: Any, path: Path, title: str)
 )
 @_by_opt
 @_no_critical_opt
+@assignment_opt
 @handle_errors
 def compare_cmd(
-    first: Path, second: Path, out: Path | None, weight: str, skip_critical: bool
+    first: Path, second: Path, out: Path | None, weight: str, skip_critical: bool, assignment: str
 ) -> None:
     """Compare scenario SECOND with scenario FIRST (each applied to its own base)."""
     from corridors import scenario as sc
 
     a, b = sc.load(first), sc.load(second)
     comparison = sc.compare(
-        a.network(), b.network(), weight=weight.lower(), critical=not skip_critical
+        a.network(),
+        b.network(),
+        weight=weight.lower(),
+        critical=not skip_critical,
+        assignment=assignment,
     )
     click.echo(comparison.summary())
     if out is not None:
