@@ -477,6 +477,19 @@ def test_single_crossing_queue_matches_formula(tiny_net: Network) -> None:
     assert (top["element"], top["kind"], top["mode"]) == ("kraskino_border", "crossing", "road")
 
 
+def test_port_capacity_queues_transhipment(tiny_net: Network) -> None:
+    tiny_net.update_place("zarubino_port", {"capacity": "10", "capacity_unit": "TEU/day"})
+    demand = pd.DataFrame({"orig": ["hunchun_park"], "dest": ["busan_port"], "demand": [5.0]})
+    eq = equilibrium(tiny_net, demand, unit="TEU/day", params=QUEUE_PARAMS, rgap=1e-9)
+    # every route to Busan changes mode at Zarubino (road to sea, or road to rail)
+    assert eq.places.at["zarubino_port", "volume_transfer"] == pytest.approx(5.0)
+    assert eq.places.at["zarubino_port", "queue_h"] == pytest.approx(
+        queue_delay(5.0 / 24, 10.0 / 24, 24.0, 1.0)
+    )
+    top = eq.bottlenecks.iloc[0]
+    assert (top["element"], top["kind"], top["vc"]) == ("zarubino_port", "transfer", 0.5)
+
+
 def second_crossing(net: Network) -> None:
     """Add a road crossing next to Kraskino (a second way from Hunchun to Zarubino)."""
     net.add_place(

@@ -26,7 +26,8 @@ Where a capacity applies:
   figure the rail capacity; a TEU, container or tonne figure is the rail capacity
   of a crossing with rail (such figures are transfer-yard and line capacities),
   else its road capacity. Both directions of a mode share it (one queue);
-- **ports and other transfer places**: all transfers there share one capacity (one queue).
+- **ports and other transfer places**: all transfers there share one capacity (one
+  queue); trips that start or end at the place do not transfer there and pass free.
 """
 
 from __future__ import annotations

@@ -11,7 +11,11 @@ The compiled state graph (:mod:`corridors.engine`) becomes an assignment graph:
   queue delay (Akçelik; :mod:`corridors.assignment.vdf`) and zero-cost edges lead
   out to the crossing's sides. Both directions queue together;
 - a **port or other transfer place** with a capacity gets one gate for all its
-  transfers (handling is shared);
+  transfers (handling is shared). Trips that start or end at the place do not
+  transfer there, so its capacity binds transhipment (land ↔ sea through the port),
+  not the last leg of a trip whose destination is the port itself: with
+  non-negative edge costs one gate cannot both charge handling to transfers and
+  let trips end free, as the engine's origins and destinations are;
 - each zone (a place with demand) gets a virtual origin and a virtual destination
   joined to the place's states at zero cost.
 
@@ -337,7 +341,7 @@ def _build(
         new_dst += states + [n + 1] * len(states)
         n += 2
     extra = len(new_src)
-    delays = _extend(delays, extra)
+    delays = _extend(delays, extra, scale)
     gates = pd.DataFrame(
         gate_rows, columns=["place", "mode", "kind", "capacity_teu_day", "figure", "edge"]
     )
@@ -359,9 +363,9 @@ def _build(
     return _Problem(graph, delays, edges, gates, zones)
 
 
-def _extend(delays: Delays, extra: int) -> Delays:
+def _extend(delays: Delays, extra: int, scale: float) -> Delays:
     """Append `extra` free, uncongested edges (gate exits, zone connectors, gates)."""
-    free = Delays.free_flow(np.zeros(extra), delays.scale[:1].repeat(extra), np.zeros(extra))
+    free = Delays.free_flow(np.zeros(extra), scale, np.zeros(extra))
     fields = {
         f.name: np.concatenate([getattr(delays, f.name), getattr(free, f.name)])
         for f in dataclasses.fields(Delays)
