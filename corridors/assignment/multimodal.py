@@ -423,7 +423,7 @@ def _results(
         capacity_teu_day=("capacity_teu_day", "sum"),
         vc=("vc", "max"),
         queue_h=("delay_h", "max"),
-        capacity_figure=("figure", "first"),
+        capacity_figure=("figure", "; ".join),
     )
     places = places.join(by_place)
     places["queue_h"] = places["queue_h"].fillna(0.0)

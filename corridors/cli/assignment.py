@@ -52,7 +52,8 @@ _TABLES = ("bottlenecks", "links", "places", "od", "gaps")
 )
 @click.option("--rgap", type=click.FloatRange(min=0), default=1e-4, show_default=True,
               help="Stop at this relative gap.")  # fmt: skip
-@click.option("--max-iter", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--max-iter", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Most iterations (all-or-nothing loadings).")  # fmt: skip
 @click.option(
     "--table",
     type=click.Choice(_TABLES),
