@@ -15,6 +15,8 @@ from scipy.sparse import csgraph
 
 __all__ = ["AonResult", "FlowGraph", "Loader"]
 
+_DENSE_PAIRS = 1 << 24  # node pairs up to which flows are summed per pair in a dense array
+
 
 @dataclasses.dataclass(frozen=True)
 class FlowGraph:
@@ -92,6 +94,7 @@ class Loader:
         pair_src, self._pair_dst = src[first], dst[first]
         self._indptr = np.concatenate(([0], np.cumsum(np.bincount(pair_src, minlength=n))))
         self._keys = pair_src * n + self._pair_dst
+        self._unique_dests = len(np.unique(graph.dest_node)) == graph.n_zones
 
     def _matrix(self, cost: np.ndarray) -> tuple[sp.csr_array, np.ndarray]:
         """CSR of the cheapest edge between each node pair, and which edge that is."""
@@ -143,25 +146,29 @@ class Loader:
         trips = np.where(lost, 0.0, trips)
         k = len(rows)
         acc = np.zeros((k, n))
-        np.add.at(acc, (np.arange(k)[:, None], graph.dest_node[None, :]), trips)
-        flow_in, parent = _push_up(acc.ravel(), pred, graph.origin_node[rows])
-        has = np.flatnonzero((parent >= 0) & (flow_in > 0))
-        keys = (parent[has] % n) * n + has % n
-        edges = chosen[np.searchsorted(self._keys, keys)]
-        flow = np.bincount(edges, weights=flow_in[has], minlength=graph.n_edges)
+        if self._unique_dests:
+            acc[:, graph.dest_node] = trips
+        else:
+            np.add.at(acc, (np.arange(k)[:, None], graph.dest_node[None, :]), trips)
+        flow_in = _push_up(acc.ravel(), pred)
+        has = np.flatnonzero((pred.ravel() >= 0) & (flow_in > 0))
+        keys = pred.ravel()[has].astype(np.int64) * n + has % n  # (parent, node) of tree edges
+        if n * n <= _DENSE_PAIRS:  # sum over trees per node pair first, then map pairs to edges
+            per_pair = np.bincount(keys, weights=flow_in[has], minlength=n * n)
+            flow = np.bincount(chosen, weights=per_pair[self._keys], minlength=graph.n_edges)
+        else:
+            edges = chosen[np.searchsorted(self._keys, keys)]
+            flow = np.bincount(edges, weights=flow_in[has], minlength=graph.n_edges)
         return AonResult(flow, od_cost, unassigned)
 
 
-def _push_up(
-    acc: np.ndarray, pred: np.ndarray, sources: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _push_up(acc: np.ndarray, pred: np.ndarray) -> np.ndarray:
     """Sum each node's demand into its ancestors, over all trees at once.
 
-    The trees hang from one super-root; :func:`scipy.sparse.csgraph.breadth_first_order`
-    lists their nodes level by level, and along that list the parents' positions
-    never decrease, so each level ends where the parents leave the level above
-    (one ``searchsorted`` per level). Levels then push their sums to their
-    parents, deepest first, one ``reduceat`` each.
+    Each node's depth in its tree comes from pointer jumping (list ranking:
+    ``log2(depth)`` vectorised rounds); a stable sort by depth (a radix sort of
+    small integers) lists the nodes level by level, and the levels push their
+    sums to their parents, deepest first, one ``np.add.at`` each.
 
     Parameters
     ----------
@@ -169,37 +176,32 @@ def _push_up(
         Demand ending at each (tree, node), flattened (tree-major).
     pred
         ``k × n`` predecessors from csgraph (negative: root or unreached).
-    sources
-        The root node of each tree.
 
     Returns
     -------
-    flow_in : numpy.ndarray
-        Per (tree, node), the flow on the tree edge into it (the subtree's demand).
-    parent : numpy.ndarray
-        Flattened parent index (-1 at roots and unreached nodes).
+    numpy.ndarray
+        Per (tree, node), flattened: the flow on the tree edge into it (the
+        demand of its subtree; at roots the demand of the whole tree).
     """
     k, n = pred.shape
     size = k * n
-    offsets = np.arange(k, dtype=np.int64) * n
-    parent = np.where(pred >= 0, pred + offsets[:, None], -1).ravel()
-    children = np.flatnonzero(parent >= 0)
-    heads = np.r_[np.full(k, size), parent[children]]
-    tails = np.r_[offsets + sources, children]
-    forest = sp.csr_array((np.ones(len(heads)), (heads, tails)), shape=(size + 1, size + 1))
-    order = csgraph.breadth_first_order(forest, size, directed=True, return_predecessors=False)
-    order = order[1:]  # without the super-root
-    position = np.full(size + 1, -1, dtype=np.int64)
-    position[order] = np.arange(len(order))
-    parent_pos = position[np.where(parent[order] >= 0, parent[order], size)]
-    bounds = [0, int(np.searchsorted(parent_pos, 0))]  # level 0: the roots
-    while bounds[-1] < len(order):
-        bounds.append(int(np.searchsorted(parent_pos, bounds[-1])))
-    for lo, hi in zip(bounds[-2:0:-1], bounds[-1:1:-1], strict=True):  # deepest level first
-        nodes = order[lo:hi]
-        targets = parent[nodes]
-        new = np.ones(len(targets), dtype=bool)
-        new[1:] = targets[1:] != targets[:-1]
-        starts = np.flatnonzero(new)
-        acc[targets[starts]] += np.add.reduceat(acc[nodes], starts)
-    return acc, parent
+    itype = np.int32 if size < np.iinfo(np.int32).max else np.int64
+    offsets = np.arange(k, dtype=itype) * itype(n)
+    linked = pred >= 0
+    parent = np.where(linked, pred.astype(itype, copy=False) + offsets[:, None], itype(size))
+    ancestor = np.append(parent.ravel(), itype(size))  # `size`: a sentinel above every root
+    depth = np.append(linked.ravel().astype(np.int32), np.int32(0))
+    while True:  # depth[v] += depth[ancestor[v]]; ancestor[v] = ancestor[ancestor[v]]
+        depth += depth[ancestor]
+        ancestor = ancestor[ancestor]
+        if (ancestor == size).all():
+            break
+    depth = depth[:-1]
+    small = np.int16 if depth.max() < np.iinfo(np.int16).max else np.int32
+    order = np.argsort(depth.astype(small), kind="stable")  # level by level
+    bounds = np.searchsorted(depth[order], np.arange(depth.max() + 2))
+    parent = parent.ravel()
+    for level in range(len(bounds) - 2, 0, -1):  # deepest level first; roots stay
+        nodes = order[bounds[level] : bounds[level + 1]]
+        np.add.at(acc, parent[nodes], acc[nodes])
+    return acc
