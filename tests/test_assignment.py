@@ -679,3 +679,17 @@ def test_failure_simulations_at_equilibrium(tiny_net: Network) -> None:
     assert len(storms) == 2
     with pytest.raises(DataError, match="assignment = 'x'"):
         resilience.simulate_failures(tiny_net, runs=1, assignment="x")
+
+
+def test_report_flows_section(tiny_dir: Path, tmp_path: Path) -> None:
+    from corridors import report
+
+    net = read_network(tiny_dir)
+    net.update_place("kraskino_border", {"capacity": "20", "capacity_unit": "trucks/day"})
+    report.run_report(net, tmp_path / "out", sections=["flows"], progress=False)
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "## Flows and bottlenecks" in markdown
+    assert "section failed" not in markdown.lower()
+    assert "| kraskino_border | crossing | road |" in markdown
+    assert (tmp_path / "out" / "maps" / "flows.png").exists()
+    assert (tmp_path / "out" / "tables" / "equilibrium_bottlenecks.csv").exists()
