@@ -21,8 +21,8 @@ from click.testing import CliRunner
 import corridors
 from corridors import osm
 from corridors._errors import CorridorsError, DataError
-from corridors.cli.osm import import_osm
-from corridors.io import read_places
+from corridors.cli.osm import import_osm, merge
+from corridors.io import read_places, write_geopackage
 
 OSM_DIR = Path(__file__).parent / "data" / "osm"
 EXTRACT = OSM_DIR / "border.osm"
@@ -337,7 +337,7 @@ def test_file_errors(tmp_path: Path) -> None:
         osm.from_osm(tmp_path / "nope.osm", countries="CN")
     pbf = tmp_path / "area.osm.pbf"
     pbf.write_bytes(b"\x00")
-    with pytest.raises(DataError, match=r"area\.osm\.pbf: .*osmium cat"):
+    with pytest.raises(DataError, match=r"area\.osm\.pbf: not an OSM file"):
         osm.from_osm(pbf, countries="CN")
     bad = tmp_path / "bad.osm"
     bad.write_text('<osm version="0.6">\n<node id="1" lat="1" lon="2">\n</osm>\n')
@@ -406,3 +406,60 @@ def test_cli_error_is_one_line(tmp_path: Path) -> None:
     assert "x.osm: file not found" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "n.gpkg").exists()
+
+
+# ---------------------------------------------------------------- lossless GeoPackage, CLI merge
+
+
+def _same_networks(a: corridors.Network, b: corridors.Network) -> None:
+    """Assert two networks have the same places and links, every attribute equal."""
+    assert dict(a.graph.nodes(data=True)) == dict(b.graph.nodes(data=True))
+    edges_a = {(u, w, k): d for u, w, k, d in a.graph.edges(keys=True, data=True)}
+    edges_b = {(u, w, k): d for u, w, k, d in b.graph.edges(keys=True, data=True)}
+    assert edges_a.keys() == edges_b.keys()
+    for key, data in edges_a.items():
+        other = edges_b[key]
+        assert data["geometry"].equals_exact(other["geometry"], 0), key
+        assert {k: x for k, x in data.items() if k != "geometry"} == {
+            k: x for k, x in other.items() if k != "geometry"
+        }, key
+
+
+def test_geopackage_keeps_every_tag(net: corridors.Network, tmp_path: Path) -> None:
+    path = write_geopackage(net, tmp_path / "osm.gpkg")
+    back = corridors.read_network(path)
+    _same_networks(net, back)
+    main = forward_links(back)["rail_1-rail_3-rail"]
+    assert (main["railway"], main["usage"], main["gauge"], main["osmid"]) == (
+        "rail",
+        "main",
+        "1435",
+        "101",
+    )
+    assert back.graph.nodes["rail_1"]["osm_role"] == "station"
+
+
+def test_merge_of_a_saved_import_equals_the_in_memory_merge(
+    bare: corridors.Network, tmp_path: Path
+) -> None:
+    base = corridors.load_gtr()
+    back = corridors.read_network(write_geopackage(bare, tmp_path / "osm.gpkg"))
+    _same_networks(osm.merge(base, bare), osm.merge(base, back))
+
+
+def test_cli_merge(tmp_path: Path) -> None:
+    detailed, out = tmp_path / "osm.gpkg", tmp_path / "merged.gpkg"
+    args = [str(EXTRACT), "--countries", str(COUNTRIES), "-o", str(detailed)]
+    result = CliRunner().invoke(import_osm, args)
+    assert result.exit_code == 0, result.output
+    assert "countries from the polygons of" in result.output
+    assert "ways left out: railway=narrow_gauge (1), highway=footway (1)" in result.output
+    result = CliRunner().invoke(merge, ["gtr", str(detailed), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    merged = corridors.read_network(out)
+    _same_networks(merged, osm.merge(corridors.load_gtr(), corridors.read_network(detailed)))
+    by_road = corridors.route(merged, "hunchun_icdz", "zarubino_port", modes=["road"])
+    assert by_road.crossings == ["road_x_24_25"]
+    bad = CliRunner().invoke(merge, ["gtr", str(detailed), "-o", str(out), "--region", "1,2"])
+    assert bad.exit_code == 1
+    assert "--region '1,2'; expected W,S,E,N" in bad.output

@@ -1,4 +1,4 @@
-"""``corridors import-osm``: build a network from an OpenStreetMap extract."""
+"""``corridors import-osm`` and ``corridors merge``: OpenStreetMap networks on the CLI."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 
 from corridors.cli.common import handle_errors, logger
 
-__all__ = ["COMMANDS", "import_osm"]
+__all__ = ["COMMANDS", "import_osm", "merge"]
 
 
 @click.command("import-osm")
@@ -69,7 +69,7 @@ def import_osm(
     output: Path,
     report: Path | None,
 ) -> None:
-    """Import OSM rail/road ways from SOURCE (.osm, .osm.bz2) into a GeoPackage network."""
+    """Import OSM rail/road ways from SOURCE (.osm.pbf, .osm, .osm.bz2, .osm.gz) into a network."""
     from corridors.io import atomic_path, write_geopackage
     from corridors.osm import from_osm
 
@@ -101,6 +101,88 @@ def import_osm(
         f"wrote {output}: {net.graph.number_of_nodes()} places, {len(net.link_ids())} links; "
         f"snapping (place x mode): {summary}"
     )
+    info = net.graph.graph
+    click.echo(f"countries from the {info['osm_countries']}")
+    if info["osm_gauges"]:
+        gauges = ", ".join(f"{g} mm ({n})" for g, n in sorted(info["osm_gauges"].items()))
+        click.echo(f"rail ways by gauge tag: {gauges}")
+    if info["osm_clipped"]:
+        click.echo(f"{info['osm_clipped']} ways cut at the extract's edge")
+    if info["osm_skipped"]:
+        skipped = ", ".join(f"{why} ({n})" for why, n in list(info["osm_skipped"].items())[:6])
+        click.echo(f"ways left out: {skipped}")
 
 
-COMMANDS = [import_osm]
+@click.command("merge")
+@click.argument("base")
+@click.argument("detailed", type=click.Path(path_type=Path))
+@click.option(
+    "--region",
+    default=None,
+    help="W,S,E,N (degrees) whose base land links are replaced "
+    "(default: the convex hull of the detailed network).",
+)
+@click.option(
+    "--snap-km",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    help="Largest distance (km) from a base place to the OSM node it is joined to.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="GeoPackage to write (atomically).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the snapping report to this CSV file.",
+)
+@handle_errors
+def merge(
+    base: str,
+    detailed: Path,
+    region: str | None,
+    snap_km: float,
+    output: Path,
+    report: Path | None,
+) -> None:
+    """Replace BASE's land links inside a region by the OSM network DETAILED.
+
+    BASE is a network folder, .gpkg or .graphml, or 'gtr' for the built-in Greater
+    Tumen network; DETAILED a network written by import-osm.
+    """
+    from corridors._errors import DataError
+    from corridors.datasets import load_gtr
+    from corridors.io import atomic_path, read_network, write_geopackage
+    from corridors.osm import merge as merge_networks
+
+    box = None
+    if region is not None:
+        try:
+            box = tuple(float(p) for p in region.split(","))
+        except ValueError:
+            box = ()
+        if len(box) != 4:
+            raise DataError(f"--region {region!r}; expected W,S,E,N in degrees")
+    coarse = load_gtr() if base == "gtr" else read_network(base)
+    net = merge_networks(coarse, read_network(detailed), region=box, snap_km=snap_km)
+    write_geopackage(net, output)
+    snaps = net.graph.graph["snap_report"]
+    if report is not None:
+        with atomic_path(report) as temp:
+            snaps.to_csv(temp, index=False)
+        logger.info("wrote %s", report)
+    counts = snaps["status"].value_counts().to_dict()
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "no base place inside"
+    click.echo(
+        f"wrote {output}: {net.graph.number_of_nodes()} places, {len(net.link_ids())} links "
+        f"(base {len(coarse.link_ids())}); snapping (place x mode): {summary}"
+    )
+
+
+COMMANDS = [import_osm, merge]

@@ -9,12 +9,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.io.atomic import atomic_path
 from corridors.io.params import params_from_dict
 from corridors.io.tables import _read_table
 from corridors.network import Network
-from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS
+from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Column
 
 __all__ = ["write_geopackage"]
 
@@ -27,10 +28,14 @@ def _read_geopackage(path: Path, *, name: str | None) -> Network:
     for layer in ("places", "links", "parameters"):
         if layer not in layers:
             raise DataError(f"{path}: layer {layer!r} is missing; found {sorted(layers)}")
-    places = _read_table(path, PLACE_COLUMNS, "place", layer="places")
-    links = _read_table(path, LINK_COLUMNS, "link", layer="links")
     frame = gpd.read_file(path, layer="parameters")
     meta = json.loads(frame.loc[0, "params_json"])
+    extra = meta.get("extra_columns", {})
+    text = Column(v.parse_text)
+    place_columns = {**PLACE_COLUMNS, **dict.fromkeys(extra.get("places", []), text)}
+    link_columns = {**LINK_COLUMNS, **dict.fromkeys(extra.get("links", []), text)}
+    places = _read_table(path, place_columns, "place", layer="places")
+    links = _read_table(path, link_columns, "link", layer="links")
     params = params_from_dict(meta["params"], f"{path} (layer parameters)")
     corridors = None
     if "corridors" in layers:
@@ -48,11 +53,30 @@ def _read_geopackage(path: Path, *, name: str | None) -> Network:
     )
 
 
+#: Edge attributes computed from the links table (not written as columns).
+_EDGE_DERIVED = frozenset({"geometry", "reversed", "length", "travel_time"})
+
+
+def _extra_columns(
+    items: dict[str, dict], schema: dict[str, Column], derived: set[str] | frozenset[str]
+) -> list[str]:
+    """Return the attributes outside `schema` whose values are all text (others are skipped)."""
+    seen: dict[str, bool] = {}
+    for data in items.values():
+        for key, value in data.items():
+            if key in schema or key in derived or value is None:
+                continue
+            seen[key] = seen.get(key, True) and isinstance(value, str)
+    return [key for key, is_text in seen.items() if is_text]
+
+
 def write_geopackage(net: Network, path: str | os.PathLike[str]) -> Path:
     """Write a network to a GeoPackage (layers places, links, corridors, parameters).
 
     The file opens in QGIS; :func:`read_network` reads it back with every attribute,
-    type and geometry intact. The write is atomic.
+    type and geometry intact. Text attributes outside the table schemas (e.g. the OSM
+    tags of :mod:`corridors.osm`: ``osm_role``, ``osmid``, ``highway``, ...) are written
+    as extra columns, listed in the parameters layer, and read back. The write is atomic.
 
     Parameters
     ----------
@@ -69,7 +93,17 @@ def write_geopackage(net: Network, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     places = net.places.reset_index()[[*PLACE_COLUMNS, "geometry"]].drop(columns=["lon", "lat"])
     links = net.links.reset_index()[[*LINK_COLUMNS, "geometry"]].drop(columns=["via"])
-    meta = {"name": net.name, "params": net.params.to_dict()}
+    nodes = dict(net.graph.nodes(data=True))
+    edges = {k: d for _, _, k, d in net.graph.edges(keys=True, data=True) if not d["reversed"]}
+    extra = {
+        "places": _extra_columns(nodes, PLACE_COLUMNS, {"x", "y"}),
+        "links": _extra_columns(edges, LINK_COLUMNS, _EDGE_DERIVED),
+    }
+    for column in extra["places"]:
+        places[column] = [nodes[i].get(column) for i in places["id"]]
+    for column in extra["links"]:
+        links[column] = [edges[i].get(column) for i in links["id"]]
+    meta = {"name": net.name, "params": net.params.to_dict(), "extra_columns": extra}
     parameters = gpd.GeoDataFrame(
         {"params_json": [json.dumps(meta)]}, geometry=[None], crs=net.crs
     )
