@@ -650,7 +650,7 @@ class Assignment:
         of routes visiting the place), ``volume_crossing`` (border crossings: volume
         crossing), ``volume_transfer`` (volume changing mode there).
     routes
-        One row per flow: ``orig``, ``dest``, ``volume``, ``reachable``, ``time_h``,
+        One row per OD row: ``orig``, ``dest``, ``demand``, ``reachable``, ``time_h``,
         ``distance_km``, ``cost_usd_teu``, ``generalized_usd_teu``, ``crossings``,
         ``places`` (``" > "``-joined).
     """
@@ -662,7 +662,7 @@ class Assignment:
 
 def assign(
     net: Network,
-    flows: pd.DataFrame,
+    demand: pd.DataFrame,
     *,
     weight: str = "generalized",
     modes: Iterable[str] | None = None,
@@ -671,15 +671,18 @@ def assign(
     include_suspended: bool = False,
     season: str | None = None,
 ) -> Assignment:
-    """Assign OD flows all-or-nothing to their best routes.
+    """Assign OD demand all-or-nothing to its best routes (free-flow costs).
+
+    For flows that compete for capacity see
+    :func:`corridors.assignment.equilibrium`.
 
     Parameters
     ----------
     net
         The network.
-    flows
-        Table with columns ``orig``, ``dest`` (place ids or names) and ``volume``
-        (TEU or tonnes per period; the unit carries through).
+    demand
+        OD table with columns ``orig``, ``dest`` (place ids or names) and ``demand``
+        (TEU or tonnes per period; the unit carries through to the volumes).
     weight
         The weight routes minimize (default ``generalized``).
     modes, avoid, include_planned, include_suspended, season
@@ -695,21 +698,13 @@ def assign(
     Raises
     ------
     DataError
-        If `flows` lacks a column or has a negative or non-numeric volume.
+        If `demand` lacks a column (a ``volume`` column is refused with the advice
+        to rename it), names an unknown place or has a negative or non-numeric demand.
     """
+    from corridors.assignment.demand import check_demand
+
     check_weight(weight)
-    missing = [c for c in ("orig", "dest", "volume") if c not in flows.columns]
-    if missing:
-        raise DataError(
-            f"flows table lacks columns {missing}; expected orig, dest, volume "
-            f"(found {list(flows.columns)})"
-        )
-    volumes = pd.to_numeric(flows["volume"], errors="coerce")
-    bad = flows.index[~(volumes >= 0)]
-    if len(bad):
-        raise DataError(
-            f"flows row {bad[0]}: volume = {flows.loc[bad[0], 'volume']!r}; expected a number >= 0"
-        )
+    table = check_demand(net, demand)
     limits = restrictions(
         net,
         modes=modes,
@@ -718,8 +713,7 @@ def assign(
         include_suspended=include_suspended,
         season=season,
     )
-    orig_ids = [net.resolve(o) for o in flows["orig"]]
-    dest_ids = [net.resolve(d) for d in flows["dest"]]
+    orig_ids, dest_ids, volumes = table["orig"], table["dest"], table["demand"]
     graph = compile_network(net)
     index = graph.place_index
     mask = graph.edge_mask(limits)
@@ -736,7 +730,7 @@ def assign(
         state = result.best_state(row_of[orig], index[dest]) if orig != dest else -1
         if state < 0:
             records.append(
-                {"orig": orig, "dest": dest, "volume": volume, "reachable": orig == dest}
+                {"orig": orig, "dest": dest, "demand": volume, "reachable": orig == dest}
             )
             continue
         edges = np.asarray(result.edge_path(row_of[orig], state), dtype=np.int64)
@@ -753,7 +747,7 @@ def assign(
             columns=[
                 "orig",
                 "dest",
-                "volume",
+                "demand",
                 "reachable",
                 "time_h",
                 "distance_km",
@@ -776,7 +770,7 @@ def _flow_record(
     return {
         "orig": orig,
         "dest": dest,
-        "volume": volume,
+        "demand": volume,
         "reachable": True,
         "time_h": time_h,
         "distance_km": float(graph.distance_km[edges].sum()),

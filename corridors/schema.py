@@ -7,6 +7,7 @@ for them. The column schema is documented in ``data/gtr/README.md``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from corridors import _validate as v
 from corridors.costs import MODES, PLACE_KINDS, SEASONS, SERVICES
 
 __all__ = [
+    "CAPACITY_UNITS",
     "CONFIDENCE",
     "CORRIDOR_COLUMNS",
     "LINK_COLUMNS",
@@ -107,6 +109,57 @@ def _link_id(raw: str) -> str:
     return value
 
 
+#: Units of capacity columns, in canonical spelling, and the mode a figure in that unit
+#: belongs to (``None``: any mode; see :mod:`corridors.assignment.capacity`).
+CAPACITY_UNITS: dict[str, str | None] = {
+    "TEU/day": None,
+    "TEU/year": None,
+    "containers/day": None,
+    "trucks/day": "road",
+    "vehicles/day": "road",
+    "vehicles/year": "road",
+    "trains/day": "rail",
+    "Mt/year": None,
+}
+
+_CAPACITY_SPELLINGS = {u.lower(): u for u in CAPACITY_UNITS} | {
+    "teu/yr": "TEU/year",
+    "veh/day": "vehicles/day",
+    "veh/year": "vehicles/year",
+    "mt/yr": "Mt/year",
+    "truck/day": "trucks/day",
+    "train/day": "trains/day",
+}
+
+
+def parse_capacity_unit(raw: str) -> str:
+    """Return a capacity unit in its canonical spelling (see :data:`CAPACITY_UNITS`)."""
+    unit = _CAPACITY_SPELLINGS.get(raw.strip().lower())
+    if unit is None:
+        raise v.FieldError(f"expected one of {', '.join(CAPACITY_UNITS)}")
+    return unit
+
+
+def parse_capacity_units(raw: str) -> str:
+    """Return ``;``-separated capacity units in canonical spelling, joined by ``"; "``."""
+    return "; ".join(parse_capacity_unit(u) for u in raw.split(";") if u.strip())
+
+
+def parse_capacities(raw: str) -> str:
+    """Return ``;``-separated positive capacities (e.g. ``"840; 70"``), joined by ``"; "``."""
+    figures = [p.strip() for p in raw.split(";") if p.strip()]
+    values = []
+    for figure in figures:
+        try:
+            value = float(figure)
+        except ValueError:
+            raise v.FieldError("expected positive numbers separated by ';'") from None
+        if not (value > 0 and math.isfinite(value)):
+            raise v.FieldError("expected positive numbers separated by ';'")
+        values.append(f"{value:g}")
+    return "; ".join(values)
+
+
 #: Columns of a places table (see ``data/gtr/README.md``).
 PLACE_COLUMNS: dict[str, Column] = {
     "id": Column(v.parse_id, required=True),
@@ -139,6 +192,9 @@ PLACE_COLUMNS: dict[str, Column] = {
     "gauge_change_fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
     "transshipment_h": Column(v.parse_non_negative, unit="hours"),
     "transshipment_fee_usd": Column(v.parse_non_negative, unit="USD per TEU"),
+    "capacity": Column(parse_capacities),
+    "capacity_unit": Column(parse_capacity_units),
+    "capacity_source": Column(v.parse_text),
 }
 
 
@@ -159,7 +215,7 @@ LINK_COLUMNS: dict[str, Column] = {
     "oneway": Column(v.parse_bool),
     "corridors": Column(v.parse_list),
     "capacity": Column(v.parse_positive),
-    "capacity_unit": Column(v.parse_text),
+    "capacity_unit": Column(parse_capacity_unit),
     "via": Column(v.parse_via),
     "source": Column(v.parse_text, required=True),
     "confidence": Column(_confidence),

@@ -324,7 +324,7 @@ def test_plot_closure_impact_with_assignments(net, tmp_path):
         {
             "orig": ["hunchun_park"] * 2,
             "dest": ["zarubino_port", "busan_port"],
-            "volume": [10.0, 5.0],
+            "demand": [10.0, 5.0],
         }
     )
     before, after = corridors.assign(net, flows), corridors.assign(closed, flows)

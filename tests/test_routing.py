@@ -113,7 +113,7 @@ def test_route_geodataframe():
 def test_assign_volumes_add_up():
     net = hand_network()
     flows = pd.DataFrame(
-        {"orig": ["a", "a", "d"], "dest": ["d", "c", "a"], "volume": [10.0, 5.0, 2.0]}
+        {"orig": ["a", "a", "d"], "dest": ["d", "c", "a"], "demand": [10.0, 5.0, 2.0]}
     )
     result = assign(net, flows, weight="time")
     links = result.links
@@ -128,10 +128,12 @@ def test_assign_volumes_add_up():
 
 def test_assign_rejects_bad_flows():
     net = hand_network()
-    with pytest.raises(corridors.DataError, match="lacks columns"):
-        assign(net, pd.DataFrame({"from": ["a"], "dest": ["d"], "volume": [1]}))
-    with pytest.raises(corridors.DataError, match="volume"):
-        assign(net, pd.DataFrame({"orig": ["a"], "dest": ["d"], "volume": [-1]}))
+    with pytest.raises(corridors.DataError, match="lacks column"):
+        assign(net, pd.DataFrame({"from": ["a"], "dest": ["d"], "demand": [1]}))
+    with pytest.raises(corridors.DataError, match="row 0: demand = -1; expected a number >= 0"):
+        assign(net, pd.DataFrame({"orig": ["a"], "dest": ["d"], "demand": [-1]}))
+    with pytest.raises(corridors.DataError, match="column 'volume' is called 'demand'"):
+        assign(net, pd.DataFrame({"orig": ["a"], "dest": ["d"], "volume": [1]}))
 
 
 # ---------------------------------------------------------------- random networks

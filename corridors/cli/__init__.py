@@ -9,6 +9,7 @@ The command line lives in this package, one module per command group:
 - :mod:`~corridors.cli.resilience`: ``criticality``, ``close``, ``close-region``,
   ``closure-matrix``, ``failures``;
 - :mod:`~corridors.cli.scenario`: ``scenario run | compare | check``;
+- :mod:`~corridors.cli.assignment`: ``assign`` (equilibrium with capacities and queues);
 - :mod:`~corridors.cli.report`: ``report``;
 - :mod:`~corridors.cli.validate`: ``validate`` (the model against observed trips);
 - :mod:`~corridors.cli.osm`: ``import-osm``.
@@ -49,9 +50,18 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 def _register() -> None:
     """Add the commands defined in the command-group modules."""
-    from corridors.cli import network, osm, report, resilience, routing, scenario, validate
+    from corridors.cli import (
+        assignment,
+        network,
+        osm,
+        report,
+        resilience,
+        routing,
+        scenario,
+        validate,
+    )
 
-    for module in (network, routing, resilience, scenario, report, validate, osm):
+    for module in (network, routing, resilience, scenario, assignment, report, validate, osm):
         for command in module.COMMANDS:
             main.add_command(command)
 

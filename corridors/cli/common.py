@@ -15,6 +15,7 @@ from corridors import _validate as v
 from corridors._errors import CorridorsError
 
 __all__ = [
+    "assignment_opt",
     "by_opt",
     "check_corridor",
     "format_opt",
@@ -180,6 +181,18 @@ def map_opt(function: Callable[..., Any]) -> Callable[..., Any]:
         "map_path",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Also draw a map (PNG, SVG or PDF by suffix).",
+    )(function)
+
+
+def assignment_opt(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--assignment`` (free-flow all-or-nothing, or equilibrium with capacities)."""
+    return click.option(
+        "--assignment",
+        type=click.Choice(["all-or-nothing", "equilibrium"]),
+        default="all-or-nothing",
+        show_default=True,
+        help="Route demand at free-flow costs, or at user equilibrium with capacities and "
+        "queues (demand: the OD table's, in TEU/year, or the built-in estimate).",
     )(function)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from corridors.cli.common import (
+    assignment_opt,
     by_opt,
     format_opt,
     handle_errors,
@@ -122,6 +123,7 @@ def criticality(
 @suspended_opt
 @by_opt("generalized")
 @od_opt
+@assignment_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the per-pair table as CSV.")
 @output_opt
@@ -134,6 +136,7 @@ def close(
     include_suspended: bool,
     weight: str,
     od_path: Path | None,
+    assignment: str,
     as_json: bool,
     as_csv: bool,
     output: Path | None,
@@ -154,10 +157,11 @@ def close(
         routing_view(closed, allowed, include_suspended),
         _read_od(od_path),
         weight=weight.lower(),
+        assignment=assignment,
     )
     record = meta(net, "close", pairs=list(pairs), closed_modes=modes, route_modes=allowed,
                   include_suspended=include_suspended, weight=weight.lower(),
-                  od=str(od_path) if od_path else None)  # fmt: skip
+                  od=str(od_path) if od_path else None, assignment=assignment)  # fmt: skip
     if output is not None or as_csv:
         emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
         if as_csv:
@@ -259,18 +263,25 @@ def close_region(
 @click.command("closure-matrix")
 @network_opt
 @by_opt("generalized")
+@assignment_opt
 @format_opt
 @output_opt
 @handle_errors
 def closure_matrix(
-    network_path: Path | None, weight: str, as_json: bool, as_csv: bool, output: Path | None
+    network_path: Path | None,
+    weight: str,
+    assignment: str,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
 ) -> None:
     """Close each country pair's crossings in turn and tabulate the impact."""
     from corridors.resilience import closure_matrix as tabulate
 
     net = load_network(network_path)
-    record = meta(net, "closure-matrix", weight=weight.lower())
-    emit(tabulate(net, weight=weight.lower()).round(2), as_json, as_csv, output, record)
+    record = meta(net, "closure-matrix", weight=weight.lower(), assignment=assignment)
+    table = tabulate(net, weight=weight.lower(), assignment=assignment)
+    emit(table.round(2), as_json, as_csv, output, record)
 
 
 @click.command()
@@ -307,6 +318,7 @@ def closure_matrix(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw the degradation curves (PNG, SVG or PDF).",
 )
+@assignment_opt
 @parallel_opts
 @format_opt
 @output_opt
@@ -322,6 +334,7 @@ def failures(
     seed: int,
     region_km: float | None,
     plot_path: Path | None,
+    assignment: str,
     workers: int,
     scheduler: str | None,
     as_json: bool,
@@ -357,6 +370,7 @@ def failures(
                 seed=seed,
                 executor=executor,
                 progress=_progress(ctx),
+                assignment=assignment,
             )
         record = meta(
             net, "failures", seed=seed, runs=runs, region_km=region_km, weight="generalized"
@@ -377,6 +391,7 @@ def failures(
             seed=seed,
             executor=executor,
             progress=_progress(ctx),
+            assignment=assignment,
         )
     if plot_path is not None:
         from corridors import maps

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from corridors.cli.common import handle_errors, logger, modes_opt, split_list
+from corridors.cli.common import assignment_opt, handle_errors, logger, modes_opt, split_list
 from corridors.cli.restrict import routing_view, suspended_opt
 from corridors.engine import WEIGHTS
 
@@ -62,6 +62,7 @@ def scenario() -> None:
 @modes_opt
 @suspended_opt
 @_no_critical_opt
+@assignment_opt
 @handle_errors
 def run(
     file: Path,
@@ -71,6 +72,7 @@ def run(
     modes: str | None,
     include_suspended: bool,
     skip_critical: bool,
+    assignment: str,
 ) -> None:
     """Apply FILE to its base network, compare with the base and print a summary.
 
@@ -93,12 +95,14 @@ def run(
         weight=weight.lower(),
         critical=not skip_critical,
         season=loaded.season,
+        assignment=assignment,
     )
     click.echo(comparison.summary())
     if out is None:
         return
     record = meta(base, "scenario run", scenario=loaded, weight=weight.lower(), modes=chosen,
-                  include_suspended=include_suspended, criticality=not skip_critical)  # fmt: skip
+                  include_suspended=include_suspended, criticality=not skip_critical,
+                  assignment=assignment)  # fmt: skip
     _write_tables(comparison.to_tables(), out, record)
     click.echo(f"Tables written to {out}")
     if with_map:
@@ -132,6 +136,7 @@ def _write_map(base: Any, changed: Any, comparison: Any, path: Path, title: str)
 @modes_opt
 @suspended_opt
 @_no_critical_opt
+@assignment_opt
 @handle_errors
 def compare_cmd(
     first: Path,
@@ -141,6 +146,7 @@ def compare_cmd(
     modes: str | None,
     include_suspended: bool,
     skip_critical: bool,
+    assignment: str,
 ) -> None:
     """Compare scenario SECOND with scenario FIRST (each applied to its own base)."""
     from corridors import scenario as sc
@@ -155,12 +161,13 @@ def compare_cmd(
         weight=weight.lower(),
         critical=not skip_critical,
         season=b.season or a.season,
+        assignment=assignment,
     )
     click.echo(comparison.summary())
     if out is not None:
         record = meta(first_net, "scenario compare", scenario=b, first=a.name, second=b.name,
                       weight=weight.lower(), modes=chosen,
-                      include_suspended=include_suspended)  # fmt: skip
+                      include_suspended=include_suspended, assignment=assignment)  # fmt: skip
         _write_tables(comparison.to_tables(), out, record)
         click.echo(f"Tables written to {out}")
 

@@ -36,11 +36,13 @@ The modules, each importing only those above it:
   :mod:`~corridors.maps.resilience` (:func:`plot_criticality`,
   :func:`plot_closure_impact`, :func:`plot_failure_curves`) and
   :mod:`~corridors.maps.scenario` (:func:`link_changes`, :func:`plot_scenario`);
+- :mod:`~corridors.maps.flows` (:func:`plot_flows`: equilibrium volumes and v/c);
 - :mod:`~corridors.maps.observed`: :func:`plot_observed`, model against observed trips;
 - :mod:`~corridors.maps.interactive`: folium maps, :func:`explore`.
 """
 
 from corridors.maps.figure import save
+from corridors.maps.flows import plot_flows
 from corridors.maps.frame import SOURCE_NOTE, base_map
 from corridors.maps.interactive import explore
 from corridors.maps.network_map import plot_network
@@ -86,6 +88,7 @@ __all__ = [
     "plot_closure_impact",
     "plot_criticality",
     "plot_failure_curves",
+    "plot_flows",
     "plot_hinterlands",
     "plot_isochrones",
     "plot_network",

@@ -272,12 +272,12 @@ def _assignments_from_impact(
     if getattr(impact, "before", None) is not None and getattr(impact, "after", None) is not None:
         return impact.before, impact.after  # corridors.resilience.Impact keeps them
     pairs = impact.pairs
-    volume_column = next((c for c in ("volume", "demand", "weight") if c in pairs.columns), None)
+    demand_column = next((c for c in ("demand", "weight") if c in pairs.columns), None)
     flows = pd.DataFrame(
         {
             "orig": pairs["orig"].to_numpy(),
             "dest": pairs["dest"].to_numpy(),
-            "volume": pairs[volume_column].to_numpy() if volume_column else 1.0,
+            "demand": pairs[demand_column].to_numpy() if demand_column else 1.0,
         }
     )
     flows = flows[flows["orig"] != flows["dest"]]

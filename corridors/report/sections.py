@@ -25,7 +25,7 @@ from corridors.report.base import (
     _name,
     _round,
     _scenario_files,
-    _scenario_folder,  # noqa: F401 (the runner imports it from here)
+    _scenario_folder,
     _Section,
 )
 from corridors.report.data_sections import (
@@ -598,6 +598,55 @@ def closure_islands(net: Network, pairs: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
 
 
+def _section_flows(ctx: _Context) -> _Section:
+    from corridors import maps, scenario
+    from corridors.assignment import compare_equilibria, equilibrium, gravity_demand
+
+    net = ctx.net
+    sec = _Section("flows", "Flows and bottlenecks")
+    demand = gravity_demand(net)
+    result = equilibrium(net, demand)
+    sec.tables["demand_teu_year"] = demand
+    sec.tables["equilibrium_bottlenecks"] = result.bottlenecks
+    sec.tables["equilibrium_places"] = result.places
+    sec.tables["equilibrium_od"] = result.od
+    sec.tables["equilibrium_gaps"] = result.history
+    sec.layers["equilibrium_links"] = result.links.reset_index()
+    for extent, suffix in ((None, ""), (TUMEN_EXTENT, "_tumen")):
+        sec.maps[f"flows{suffix}"] = maps.plot_flows(
+            net,
+            result,
+            extent=extent,
+            title="Equilibrium container flows" + (": Tumen River area" if suffix else ""),
+        )
+    sec.captions["flows"] = "Volume (width, TEU/day) and volume/capacity (colour) at equilibrium."
+    sec.captions["flows_tumen"] = "The same, around the Tumen River."
+    busy = result.bottlenecks[result.bottlenecks["vc"] > 0]
+    sec.findings = _round(busy.head(10), 2)
+    sec.text = (
+        f"The built-in demand estimate ({demand['demand'].sum():,.0f} TEU/year between parks "
+        "and sea ports, a gravity model whose generation is an assumption: data/gtr/demand.toml) "
+        "assigned at user equilibrium: shipments take the cheapest route given the queues at "
+        "capacitated crossings and ports and the BPR delays on capacitated links "
+        f"(relative gap {result.relative_gap:.1e} after {result.iterations} iterations). "
+        "The findings list the capacitated elements by volume/capacity."
+    )
+    path = _scenario_folder() / "primorye_covid_capacity.toml"
+    places = {"hunchun_kraskino", "suifenhe_pogranichny", "dongning_poltavka"}
+    if path.exists() and places <= set(net.places.index):  # the built-in network's crossings
+        cut = scenario.apply(net, scenario.load(path, net=net))
+        flows = compare_equilibria(net, cut, demand).places
+        if len(flows):
+            sec.tables["covid_capacity_flows"] = flows
+            top = flows.iloc[0]
+            sec.text += (
+                " With the Primorye road crossings at their December 2020 capacity "
+                f"({path.stem}), the largest shift is at {top['name']}: "
+                f"{top['volume_before']:,.0f} -> {top['volume_after']:,.0f} TEU/day."
+            )
+    return sec
+
+
 def _section_failures(ctx: _Context) -> _Section:
     from corridors import maps
     from corridors.resilience import simulate_failures, summarize_failures
@@ -737,6 +786,7 @@ SECTIONS: tuple[tuple[str, Callable[[_Context], _Section]], ...] = tuple(
         ("criticality", _section_criticality),
         ("bottlenecks", _section_bottlenecks),
         ("closures", _section_closures),
+        ("flows", _section_flows),
         ("failures", _section_failures),
         ("scenarios", _section_scenarios),
         ("fit", _section_fit),
@@ -755,6 +805,7 @@ _TITLES = {
     "criticality": "Critical links and crossings",
     "bottlenecks": "Border crossings: the bottlenecks",
     "closures": "Border closures",
+    "flows": "Flows and bottlenecks",
     "failures": "Failure simulations",
     "scenarios": "Scenarios",
     "fit": "How well the model fits",

@@ -18,13 +18,18 @@ import pandas as pd
 import shapely
 
 from corridors._errors import DataError
+from corridors.assignment import Equilibrium, equilibrium, gravity_demand
 from corridors.engine import WEIGHT_COLUMNS, WEIGHTS, check_weight
 from corridors.network import Network
 from corridors.resilience.elements import od_pairs
 from corridors.resilience.islands import ISLAND_COLUMNS, isolated_islands
 from corridors.routing import Assignment, assign, restrictions
 
-__all__ = ["Impact", "close_borders", "close_region", "closure_matrix", "impact"]
+__all__ = ["ASSIGNMENTS", "Impact", "close_borders", "close_region", "closure_matrix", "impact"]
+
+#: How OD demand is routed: all-or-nothing at free-flow costs, or at user equilibrium
+#: with capacities and queues (:func:`corridors.assignment.equilibrium`).
+ASSIGNMENTS = ("all-or-nothing", "equilibrium")
 
 
 # ---------------------------------------------------------------- closures
@@ -184,7 +189,8 @@ class Impact:
         (assignment of the pairs' demand): ``name``, ``kind``, ``before``,
         ``after``, ``change``.
     before, after
-        The assignments of the pairs' demand on each network (link volumes for maps).
+        The assignments of the pairs' demand on each network (link volumes for maps):
+        all-or-nothing, or :class:`~corridors.assignment.Equilibrium` results.
     islands
         The isolated islands: parks with a surface route to a sea port before and
         none after, indexed by park id, with ``name``, ``country`` and ``cut_off_by``
@@ -195,8 +201,8 @@ class Impact:
     pairs: pd.DataFrame
     summary: dict[str, Any]
     shifted: pd.DataFrame
-    before: Assignment | None = None
-    after: Assignment | None = None
+    before: Assignment | Equilibrium | None = None
+    after: Assignment | Equilibrium | None = None
     islands: pd.DataFrame = dataclasses.field(
         default_factory=lambda: pd.DataFrame(columns=ISLAND_COLUMNS)
     )
@@ -208,16 +214,31 @@ class _Routes(NamedTuple):
     labels: pd.DataFrame
     through: pd.Series
     kinds: pd.DataFrame
-    assignment: Assignment
+    assignment: Assignment | Equilibrium
+    mode: str = "all-or-nothing"  # how the changed network is assigned too
 
 
-def _route_labels(net: Network, weight: str, pairs: pd.DataFrame) -> _Routes:
-    """Per pair: best value, crossings and main corridor; per place: volume through it."""
-    flows = pairs[["orig", "dest"]].assign(volume=pairs["demand"])
-    result = assign(net, flows, weight=weight)
+def _route_labels(
+    net: Network, weight: str, pairs: pd.DataFrame, assignment: str = "all-or-nothing"
+) -> _Routes:
+    """Per pair: best value, crossings and main corridor; per place: volume through it.
+
+    With ``assignment="equilibrium"`` the values are the pairs' costs at user
+    equilibrium and the volumes the equilibrium's (demand in TEU/year); crossings
+    and corridors still name each pair's best route at free-flow costs.
+    """
+    if assignment not in ASSIGNMENTS:
+        raise DataError(f"assignment = {assignment!r}; expected one of {', '.join(ASSIGNMENTS)}")
+    result: Assignment | Equilibrium = assign(
+        net, pairs[["orig", "dest", "demand"]], weight=weight
+    )
     routes = result.routes
+    value = routes[WEIGHT_COLUMNS[weight]].where(routes["reachable"])
+    if assignment == "equilibrium":
+        result = equilibrium(net, pairs[["orig", "dest", "demand"]], weight=weight)
+        value = result.od[WEIGHT_COLUMNS[weight]]
     labels = pd.DataFrame({
-        "value": routes[WEIGHT_COLUMNS[weight]].where(routes["reachable"]),
+        "value": value.to_numpy(),
         "crossing": routes["crossings"].astype(object).fillna(""),
         "corridor": [_main_corridor(net, p) if isinstance(p, str) else ""
                      for p in routes["places"]],
@@ -226,7 +247,14 @@ def _route_labels(net: Network, weight: str, pairs: pd.DataFrame) -> _Routes:
     through = volumes["volume_crossing"].where(
         volumes["kind"] == "border", volumes["volume_through"]
     )
-    return _Routes(labels, through.rename("volume"), volumes[["name", "kind"]], result)
+    return _Routes(labels, through.rename("volume"), volumes[["name", "kind"]], result, assignment)
+
+
+def _od_for(net: Network, od: pd.DataFrame | tuple | None, assignment: str) -> pd.DataFrame:
+    """Return the OD pairs of an analysis (at equilibrium: the built-in demand by default)."""
+    if od is None and assignment == "equilibrium":
+        od = gravity_demand(net)
+    return od_pairs(net, od)
 
 
 def _main_corridor(net: Network, places_path: str) -> str:
@@ -245,6 +273,7 @@ def impact(
     od: pd.DataFrame | tuple | None = None,
     *,
     weight: str = "generalized",
+    assignment: str = "all-or-nothing",
 ) -> Impact:
     """Compare every OD pair's best route on `base` and on `changed`.
 
@@ -253,9 +282,16 @@ def impact(
     base, changed
         The network before and after (e.g. from :func:`close_borders`).
     od
-        OD pairs and their demand (see :func:`od_pairs`); default parks × ports.
+        OD pairs and their demand (see :func:`od_pairs`); default parks × ports
+        (demand 1), or at equilibrium the built-in demand estimate
+        (:func:`corridors.assignment.gravity_demand`, TEU/year).
     weight
-        ``time``, ``distance``, ``cost`` or ``generalized`` (default).
+        ``time``, ``distance``, ``cost`` or ``generalized`` (default); at
+        equilibrium ``time`` or ``generalized``.
+    assignment
+        ``"all-or-nothing"`` (free-flow costs) or ``"equilibrium"``: costs and
+        volumes at user equilibrium with capacities and queues (demand in
+        TEU/year), so a capacity cut shows as delay and diversion.
 
     Returns
     -------
@@ -263,8 +299,8 @@ def impact(
         Per-pair table, summary and shifted volumes.
     """
     check_weight(weight)
-    pairs = od_pairs(base, od)
-    return _impact(pairs, _route_labels(base, weight, pairs), changed, weight, base)
+    pairs = _od_for(base, od, assignment)
+    return _impact(pairs, _route_labels(base, weight, pairs, assignment), changed, weight, base)
 
 
 def _impact(
@@ -278,8 +314,8 @@ def _impact(
 
     With `base`, the isolated islands are named too.
     """
-    before, through_before, kinds, assigned_before = base_labels
-    after, through_after, _, assigned_after = _route_labels(changed, weight, pairs)
+    before, through_before, kinds, assigned_before, mode = base_labels
+    after, through_after, _, assigned_after, _ = _route_labels(changed, weight, pairs, mode)
     table = pairs.copy()
     table["before"], table["after"] = before["value"].to_numpy(), after["value"].to_numpy()
     table["change"] = table["after"] - table["before"]
@@ -325,6 +361,7 @@ def closure_matrix(
     od: pd.DataFrame | tuple | None = None,
     *,
     weight: str = "generalized",
+    assignment: str = "all-or-nothing",
 ) -> pd.DataFrame:
     """Close each country pair's crossings in turn and tabulate the impact.
 
@@ -333,9 +370,11 @@ def closure_matrix(
     net
         The network.
     od
-        OD pairs and their demand (see :func:`od_pairs`); default parks × ports.
+        OD pairs and their demand (see :func:`od_pairs`); default as for :func:`impact`.
     weight
         ``time``, ``distance``, ``cost`` or ``generalized``.
+    assignment
+        ``"all-or-nothing"`` or ``"equilibrium"`` (see :func:`impact`).
 
     Returns
     -------
@@ -348,8 +387,8 @@ def closure_matrix(
     """
     check_weight(weight)
     borders = net.places[net.places["kind"] == "border"]
-    pairs = od_pairs(net, od)
-    base_labels = _route_labels(net, weight, pairs)  # the base routes, once for all closures
+    pairs = _od_for(net, od, assignment)
+    base_labels = _route_labels(net, weight, pairs, assignment)  # once for all closures
     rows = {}
     for pair in sorted(set(borders["countries"])):
         result = _impact(pairs, base_labels, close_borders(net, pair), weight, net).summary

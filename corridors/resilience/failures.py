@@ -19,13 +19,21 @@ import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
+from corridors.assignment.multimodal import equilibrium_costs
 from corridors.engine import WEIGHTS, CompiledGraph, check_weight, compile_network, search
 from corridors.network import Network
 from corridors.parallel import map_chunks
 from corridors.reach import sea_ports
-from corridors.resilience.closures import _impact, _route_labels, _Routes, close_region
+from corridors.resilience.closures import (
+    ASSIGNMENTS,
+    _impact,
+    _od_for,
+    _route_labels,
+    _Routes,
+    close_region,
+)
 from corridors.resilience.critical import criticality
-from corridors.resilience.elements import _element_edges, od_pairs
+from corridors.resilience.elements import _element_edges
 from corridors.routing import restrictions
 
 __all__ = ["STRATEGIES", "simulate_failures", "simulate_region_failures", "summarize_failures"]
@@ -51,6 +59,8 @@ class _Simulation:
     base_pairs: int
     base_values: np.ndarray
     base_islands: int = 0
+    net: Network | None = None  # with demand: measured at equilibrium
+    demand: pd.DataFrame | None = None
 
 
 def simulate_failures(
@@ -65,6 +75,7 @@ def simulate_failures(
     seed: int = 0,
     executor: Executor | None = None,
     progress: bool | None = False,
+    assignment: str = "all-or-nothing",
 ) -> pd.DataFrame:
     """Remove growing shares of elements and measure how the network degrades.
 
@@ -95,6 +106,10 @@ def simulate_failures(
         Where to run (see :mod:`corridors.parallel`).
     progress
         Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+    assignment
+        ``"all-or-nothing"`` (best routes at free-flow costs) or ``"equilibrium"``:
+        OD costs at user equilibrium with capacities and queues, of the built-in
+        demand estimate unless `od` is given (one equilibrium per run and fraction).
 
     Returns
     -------
@@ -121,6 +136,8 @@ def simulate_failures(
         raise DataError(f"strategy = {strategy!r}; expected one of {', '.join(STRATEGIES)}")
     if any(not 0 <= f <= 1 for f in fractions):
         raise DataError(f"fractions = {list(fractions)}; expected shares between 0 and 1")
+    if assignment not in ASSIGNMENTS:
+        raise DataError(f"assignment = {assignment!r}; expected one of {', '.join(ASSIGNMENTS)}")
     simulation = _prepare_simulation(net, strategy, elements, tuple(fractions), od, weight, seed)
     n = len(simulation.element_edges)
     idle = [f for f in fractions if f > 0 and round(f * n) == 0]
@@ -130,6 +147,17 @@ def simulate_failures(
             f"use fractions of at least 1/{n} = {1 / max(n, 1):.3g}",
             UserWarning,
             stacklevel=2,
+        )
+    if assignment == "equilibrium":
+        demand = _od_for(net, od, assignment)
+        simulation = dataclasses.replace(simulation, net=net, demand=demand)
+        inverse, connected, values, cut_off = _measure(simulation, simulation.mask)
+        simulation = dataclasses.replace(
+            simulation,
+            base_inverse=inverse,
+            base_pairs=connected,
+            base_values=values,
+            base_islands=cut_off,
         )
     rows = map_chunks(
         _simulate_runs,
@@ -236,6 +264,10 @@ def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, np.
     same = simulation.origins[:, None] == simulation.dests[None, :]
     reach_none = int((~np.isfinite(np.where(same, np.inf, table))).all(axis=1).sum())
     values = table[~same]
+    if simulation.demand is not None:  # costs of the demand's pairs at equilibrium
+        values = equilibrium_costs(
+            simulation.net, simulation.demand, mask, weight=simulation.weight
+        )
     finite = np.isfinite(values) & (values > 0)
     inverse = float((1.0 / values[finite]).sum())
     connected = int(np.isfinite(values).sum())
@@ -301,6 +333,7 @@ def simulate_region_failures(
     seed: int = 0,
     executor: Executor | None = None,
     progress: bool | None = False,
+    assignment: str = "all-or-nothing",
 ) -> pd.DataFrame:
     """Monte Carlo of correlated failures: everything within `radius_km` of a random place fails.
 
@@ -326,6 +359,9 @@ def simulate_region_failures(
         Where to run (see :mod:`corridors.parallel`).
     progress
         Progress bar: ``True``, ``False`` or ``None`` (only on a terminal).
+    assignment
+        ``"all-or-nothing"`` or ``"equilibrium"`` (costs at user equilibrium with
+        capacities and queues; see :func:`corridors.resilience.impact`).
 
     Returns
     -------
@@ -342,8 +378,9 @@ def simulate_region_failures(
     centres = np.array([places[np.random.default_rng([seed, run]).integers(len(places))]
                         for run in range(runs)], dtype=object)  # fmt: skip
     check_weight(weight)
-    pairs = od_pairs(net, od)
-    storms = _Storms(net, radius_km, centres, pairs, _route_labels(net, weight, pairs), weight)
+    pairs = _od_for(net, od, assignment)
+    base_labels = _route_labels(net, weight, pairs, assignment)
+    storms = _Storms(net, radius_km, centres, pairs, base_labels, weight)
     rows = map_chunks(
         _storm_runs,
         storms,

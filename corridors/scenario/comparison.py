@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridors._errors import DataError
 from corridors.costs import FREIGHT_MODES
 from corridors.engine import (
     EDGE_CROSSING,
@@ -25,6 +26,7 @@ from corridors.engine import (
     search,
 )
 from corridors.network import Network
+from corridors.resilience.closures import ASSIGNMENTS
 
 __all__ = ["Comparison", "compare"]
 
@@ -74,6 +76,10 @@ class Comparison:
         :func:`corridors.resilience.isolated_islands`).
     modes
         The modes routed (``"rail, road, sea"`` unless air was asked for).
+    flows
+        With ``assignment="equilibrium"``: crossings and ports at user equilibrium
+        before and after (volume TEU/day, v/c, queue hours; see
+        :func:`corridors.assignment.compare_equilibria`), else ``None``.
     """
 
     base_name: str
@@ -87,6 +93,7 @@ class Comparison:
     critical_line: float | None = None
     islands: pd.DataFrame | None = None
     modes: str = ", ".join(FREIGHT_MODES)
+    flows: pd.DataFrame | None = None
 
     def to_tables(self) -> dict[str, pd.DataFrame]:
         """Return the comparison's tables by name (for CSV files).
@@ -96,7 +103,7 @@ class Comparison:
         dict of str to pandas.DataFrame
             ``od_changes``, ``route_switches``, ``hinterland_shifts``,
             ``accessibility``, ``isolated_islands`` and, when computed,
-            ``criticality_changes``.
+            ``criticality_changes`` and ``equilibrium_flows``.
         """
         tables = {
             "od_changes": self.od,
@@ -108,6 +115,8 @@ class Comparison:
             tables["criticality_changes"] = self.critical
         if self.islands is not None:
             tables["isolated_islands"] = self.islands.reset_index()
+        if self.flows is not None:
+            tables["equilibrium_flows"] = self.flows.reset_index()
         return tables
 
     def summary(self, n: int = 5) -> str:
@@ -153,6 +162,15 @@ class Comparison:
             lines.append(f"Isolated islands (parks with no surface route to a sea port): {count}")
             for park, row in self.islands.head(n).iterrows():
                 lines.append(f"  {row['name']} ({park}, {row['country']}): {row['cut_off_by']}")
+        if self.flows is not None:
+            lines.append("At equilibrium (TEU/day; v/c; queue h), biggest volume changes:")
+            for place, row in self.flows.head(n).iterrows():
+                lines.append(
+                    f"  {place}: {row['volume_before']:,.0f} -> {row['volume_after']:,.0f}"
+                    f" (v/c {row['vc_after']:.2f}, queue {row['queue_h_after']:.0f} h)"
+                    if np.isfinite(row["vc_after"])
+                    else f"  {place}: {row['volume_before']:,.0f} -> {row['volume_after']:,.0f}"
+                )
         return "\n".join(lines)
 
 
@@ -443,6 +461,7 @@ def compare(
     critical: bool = True,
     critical_share: float = 0.01,
     season: str | None = None,
+    assignment: str = "all-or-nothing",
 ) -> Comparison:
     """Compare a scenario network with its base: OD changes, switches, hinterlands, access.
 
@@ -470,6 +489,11 @@ def compare(
         impact crossed it: a material change, not a change of rank.
     season
         Also route over the links of this season (e.g. a scenario's ``season``).
+    assignment
+        ``"equilibrium"`` also assigns demand at user equilibrium with capacities
+        and queues on both networks (:attr:`Comparison.flows`): the OD table's
+        demand (TEU/year) if `od` is one, else the built-in gravity estimate. A
+        capacity cut shows there as queues and diversion.
 
     Returns
     -------
@@ -499,6 +523,8 @@ def compare(
     from corridors.routing import restrictions
 
     check_weight(weight)
+    if assignment not in ASSIGNMENTS:
+        raise DataError(f"assignment = {assignment!r}; expected one of {', '.join(ASSIGNMENTS)}")
     if isinstance(od, pd.DataFrame):  # an OD table: exactly its pairs
         from corridors.resilience import od_pairs
 
@@ -539,4 +565,17 @@ def compare(
         critical_line=line,
         islands=isolated_islands(base, scenario_net),
         modes=restrictions(scenario_net, season=season).mode_text,
+        flows=_equilibrium_flows(base, scenario_net, od, weight, assignment),
     )
+
+
+def _equilibrium_flows(
+    base: Network, scen: Network, od: Any, weight: str, assignment: str
+) -> pd.DataFrame | None:
+    """Crossings and ports at equilibrium before and after (``None`` if not asked for)."""
+    if assignment != "equilibrium":
+        return None
+    from corridors.assignment.changes import compare_equilibria
+
+    demand = od if isinstance(od, pd.DataFrame) and "demand" in od.columns else None
+    return compare_equilibria(base, scen, demand, weight=weight).places

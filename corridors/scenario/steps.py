@@ -69,6 +69,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "open": ("link", "place", "crossing", "between", "mode"),
     "set_param": ("param", "value", "factor", "place"),
     "include_planned": ("links",),
+    "set_capacity": ("place", "link", "capacity", "capacity_unit", "factor"),
 }
 _REQUIRED = {
     "upgrade_link": ("link",),
@@ -566,6 +567,56 @@ def _include_planned(net: Network, step: Step, problems: v.Problems) -> None:
         net.build_planned(chosen, where=step.at("links"))
 
 
+def _set_capacity(net: Network, step: Step, problems: v.Problems) -> None:
+    """Run a ``set_capacity`` step: a new capacity, or the current one times `factor`."""
+    given = [k for k in ("place", "link") if k in step.values]
+    new = "capacity" in step.values
+    if len(given) != 1 or new == ("factor" in step.values):
+        problems.add(step.where, "expected one of place or link, and capacity or factor")
+        return
+    key, name = given[0], step.values[given[0]]
+    if not isinstance(name, str):
+        problems.add(step.at(key), f"{key} = {name!r}; expected an id or name")
+        return
+    if new:
+        changes = {k: step.values[k] for k in ("capacity", "capacity_unit") if k in step.values}
+        changes = {k: str(x) if k == "capacity" else x for k, x in changes.items()}
+    else:
+        factor = step.values["factor"]
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 0:
+            problems.add(step.at("factor"), f"factor = {factor!r}; expected a number > 0")
+            return
+        data = _capacity_of(net, key, name, step, problems)
+        if data is None:
+            return
+        figures = [float(x) * factor for x in str(data).split(";")]
+        changes = {"capacity": "; ".join(f"{x:g}" for x in figures)}
+    if key == "link":
+        net.update_link(name, changes, where=step.where)
+        return
+    place = _resolve(net, step, key, name, problems)
+    if place is not None:
+        net.update_place(place, changes, where=step.where)
+
+
+def _capacity_of(
+    net: Network, key: str, name: str, step: Step, problems: v.Problems
+) -> object | None:
+    """Return the current capacity of a place or link (reported if it has none)."""
+    if key == "place":
+        place = _resolve(net, step, key, name, problems)
+        value = None if place is None else net.graph.nodes[place].get("capacity")
+    else:
+        value = net.links["capacity"].get(name) if name in net.links.index else None
+        if name not in net.links.index:
+            problems.add(step.at(key), f"link = {name!r} is not a link id")
+            return None
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        problems.add(step.at(key), f"{name!r} has no capacity to scale; give capacity instead")
+        return None
+    return value
+
+
 _RUNNERS: dict[str, Callable[[Network, Step, v.Problems], None]] = {
     "add_place": _add_place,
     "add_link": _add_link,
@@ -576,4 +627,5 @@ _RUNNERS: dict[str, Callable[[Network, Step, v.Problems], None]] = {
     "open": _close_or_open,
     "set_param": _set_param,
     "include_planned": _include_planned,
+    "set_capacity": _set_capacity,
 }
