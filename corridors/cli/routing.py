@@ -197,6 +197,7 @@ def od(
 @modes_opt
 @planned_opt
 @suspended_opt
+@season_opt
 @map_opt
 @format_opt
 @output_opt
