@@ -13,8 +13,10 @@ The command line lives in this package, one module per command group:
 - :mod:`~corridors.cli.osm`: ``import-osm``.
 
 :func:`main` is the group (the ``corridors`` entry point; ``python -m corridors.cli``
-runs it too). A :class:`~corridors._errors.CorridorsError` becomes one line on
-stderr and exit code 1; ``-vv`` shows the traceback.
+runs it too). It is the error boundary: every failure becomes one line on stderr
+naming the file (line, field) or option and the fix, with a distinct exit code
+(:data:`~corridors._errors.EXIT_CODES`, listed in README.md); ``-vv`` shows the
+traceback.
 """
 
 from __future__ import annotations
@@ -24,12 +26,20 @@ import sys
 
 import click
 
-from corridors.cli.common import logger
+from corridors.cli.common import guard, logger
 
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Boundary(click.Group):
+    """The command group behind the error boundary (also for option checks and imports)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the chosen command; failures become one line and an exit code."""
+        return guard(lambda: super(_Boundary, self).invoke(ctx), ctx)
+
+
+@click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv: debug).")
 @click.option("-q", "--quiet", count=True, help="Fewer messages; no progress bars.")
 @click.version_option(package_name="corridors")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 from collections.abc import Callable
@@ -12,13 +13,16 @@ import click
 import pandas as pd
 
 from corridors import _validate as v
-from corridors._errors import CorridorsError
+from corridors._errors import CorridorsError, DataError, OutputError
 
 __all__ = [
+    "Failure",
     "by_opt",
     "check_corridor",
+    "describe",
     "emit",
     "format_opt",
+    "guard",
     "handle_errors",
     "load_network",
     "logger",
@@ -90,20 +94,114 @@ def emit(frame: pd.DataFrame, as_json: bool, as_csv: bool, output: Path | None) 
             click.echo(frame.to_string())
 
 
+class Failure(click.ClickException):
+    """A failure shown as one ``Error: ...`` line on stderr, with its own exit code.
+
+    Parameters
+    ----------
+    message
+        What failed, naming the file (line, field) or option, and the fix.
+    exit_code
+        The exit code (see :data:`corridors._errors.EXIT_CODES`).
+    """
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+
+
+def _one_line(text: str) -> str:
+    """Collapse whitespace so that a message fits on one line."""
+    return " ".join(str(text).split())
+
+
+def describe(error: BaseException, verbose: int = 0) -> tuple[str, int]:
+    """Return the one-line message and the exit code for an error that stopped a command.
+
+    Parameters
+    ----------
+    error
+        What was raised.
+    verbose
+        ``-v`` count: with ``-v`` a :class:`DataError` lists every problem (capped).
+
+    Returns
+    -------
+    tuple of (str, int)
+        The message (without the ``Error:`` prefix) and the exit code.
+    """
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted (Ctrl-C); existing outputs were left as they were", 130
+    if isinstance(error, DataError):
+        return (str(error) if verbose else _one_line(error.first_line())), error.exit_code
+    if isinstance(error, CorridorsError):
+        return _one_line(str(error)), error.exit_code
+    if isinstance(error, OSError):
+        name = error.filename or ""
+        reason = error.strerror or str(error)
+        if error.errno in _WRITE_ERRNOS:
+            fix = "free some space or write elsewhere (-o / --out)"
+            return _one_line(f"{name}: {reason}; {fix}"), OutputError.exit_code
+        if error.errno in (errno.EACCES, errno.EPERM):
+            fix = "check the file's permissions, or choose another path"
+            return _one_line(f"{name}: {reason}; {fix}"), OutputError.exit_code
+        return _one_line(f"{name}: {reason}" if name else reason), 1
+    if isinstance(error, MemoryError):
+        return "out of memory; use a smaller network, fewer runs or fewer workers", 1
+    if isinstance(error, RecursionError):
+        return "input nested too deeply to read; check the file's structure", 1
+    message = f"internal error: {type(error).__name__}: {error}"
+    return _one_line(f"{message} (rerun with -vv for the traceback and report it)"), 70
+
+
+def _verbosity(context: click.Context | None = None) -> int:
+    """Return the ``-v`` count of the running command (0 outside a command)."""
+    context = context or click.get_current_context(silent=True)
+    root = context.find_root().obj if context is not None else None
+    return int(root.get("verbose", 0)) if isinstance(root, dict) else 0
+
+
+def guard(run: Callable[[], Any], context: click.Context | None = None) -> Any:
+    """Run `run` behind the CLI's error boundary.
+
+    Every failure becomes one ``Error: ...`` line on stderr and a distinct exit
+    code (:data:`corridors._errors.EXIT_CODES`); ``-vv`` re-raises to show the
+    traceback. Ctrl-C exits with code 130.
+
+    Parameters
+    ----------
+    run
+        The work, without arguments.
+    context
+        The click context holding the ``-v`` count (default: the current one).
+
+    Returns
+    -------
+    object
+        What `run` returns.
+    """
+    try:
+        return run()
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except (Exception, KeyboardInterrupt) as error:
+        verbose = _verbosity(context)
+        if verbose >= 2:
+            raise  # -vv: the traceback
+        message, code = describe(error, verbose)
+        raise Failure(message, code) from None
+
+
 def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a CorridorsError into one stderr line and exit code 1 (traceback with -vv)."""
+    """Put a command behind the CLI's error boundary (see :func:`guard`)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        """Run the command, translating corridors errors."""
-        try:
-            return function(*args, **kwargs)
-        except CorridorsError as error:
-            context = click.get_current_context(silent=True)
-            root = context.find_root().obj if context is not None else None
-            if isinstance(root, dict) and root.get("verbose", 0) >= 2:
-                raise  # -vv: the traceback
-            raise click.ClickException(str(error)) from None
+        """Run the command behind the error boundary."""
+        return guard(lambda: function(*args, **kwargs))
 
     return wrapper
 

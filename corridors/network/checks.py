@@ -348,7 +348,7 @@ def _parse_values(
         if not text.strip():
             continue
         try:
-            out[key] = columns[key].parse(text)
+            out[key] = columns[key].read(text)
         except v.FieldError as error:
             problems.add(where, f"{key} = {raw!r}; {columns[key].explain(error)}")
     if required:
