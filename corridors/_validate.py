@@ -74,6 +74,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
 MAX_PROBLEMS = 1_000
 
 
+Parser = Callable[[str], Any]
+
+
 class FieldError(ValueError):
     """A cell's value is not what its column expects (internal)."""
 
@@ -173,9 +176,6 @@ class Problems:
             raise DataError(self.messages)
 
 
-Parser = Callable[[str], Any]
-
-
 def parse_text(raw: str) -> str:
     """Return the stripped text (may be empty)."""
     return raw.strip()
@@ -196,7 +196,9 @@ def _number(raw: str) -> float:
     if not NUMBER_PATTERN.match(text):
         if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
             raise FieldError("expected a finite number")
-        raise FieldError("expected a number in plain digits such as 12.5 (no '_' or spaces)")
+        if "_" in text or " " in text or not text.isascii():
+            raise FieldError("expected a number in plain ASCII digits such as 12.5 (no '_')")
+        raise FieldError("expected a number")
     value = float(text)
     if not math.isfinite(value):
         raise FieldError("expected a finite number")
@@ -244,6 +246,32 @@ def parse_non_negative(raw: str) -> float:
     if value < 0:
         raise FieldError("expected a number >= 0")
     return value
+
+
+def bounded(parse: Parser, unit: str) -> Parser:
+    """Return `parse` followed by the physical bounds of `unit` (:data:`BOUNDS`).
+
+    Parameters
+    ----------
+    parse
+        A number parser such as :func:`parse_positive`.
+    unit
+        A key of :data:`BOUNDS`.
+
+    Returns
+    -------
+    callable
+        The checking parser; its errors name the unit.
+    """
+
+    def parse_bounded(raw: str) -> float:
+        """Parse one value and check its bounds."""
+        try:
+            return check_bounds(parse(raw), unit)
+        except FieldError as error:
+            raise FieldError(f"{error} ({unit})") from None
+
+    return parse_bounded
 
 
 def parse_lon(raw: str) -> float:

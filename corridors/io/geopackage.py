@@ -23,21 +23,42 @@ def _read_geopackage(path: Path, *, name: str | None) -> Network:
     """Read a network written by :func:`write_geopackage`."""
     import pyogrio
 
-    layers = {row[0] for row in pyogrio.list_layers(path)}
+    if not path.is_file():
+        found = "a folder" if path.is_dir() else "not found"
+        raise DataError(f"{path}: {found}; expected a GeoPackage file written by corridors")
+    try:
+        layers = {row[0] for row in pyogrio.list_layers(path)}
+    except Exception as error:  # pyogrio's DataSourceError on a corrupt or foreign file
+        raise DataError(
+            f"{path}: not a readable GeoPackage ({_reason(error)}); "
+            "write it with corridors.io.write_geopackage"
+        ) from None
     for layer in ("places", "links", "parameters"):
         if layer not in layers:
             raise DataError(f"{path}: layer {layer!r} is missing; found {sorted(layers)}")
     places = _read_table(path, PLACE_COLUMNS, "place", layer="places")
     links = _read_table(path, LINK_COLUMNS, "link", layer="links")
-    frame = gpd.read_file(path, layer="parameters")
-    meta = json.loads(frame.loc[0, "params_json"])
-    params = params_from_dict(meta["params"], f"{path} (layer parameters)")
+    where = f"{path} (layer parameters)"
+    try:
+        frame = gpd.read_file(path, layer="parameters")
+        meta = json.loads(frame.loc[0, "params_json"])
+        raw_params = meta["params"]
+    except Exception as error:  # a missing row or column, bad JSON, a driver error
+        raise DataError(
+            f"{where}: expected one row with params_json holding the parameters ({_reason(error)})"
+        ) from None
+    params = params_from_dict(raw_params, where)
     corridors = None
     if "corridors" in layers:
-        corridors = pd.DataFrame(gpd.read_file(path, layer="corridors")).drop(
-            columns="geometry", errors="ignore"
-        )
-        corridors = corridors.set_index("name")
+        try:
+            corridors = pd.DataFrame(gpd.read_file(path, layer="corridors")).drop(
+                columns="geometry", errors="ignore"
+            )
+            corridors = corridors.set_index("name")
+        except Exception as error:
+            raise DataError(
+                f"{path} (layer corridors): expected a name column ({_reason(error)})"
+            ) from None
     return Network.from_records(
         places,
         links,
@@ -46,6 +67,12 @@ def _read_geopackage(path: Path, *, name: str | None) -> Network:
         name=name or meta.get("name", path.stem),
         source=str(path),
     )
+
+
+def _reason(error: BaseException) -> str:
+    """Return an error's type and first line, for a message."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
 def write_geopackage(net: Network, path: str | os.PathLike[str]) -> Path:

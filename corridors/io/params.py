@@ -47,6 +47,9 @@ def _toml_line(text: str, section: str, key: str | None = None) -> str:
 _MODE_KEYS = ("speed_kph", "cost_usd_teu_km", "detour_factor")
 
 
+_SPEED = v.bounded(v.parse_positive, "km/h")
+
+
 _SECTIONS = ("value_of_time", "modes", "transfer", "border", "meta")
 
 
@@ -92,14 +95,14 @@ class _ParamsReader:
         raw = dict(raw)
         by_country = raw.pop("speed_kph_by_country", {})
         keys = {
-            "speed_kph": v.parse_positive,
-            "cost_usd_teu_km": v.parse_non_negative,
-            "detour_factor": v.parse_positive,
+            "speed_kph": v.bounded(v.parse_positive, "km/h"),
+            "cost_usd_teu_km": v.bounded(v.parse_non_negative, "USD per TEU-km"),
+            "detour_factor": v.bounded(v.parse_positive, "detour factor"),
             "source": v.parse_text,
         }
         got = self.table(section, raw, keys)
         table = f"{section}.speed_kph_by_country"
-        speeds = self.table(table, by_country, dict.fromkeys(by_country, v.parse_positive))
+        speeds = self.table(table, by_country, dict.fromkeys(by_country, _SPEED))
         for country in speeds:
             if country not in v.ISO_COUNTRIES:
                 self.problems.add(
@@ -117,8 +120,8 @@ class _ParamsReader:
             )
             return None
         keys = {
-            "handling_h": v.parse_non_negative,
-            "fee_usd": v.parse_non_negative,
+            "handling_h": v.bounded(v.parse_non_negative, "hours"),
+            "fee_usd": v.bounded(v.parse_non_negative, "USD per TEU"),
             "source": v.parse_text,
         }
         got = self.table(f"transfer.{kind}", raw, keys)
@@ -151,6 +154,8 @@ def params_from_dict(
     DataError
         Listing every missing, unknown or invalid key.
     """
+    if not isinstance(data, dict):
+        raise DataError(f"{source}: expected a table of parameters, found {type(data).__name__}")
     reader = _ParamsReader(source, text)
     for section in data:
         if section not in _SECTIONS:
@@ -163,7 +168,10 @@ def params_from_dict(
     vot = reader.table(
         "value_of_time",
         data.get("value_of_time", {}),
-        {"usd_per_teu_h": v.parse_non_negative, "source": v.parse_text},
+        {
+            "usd_per_teu_h": v.bounded(v.parse_non_negative, "USD per TEU-hour"),
+            "source": v.parse_text,
+        },
     )
     mode_tables = data.get("modes", {})
     for mode in mode_tables:
@@ -184,7 +192,7 @@ def params_from_dict(
     modes = {m: reader.mode(m, mode_tables[m]) for m in MODES if m in mode_tables}
     transfer = {k: reader.transfer(k, raw) for k, raw in data.get("transfer", {}).items()}
     border_keys = {
-        k: v.parse_non_negative
+        k: v.bounded(v.parse_non_negative, "USD per TEU" if k == "fee_usd" else "hours")
         for k in ("dwell_road_h", "dwell_rail_h", "gauge_change_h", "fee_usd")
     }
     border = reader.table(
@@ -221,11 +229,17 @@ def read_params(path: str | os.PathLike[str]) -> Parameters:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found; expected a params.toml parameters file")
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DataError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save params.toml as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path}: nested too deeply; expected params.toml tables") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror or error})") from None
     return params_from_dict(data, str(path), text)
 
 

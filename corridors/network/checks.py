@@ -358,6 +358,24 @@ def _parse_values(
     return out
 
 
+def _check_records(
+    records: Sequence[Record], columns: Mapping[str, Column], problems: v.Problems
+) -> list[Record]:
+    """Return `records` with values parsed by the column parsers, unless a reader did it.
+
+    Records built by hand (or from GraphML) go through the same parsers and physical
+    bounds as table cells, so every source is checked alike.
+    """
+    out = []
+    for record in records:
+        if record.checked:
+            out.append(record)
+            continue
+        values = _parse_values(record.values, columns, record.location, problems)
+        out.append(Record(record.where, values, record.source, checked=True))
+    return out
+
+
 def _link_values(u: str, w: str, key: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return the record values of a link from its forward edge (inverse of `_link_edges`)."""
     derived = {"geometry", "reversed", "length", "travel_time"}
