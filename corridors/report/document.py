@@ -19,23 +19,38 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
-def _md_cell(value: Any) -> str:
+def _md_text(text: Any) -> str:
+    """Escape user-supplied text (place names, notes, messages) for Markdown.
+
+    ``<``, ``>`` and ``&`` become HTML entities, so a name such as
+    ``<script>`` or ``<img onerror=...>`` shows as text in every Markdown viewer
+    instead of becoming HTML; brackets are escaped so that names make no links.
+    """
+    escaped = html.escape(str(text), quote=False)
+    return escaped.replace("[", "\\[").replace("]", "\\]")
+
+
+def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         if np.isnan(value):
             return ""
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return str(value).replace("\n", " ")
+
+
+def _md_cell(value: Any) -> str:
+    return _md_text(_cell_text(value)).replace("|", "\\|")
 
 
 def _md_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    header = "| " + " | ".join(_md_cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in frame.itertuples(False)]
     return "\n".join([header, rule, *body])
 
 
 def _html_table(frame: pd.DataFrame) -> str:
-    cells = frame.map(_md_cell) if len(frame) else frame
+    cells = frame.map(_cell_text) if len(frame) else frame
     return cells.to_html(index=False, escape=True, border=0, classes="findings")
 
 
@@ -45,7 +60,7 @@ def _report_texts(
     """Return the Markdown and the self-contained HTML report."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     md = [
-        f"# Corridors report: {net.name}",
+        f"# Corridors report: {_md_text(net.name)}",
         "",
         f"Generated {stamp} by `corridors report`. Units: hours (h), kilometres (km), "
         "USD per TEU (cost and generalized cost = cost + value of time x hours). "
@@ -58,7 +73,7 @@ def _report_texts(
     ]
     if failed:
         md += ["**Failed sections** (earlier outputs of these are kept):", ""]
-        md += [f"- {_TITLES.get(k, k)}: {msg}" for k, msg in failed.items()]
+        md += [f"- {_TITLES.get(k, k)}: {_md_text(msg)}" for k, msg in failed.items()]
         md.append("")
         items = "".join(
             f"<li><b>{html.escape(_TITLES.get(k, k))}</b>: {html.escape(m)}</li>"
@@ -69,18 +84,19 @@ def _report_texts(
         md += [f"## {sec.title}", ""]
         body.append(f"<h2>{html.escape(sec.title)}</h2>")
         if sec.error:
-            md += [f"**This section failed:** {sec.error}", ""]
+            md += [f"**This section failed:** {_md_text(sec.error)}", ""]
             body.append(f"<p class='failed'>This section failed: {html.escape(sec.error)}</p>")
             continue
         if sec.text:
-            md += [sec.text, ""]
+            md += [_md_text(sec.text), ""]
             body.append(f"<p>{html.escape(sec.text)}</p>")
         if sec.findings is not None and len(sec.findings):
             md += [_md_table(sec.findings), ""]
             body.append(_html_table(sec.findings))
         for name in sec.maps:
             caption = sec.captions.get(name, name)
-            md += [f"![{caption}](maps/{name}.png)", "", f"*{caption}*", ""]
+            shown = _md_text(caption)
+            md += [f"![{shown}](maps/{name}.png)", "", f"*{shown}*", ""]
             data = base64.b64encode(images[name].read_bytes()).decode("ascii")
             body.append(
                 f"<figure><img alt='{html.escape(caption)}' "
