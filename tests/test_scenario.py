@@ -530,7 +530,7 @@ def test_cli_run_writes_tables(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Zarubino-Sokcho-Niigata ferry resumed" in result.output
-    assert {p.name for p in out.iterdir()} == {
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
         "od_changes.csv", "route_switches.csv", "hinterland_shifts.csv", "accessibility.csv",
         "criticality_changes.csv",
     }  # fmt: skip

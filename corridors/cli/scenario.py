@@ -30,13 +30,10 @@ _file_arg = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _write_tables(tables: dict, out: Path) -> None:
-    """Write each table to ``out/<name>.csv`` atomically."""
-    from corridors.io import atomic_path
-
+    """Write each table to ``out/<name>.csv`` (a stage folder, switched in as a whole)."""
     for name, frame in tables.items():
-        with atomic_path(out / f"{name}.csv") as temp:
-            frame.to_csv(temp, index=frame.index.name is not None)
-        logger.info("wrote %s", out / f"{name}.csv")
+        frame.to_csv(out / f"{name}.csv", index=frame.index.name is not None)
+        logger.info("wrote %s.csv", name)
 
 
 @click.group()
@@ -76,10 +73,14 @@ def run(file: Path, out: Path | None, with_map: bool, weight: str, skip_critical
     click.echo(comparison.summary())
     if out is None:
         return
-    _write_tables(comparison.to_tables(), out)
+    from corridors.io.folders import replaced_folder
+
+    with replaced_folder(out) as stage:  # the tables (and map) of one run replace the last
+        _write_tables(comparison.to_tables(), stage)
+        if with_map:
+            _write_map(base, changed, comparison, stage / "scenario_map.png", loaded.name)
     click.echo(f"Tables written to {out}")
     if with_map:
-        _write_map(base, changed, comparison, out / "scenario_map.png", loaded.name)
         click.echo(f"Map written to {out / 'scenario_map.png'}")
 
 
