@@ -164,9 +164,15 @@ def apply(net: Network, scenario: Scenario) -> Network:
     problems = v.Problems("")
     for step in scenario.steps:
         try:
+            if step.action != "set_param" or "place" in step.values:
+                _flush_params(out, step.where)  # this step may read the parameters
             _RUNNERS[step.action](out, step, problems)
         except DataError as error:
             problems.messages.extend(error.problems)
+    try:
+        _flush_params(out, scenario.steps[-1].where if scenario.steps else "")
+    except DataError as error:
+        problems.messages.extend(error.problems)
     problems.raise_if_any()
     if out.params is not net.params:  # set_param steps changed the parameters
         out.set_params(out.params)
@@ -382,6 +388,12 @@ def _new_value(
         found = f"{key} = {number!r}" + (f" (gives {new:g})" if key == "factor" else "")
         problems.add(step.at(key), f"{found}; expected {expected} ({unit})")
         return None
+    try:
+        v.check_bounds(new, unit)
+    except v.FieldError as error:
+        found = f"{key} = {number!r}" + (f" (gives {new:g})" if key == "factor" else "")
+        problems.add(step.at(key), f"{found}; {error} ({unit})")
+        return None
     return new
 
 
@@ -483,8 +495,12 @@ def _param_paths(params: dict[str, Any]) -> list[str]:
 
 
 def _set_network_param(net: Network, step: Step, param: str, problems: v.Problems) -> None:
-    """Set a network-wide parameter given by its ``params.toml`` path."""
-    params = net.params.to_dict()
+    """Set a network-wide parameter given by its ``params.toml`` path.
+
+    Consecutive parameter steps edit one draft of ``params.toml``, which :func:`apply`
+    parses once (:func:`_flush_params`), so that many steps take linear time.
+    """
+    params = getattr(net, _DRAFT, None) or net.params.to_dict()
     path = param.split(".")
     slot = _param_slot(params, path)
     if slot is None:
@@ -519,8 +535,18 @@ def _set_network_param(net: Network, step: Step, param: str, problems: v.Problem
         scale = new / float(current)
         for country in by_country:
             by_country[country] = new if "value" in step.values else by_country[country] * scale
-    # links are refilled from the parameters once, at the end of apply (linear time)
-    net.params = params_from_dict(params, step.where)
+    setattr(net, _DRAFT, params)  # parsed by _flush_params; links refilled at the end
+
+
+#: Attribute of the network being edited that holds the draft parameters.
+_DRAFT = "_scenario_params_draft"
+
+
+def _flush_params(net: Network, where: str) -> None:
+    """Parse the draft parameters of consecutive set_param steps into ``net.params``."""
+    draft = net.__dict__.pop(_DRAFT, None)
+    if draft is not None:
+        net.params = params_from_dict(draft, where)
 
 
 def _include_planned(net: Network, step: Step, problems: v.Problems) -> None:
