@@ -59,8 +59,8 @@ def check_target(path: str | os.PathLike[str]) -> None:
     target = Path(path)
     try:
         mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # not there yet (the folder check says why it cannot be made)
     except OSError as error:
         raise output_error(error, target) from None
     if stat.S_ISREG(mode):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,7 +28,9 @@ def _read_geopackage(path: Path, *, name: str | None) -> Network:
         found = "a folder" if path.is_dir() else "not found"
         raise DataError(f"{path}: {found}; expected a GeoPackage file written by corridors")
     try:
-        layers = {row[0] for row in pyogrio.list_layers(path)}
+        with warnings.catch_warnings():  # GDAL's warnings about a foreign file
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers = {row[0] for row in pyogrio.list_layers(path)}
     except Exception as error:  # pyogrio's DataSourceError on a corrupt or foreign file
         raise DataError(
             f"{path}: not a readable GeoPackage ({_reason(error)}); "
