@@ -16,7 +16,7 @@ import shutil
 import socket
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -419,10 +419,10 @@ def test_bad_scenario(text: str | bytes, culprit: str, tmp_path: Path, existing:
 
 
 @pytest.fixture
-def fifo(tmp_path: Path) -> Iterator[Path]:
+def fifo(tmp_path: Path) -> Path:
     path = tmp_path / "pipe.csv"
     os.mkfifo(path)
-    yield path
+    return path
 
 
 def test_output_to_device_is_refused() -> None:
@@ -430,7 +430,8 @@ def test_output_to_device_is_refused() -> None:
     result = run("places", "-o", "/dev/null")
     assert_one_line(result, 3, "/dev/null", "character device")
     after = os.stat("/dev/null")
-    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+    assert stat.S_ISCHR(after.st_mode)
+    assert after.st_ino == before.st_ino
 
 
 def test_output_to_fifo_is_refused(fifo: Path) -> None:
