@@ -313,7 +313,9 @@ def load_network(network_path: Path | None) -> Any:
     from corridors.datasets import load_gtr
     from corridors.io import read_network
 
-    return load_gtr() if network_path is None else read_network(network_path)
+    net = load_gtr() if network_path is None else read_network(network_path)
+    logger.info("network %s: %s", network_path or "built-in Greater Tumen", net)
+    return net
 
 
 def emit(frame: pd.DataFrame, as_json: bool, as_csv: bool, output: Path | None) -> None:
