@@ -11,19 +11,24 @@ import os
 import random
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fake_report import TINY, expected_tables, use_fake_sections
 
-from corridors.io import read_network
-from corridors.io.folders import CURRENT, VERSION_PREFIX
+from corridors._errors import OutputError
+from corridors.io import atomic_path, read_network
+from corridors.io.folders import CURRENT, VERSION_PREFIX, replaced_folder
 from corridors.parallel import map_chunks
 from corridors.report import runner
+from corridors.report.document import _report_texts
+from corridors.report.sections import _Section
 
 ROOT = Path(__file__).parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
@@ -247,3 +252,76 @@ def test_interrupt_cancels_outstanding_tasks() -> None:
         with pytest.raises(KeyboardInterrupt):
             map_chunks(_slow_square, 0, list(range(40)), executor=pool, chunks_per_worker=20)
         assert sum(f.cancelled() for f in submitted) >= len(submitted) - 2
+
+
+# ---------------------------------------------------------------- folders and files
+
+
+def test_replaced_folder_drops_outputs_of_the_earlier_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with replaced_folder(out) as stage:
+        (stage / "a.csv").write_text("1\n", encoding="utf-8")
+        (stage / "stale.csv").write_text("1\n", encoding="utf-8")
+    with replaced_folder(out) as stage:
+        (stage / "a.csv").write_text("2\n", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.csv"]
+    assert (out / "a.csv").read_text(encoding="utf-8") == "2\n"
+    assert versions(out) == [os.readlink(out / CURRENT)]
+
+
+def test_atomic_path_writes_in_a_private_stage(tmp_path: Path) -> None:
+    target = tmp_path / "t.csv"
+    target.write_text("old\n", encoding="utf-8")
+    modes = []
+
+    def write_half() -> None:
+        with atomic_path(target) as temp:
+            assert temp.parent.parent == tmp_path
+            modes.append(stat.S_IMODE(temp.parent.stat().st_mode))
+            temp.write_text("half", encoding="utf-8")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_half()
+    assert modes == [0o700]  # no one else can plant a link in the stage
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_atomic_path_refuses_a_target_that_became_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "t.csv"
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("keep\n", encoding="utf-8")
+
+    def write() -> None:
+        with atomic_path(target) as temp:
+            temp.write_text("new", encoding="utf-8")
+            target.symlink_to(elsewhere)  # planted while the file was written
+
+    with pytest.raises(OutputError, match="symbolic link"):
+        write()
+    assert elsewhere.read_text(encoding="utf-8") == "keep\n"
+
+
+HOSTILE = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "</table><b>",
+    "[x](javascript:alert(1))",
+)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_report_escapes_hostile_names(name: str) -> None:
+    net = read_network(TINY)
+    net.graph.graph["name"] = name
+    findings = pd.DataFrame({"place": [name], "notes": [f"near {name}"]})
+    section = _Section("routes", "Corridor routes", text=f"Busiest: {name}", findings=findings)
+    failed = {"od": f"DataError: unknown place {name!r}"}
+    markdown, page = _report_texts(net, [section], failed, {})
+    for text in (markdown, page):
+        assert "<script" not in text
+        assert "<img" not in text
+        assert "</table><b>" not in text
+    assert not re.search(r"(?<!\\)\]\(javascript:", markdown)  # no live link
+    assert "&lt;" in markdown or "\\[" in markdown
