@@ -25,6 +25,9 @@ from corridors._errors import ServiceError
 
 __all__ = ["executor_from_options", "map_chunks", "show_progress"]
 
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT_S = 5.0
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -179,10 +182,6 @@ def executor_from_options(
         pool.shutdown()
         return
     yield None
-
-
-#: Seconds to wait for a Dask scheduler to answer.
-CONNECT_TIMEOUT_S = 5.0
 
 
 def _ignore_interrupts() -> None:

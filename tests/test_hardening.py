@@ -594,3 +594,36 @@ def test_exit_codes_are_documented_in_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     for meaning, code in EXIT_CODES.items():
         assert f"| {code} |" in readme, meaning
+
+
+# ---------------------------------------------------------------- scenarios at scale
+
+
+def test_ten_thousand_set_param_steps_apply_once(tmp_path: Path, monkeypatch) -> None:
+    from corridors import scenario
+    from corridors.network.editing import NetworkEditing
+
+    lines = ['name = "many"', 'base = "net"']
+    for _ in range(5_000):
+        lines += ["[[step]]", 'action = "set_param"', 'param = "modes.rail.speed_kph"']
+        lines += ["factor = 1.0001", "[[step]]", 'action = "set_param"']
+        lines += ['param = "border.fee_usd"', "factor = 0.9999"]
+    copy_tiny(tmp_path)
+    path = tmp_path / "many.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls = []
+    original = NetworkEditing.set_params
+    monkeypatch.setattr(
+        NetworkEditing, "set_params", lambda net, p: calls.append(1) or original(net, p)
+    )
+    loaded = scenario.load(path)
+    base = loaded.base_network()
+    changed = scenario.apply(base, loaded)  # reuses the dry run of load
+    assert len(calls) == 1  # links refilled once, for load and apply together
+    assert changed.params.modes["rail"].speed_kph == pytest.approx(
+        base.params.modes["rail"].speed_kph * 1.0001**5_000, rel=1e-9
+    )
+    assert changed.params.border.fee_usd == pytest.approx(
+        base.params.border.fee_usd * 0.9999**5_000, rel=1e-9
+    )
+    assert base.params.modes["rail"].speed_kph == 30.0  # the base is unchanged
