@@ -56,11 +56,11 @@ NUMBER_PATTERN = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?
 
 #: Physical bounds of numbers, inclusive, by unit; the same in every input (tables,
 #: GeoPackage, GraphML, records, scenarios, parameters, OSM imports). A value outside
-#: is a typing or unit error: no corridor link is shorter than 10 m or longer than
+#: is a typing or unit error: no link is shorter than 1 m (an OSM snap) or longer than
 #: half the Earth's circumference, no vehicle is slower than walking pace or faster
 #: than an airliner, no wait lasts a year.
 BOUNDS: dict[str, tuple[float, float]] = {
-    "km": (0.01, 20_000.0),
+    "km": (0.001, 20_000.0),
     "km/h": (1.0, 1_200.0),
     "hours": (0.0, 8_760.0),
     "USD per TEU": (0.0, 1_000_000.0),

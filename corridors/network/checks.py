@@ -363,16 +363,19 @@ def _check_records(
 ) -> list[Record]:
     """Return `records` with values parsed by the column parsers, unless a reader did it.
 
-    Records built by hand (or from GraphML) go through the same parsers and physical
-    bounds as table cells, so every source is checked alike.
+    Records built by hand (or from GraphML, OSM) go through the same parsers and
+    physical bounds as table cells, so every source is checked alike. Fields that are
+    not columns (e.g. ``osmid`` of an OSM import) are kept as they are.
     """
     out = []
     for record in records:
         if record.checked:
             out.append(record)
             continue
-        values = _parse_values(record.values, columns, record.location, problems)
-        out.append(Record(record.where, values, record.source, checked=True))
+        known = {k: x for k, x in record.values.items() if k in columns}
+        values = _parse_values(known, columns, record.location, problems)
+        extra = {k: x for k, x in record.values.items() if k not in columns}
+        out.append(Record(record.where, {**values, **extra}, record.source, checked=True))
     return out
 
 
