@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import click
 
-from corridors.cli.common import guard, logger
+from corridors.cli.common import describe, guard, logger
 
 __all__ = ["main"]
 
@@ -37,6 +38,32 @@ class _Boundary(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Run the chosen command; failures become one line and an exit code."""
         return guard(lambda: super(_Boundary, self).invoke(ctx), ctx)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Run the command line; a usage error is one line too (click prints three)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()) as error:
+            error.show()  # no command given: the help
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            where = f" ({error.ctx.command_path} -h lists the options)" if error.ctx else ""
+            message = " ".join(error.format_message().split())
+            click.echo(f"Error: {message}{where}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort as error:
+            if isinstance(error.__cause__, KeyboardInterrupt):
+                message, code = describe(error.__cause__)
+                click.echo(f"Error: {message}", err=True)
+                sys.exit(code)
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 @click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})
