@@ -168,9 +168,12 @@ def test_report_over_an_old_style_folder(tmp_path: Path, fake_sections: None) ->
     (out / "report.md").write_text("old\n", encoding="utf-8")
     (out / "tables" / "old.csv").write_text("old\n", encoding="utf-8")
     (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (out / ".report-k2j4h5a1").mkdir()  # a stage an older corridors left when killed
     runner.run_report(read_network(TINY), out, scenarios=[], failure_runs=5, progress=False)
     assert report_token(out) == 5
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine\n"  # not ours: untouched
+    assert not (out / ".report-k2j4h5a1").exists()
+    assert (out / "tables").is_symlink()
 
 
 # ---------------------------------------------------------------- Ctrl-C

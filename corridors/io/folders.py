@@ -41,6 +41,9 @@ VERSION_PREFIX = ".corridors-v-"
 
 _LOCK = ".corridors.lock"
 
+#: Stage folders of the report before versioned outputs (``tempfile`` names).
+_LEGACY_STAGE = ".report-"
+
 
 def current_folder(out: str | os.PathLike[str]) -> Path:
     """Return the folder holding the outputs now in use in `out`.
@@ -106,6 +109,9 @@ def _clean(out: Path) -> None:
         current = None
     with contextlib.suppress(OSError):
         for entry in os.scandir(out):
+            if entry.name.startswith(_LEGACY_STAGE) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)  # left by an older corridors
+                continue
             pid = _version_pid(entry.name)
             if pid is None or entry.name == current or not entry.is_dir(follow_symlinks=False):
                 continue
