@@ -1,21 +1,41 @@
 """Exceptions raised by corridors.
 
 Every exception derives from :class:`CorridorsError` and also from the builtin
-that fits it, so callers can catch either.
+that fits it, so callers can catch either. Each class carries the exit code the
+``corridors`` command ends with when it stops on that error (see :data:`EXIT_CODES`).
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "EXIT_CODES",
     "CorridorsError",
     "DataError",
     "NoRouteError",
+    "OutputError",
+    "ServiceError",
     "UnknownPlaceError",
 ]
+
+#: Exit codes of the ``corridors`` command (also listed in README.md).
+EXIT_CODES: dict[str, int] = {
+    "success": 0,
+    "bad input data, or a question the network cannot answer": 1,
+    "bad command line (an option value, a missing argument)": 2,
+    "an output cannot be written (permission, disk full, not a regular file)": 3,
+    "a service is unreachable (Dask scheduler)": 4,
+    "internal error (a bug: please report it with the -vv traceback)": 70,
+    "interrupted (Ctrl-C)": 130,
+}
+
+#: Most problems a :class:`DataError` message lists; the rest are counted.
+MAX_LISTED = 20
 
 
 class CorridorsError(Exception):
     """Base class of every error raised by corridors."""
+
+    exit_code = 1
 
 
 class DataError(CorridorsError, ValueError):
@@ -28,14 +48,35 @@ class DataError(CorridorsError, ValueError):
         value found and what was expected.
     """
 
-    def __init__(self, problems: list[str] | str) -> None:
+    def __init__(self, problems: list[str] | str, *, more: int = 0) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        if len(self.problems) == 1:
+        self.more = more
+        total = len(self.problems) + more
+        if total == 1:
             message = self.problems[0]
         else:
-            listed = "\n".join(f"  - {p}" for p in self.problems)
-            message = f"{len(self.problems)} problems found:\n{listed}"
+            shown = self.problems[:MAX_LISTED]
+            listed = "\n".join(f"  - {p}" for p in shown)
+            rest = total - len(shown)
+            tail = f"\n  ... and {rest} more" if rest else ""
+            counted = f"{total} problems" if not more else f"at least {total} problems"
+            message = f"{counted} found:\n{listed}{tail}"
         super().__init__(message)
+
+    def first_line(self) -> str:
+        """Return the first problem, with how many more there are (the CLI's one line).
+
+        Returns
+        -------
+        str
+            E.g. ``"places.csv, line 3 (...): lon = 'abc'; ... (and 4 more problems)"``.
+        """
+        rest = len(self.problems) + self.more - 1
+        if rest <= 0:
+            return self.problems[0]
+        plural = "s" if rest > 1 else ""
+        at_least = "at least " if self.more else ""
+        return f"{self.problems[0]} (and {at_least}{rest} more problem{plural}; -v lists them)"
 
 
 class UnknownPlaceError(CorridorsError, KeyError):
@@ -61,3 +102,15 @@ class UnknownPlaceError(CorridorsError, KeyError):
 
 class NoRouteError(CorridorsError, LookupError):
     """No route joins two places under the given restrictions."""
+
+
+class OutputError(CorridorsError, OSError):
+    """An output cannot be written: permission, disk full, or a target that is not a file."""
+
+    exit_code = 3
+
+
+class ServiceError(CorridorsError, ConnectionError):
+    """A service the run needs (a Dask scheduler) cannot be reached or failed."""
+
+    exit_code = 4

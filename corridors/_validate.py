@@ -14,11 +14,13 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from corridors._errors import DataError
+from corridors._errors import MAX_LISTED, DataError
 
 __all__ = [
+    "BOUNDS",
     "COUNTRY_GAUGES",
     "ISO_COUNTRIES",
+    "MAX_PROBLEMS",
     "Problems",
     "close_matches",
     "normalize_name",
@@ -48,6 +50,31 @@ COUNTRY_GAUGES: dict[str, frozenset[int]] = {
 
 KNOWN_GAUGES: frozenset[int] = frozenset({1067, 1435, 1520})
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+
+#: A decimal number in plain ASCII (no digit separators, no full-width digits).
+NUMBER_PATTERN = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+#: Physical bounds of numbers, inclusive, by unit; the same in every input (tables,
+#: GeoPackage, GraphML, records, scenarios, parameters, OSM imports). A value outside
+#: is a typing or unit error: no link is shorter than 1 m (an OSM snap) or longer than
+#: half the Earth's circumference, no vehicle is slower than walking pace or faster
+#: than an airliner, no wait lasts a year.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "km": (0.001, 20_000.0),
+    "km/h": (1.0, 1_200.0),
+    "hours": (0.0, 8_760.0),
+    "USD per TEU": (0.0, 1_000_000.0),
+    "USD per TEU-km": (0.0, 1_000.0),
+    "USD per TEU-hour": (0.0, 100_000.0),
+    "km²": (0.0001, 1_000_000.0),
+    "detour factor": (1.0, 5.0),
+}
+
+#: Problems collected in one input before reading stops (a huge bad file ends early).
+MAX_PROBLEMS = 1_000
+
+
+Parser = Callable[[str], Any]
 
 
 class FieldError(ValueError):
@@ -117,7 +144,7 @@ class Problems:
         self.messages: list[str] = []
 
     def add(self, where: str, message: str) -> None:
-        """Record one problem.
+        """Record one problem; stop reading once :data:`MAX_PROBLEMS` are found.
 
         Parameters
         ----------
@@ -125,9 +152,17 @@ class Problems:
             Row or line and record, e.g. ``line 42 (link "a-b-rail")``.
         message
             What is wrong and what was expected.
+
+        Raises
+        ------
+        DataError
+            When this is problem number :data:`MAX_PROBLEMS`: the rest of the input
+            is not read (the message says there are at least that many).
         """
         prefix = f"{self.source}, " if self.source else ""
         self.messages.append(f"{prefix}{where}: {message}")
+        if len(self.messages) >= MAX_PROBLEMS:
+            raise DataError(self.messages[:MAX_LISTED], more=len(self.messages) - MAX_LISTED)
 
     def raise_if_any(self) -> None:
         """Raise one :class:`DataError` listing every problem, if there are any.
@@ -139,9 +174,6 @@ class Problems:
         """
         if self.messages:
             raise DataError(self.messages)
-
-
-Parser = Callable[[str], Any]
 
 
 def parse_text(raw: str) -> str:
@@ -159,13 +191,44 @@ def parse_id(raw: str) -> str:
 
 
 def _number(raw: str) -> float:
-    """Return a finite number, or raise ``FieldError``."""
-    try:
-        value = float(raw)
-    except ValueError:
-        raise FieldError("expected a number") from None
+    """Return a finite number written in plain ASCII decimals, or raise ``FieldError``."""
+    text = raw.strip()
+    if not NUMBER_PATTERN.match(text):
+        if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+            raise FieldError("expected a finite number")
+        if "_" in text or " " in text or not text.isascii():
+            raise FieldError("expected a number in plain ASCII digits such as 12.5 (no '_')")
+        raise FieldError("expected a number")
+    value = float(text)
     if not math.isfinite(value):
         raise FieldError("expected a finite number")
+    return value
+
+
+def check_bounds(value: float, unit: str) -> float:
+    """Return `value` if it lies within the physical bounds of `unit` (:data:`BOUNDS`).
+
+    Parameters
+    ----------
+    value
+        A parsed number.
+    unit
+        A key of :data:`BOUNDS`; other units have no bounds.
+
+    Returns
+    -------
+    float
+        `value`.
+
+    Raises
+    ------
+    FieldError
+        If `value` is outside the bounds.
+    """
+    if unit in BOUNDS:
+        low, high = BOUNDS[unit]
+        if not low <= value <= high:
+            raise FieldError(f"expected a value between {low:g} and {high:g}")
     return value
 
 
@@ -183,6 +246,32 @@ def parse_non_negative(raw: str) -> float:
     if value < 0:
         raise FieldError("expected a number >= 0")
     return value
+
+
+def bounded(parse: Parser, unit: str) -> Parser:
+    """Return `parse` followed by the physical bounds of `unit` (:data:`BOUNDS`).
+
+    Parameters
+    ----------
+    parse
+        A number parser such as :func:`parse_positive`.
+    unit
+        A key of :data:`BOUNDS`.
+
+    Returns
+    -------
+    callable
+        The checking parser; its errors name the unit.
+    """
+
+    def parse_bounded(raw: str) -> float:
+        """Parse one value and check its bounds."""
+        try:
+            return check_bounds(parse(raw), unit)
+        except FieldError as error:
+            raise FieldError(f"{error} ({unit})") from None
+
+    return parse_bounded
 
 
 def parse_lon(raw: str) -> float:
@@ -204,12 +293,12 @@ def parse_lat(raw: str) -> float:
 def parse_year(raw: str) -> int:
     """Return a four-digit year."""
     try:
-        value = int(float(raw))
-    except ValueError:
+        number = _number(raw)
+    except FieldError:
         raise FieldError("expected a year such as 2023") from None
-    if not 1800 <= value <= 2100:
+    if not number.is_integer() or not 1800 <= number <= 2100:
         raise FieldError("expected a year such as 2023")
-    return value
+    return int(number)
 
 
 def parse_bool(raw: str) -> bool:
@@ -244,7 +333,9 @@ def parse_gauge(raw: str) -> str:
     """Return a gauge text: ``1435``, ``1520`` or dual ``1435+1520``."""
     parts = raw.strip().split("+")
     try:
-        gauges = sorted({int(p) for p in parts})
+        gauges = sorted({int(p) for p in parts if p.isascii() and p.strip().isdigit()})
+        if len(gauges) != len(set(parts)):
+            raise ValueError
     except ValueError:
         raise FieldError("expected a gauge in mm: 1435, 1520 or 1435+1520") from None
     if not set(gauges) <= KNOWN_GAUGES:

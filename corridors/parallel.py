@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -20,7 +21,12 @@ from typing import Any, TypeVar
 
 from tqdm.auto import tqdm
 
+from corridors._errors import ServiceError
+
 __all__ = ["executor_from_options", "map_chunks", "show_progress"]
+
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT_S = 5.0
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -109,9 +115,14 @@ def map_chunks(
         chunks = _chunks(items, max(at_least, workers * chunks_per_worker))
         futures = [executor.submit(function, shared, chunk) for chunk in chunks]
         results = []
-        for future, chunk in zip(futures, chunks, strict=True):
-            results.extend(future.result())
-            bar.update(len(chunk))
+        try:
+            for future, chunk in zip(futures, chunks, strict=True):
+                results.extend(future.result())
+                bar.update(len(chunk))
+        except BaseException:  # Ctrl-C or a failed task: drop the outstanding tasks
+            for future in futures:
+                future.cancel()
+            raise
         return results
 
 
@@ -137,18 +148,55 @@ def executor_from_options(
     ------
     ImportError
         If a scheduler is given and dask.distributed is not installed.
+    ServiceError
+        If the scheduler does not answer within :data:`CONNECT_TIMEOUT_S`.
+
+    Notes
+    -----
+    On Ctrl-C (``KeyboardInterrupt``) the outstanding tasks are cancelled and local
+    worker processes are terminated at once, so none is left running.
     """
     if scheduler:
         from distributed import Client
 
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except Exception as error:  # OSError, TimeoutError, or a service that is not Dask
+            raise ServiceError(
+                f"--scheduler {scheduler}: no Dask scheduler answered within "
+                f"{CONNECT_TIMEOUT_S:g} s ({type(error).__name__}); start one with "
+                "`dask scheduler` or check the address (tcp://host:8786)"
+            ) from None
         try:
             yield client.get_executor()
         finally:
             client.close()
         return
     if workers and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        try:
             yield pool
+        except BaseException:  # Ctrl-C: stop the workers now, leave no orphans
+            _stop(pool)
+            raise
+        pool.shutdown()
         return
     yield None
+
+
+def _ignore_interrupts() -> None:
+    """Let Ctrl-C reach only the main process, which then stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel a process pool's tasks and end its worker processes within a second."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=1.0)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=1.0)

@@ -55,6 +55,30 @@ class Column:
     required: bool = False
     unit: str = ""
 
+    def read(self, raw: str) -> Any:
+        """Parse a cell and check a number against its unit's physical bounds.
+
+        Parameters
+        ----------
+        raw
+            The cell's text.
+
+        Returns
+        -------
+        object
+            The typed value.
+
+        Raises
+        ------
+        FieldError
+            If the text does not parse or the number is out of bounds
+            (:data:`corridors._validate.BOUNDS`).
+        """
+        value = self.parse(raw)
+        if isinstance(value, float):
+            v.check_bounds(value, self.unit)
+        return value
+
     def expectation(self) -> str:
         """Say what a cell of this column must hold, for the message about a blank cell.
 
@@ -246,11 +270,15 @@ class Record:
         Parsed values of the non-blank cells, by column.
     source
         The file (and layer) the row comes from, e.g. ``data/gtr/links.csv``.
+    checked
+        The values were parsed by the column parsers already (a table reader sets
+        it); :meth:`corridors.network.Network.from_records` checks the others.
     """
 
     where: str
     values: dict[str, Any]
     source: str = ""
+    checked: bool = False
 
     @property
     def location(self) -> str:

@@ -545,7 +545,9 @@ def test_cli_run_writes_tables(tmp_path):
     assert "Zarubino-Sokcho-Niigata ferry resumed" in result.output
     tables = {"od_changes.csv", "route_switches.csv", "hinterland_shifts.csv",
               "accessibility.csv", "criticality_changes.csv", "isolated_islands.csv"}  # fmt: skip
-    assert {p.name for p in out.iterdir()} == tables | {t + ".meta.json" for t in tables}
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == tables | {
+        t + ".meta.json" for t in tables
+    }
     record = json.loads((out / "od_changes.csv.meta.json").read_text(encoding="utf-8"))
     assert record["scenario_hash"]
     assert record["network_hash"]

@@ -10,18 +10,24 @@ from typing import Any
 import click
 
 from corridors.cli.common import (
+    KM,
     assignment_opt,
     by_opt,
+    confirm_size,
     format_opt,
     handle_errors,
     load_network,
     logger,
     map_opt,
+    map_path_check,
     modes_opt,
     network_opt,
     output_opt,
     parallel_opts,
+    parse_fractions,
+    parse_point,
     split_list,
+    yes_opt,
 )
 from corridors.cli.output import dumps, emit, meta
 from corridors.cli.restrict import routing_view, suspended_opt
@@ -187,11 +193,7 @@ def close(
 @click.command("close-region")
 @network_opt
 @click.option("--point", help="Centre of a circular failure: LON,LAT in degrees.")
-@click.option(
-    "--radius-km",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Radius of the circular failure (km).",
-)
+@click.option("--radius-km", type=KM, help="Radius of the circular failure (km).")
 @click.option(
     "--polygon",
     "polygon_path",
@@ -224,15 +226,7 @@ def close_region(
     from corridors.resilience import close_region as close
     from corridors.resilience import impact
 
-    centre = None
-    if point:
-        try:
-            lon, lat = (float(x) for x in point.split(","))
-        except ValueError:
-            raise click.BadParameter(
-                f"{point!r}; expected LON,LAT such as 130.36,42.87", param_hint="--point"
-            ) from None
-        centre = (lon, lat)
+    centre = parse_point(point) if point else None
     net = load_network(network_path)
     failed = close(
         net, point=centre, radius_km=radius_km, polygon=str(polygon_path) if polygon_path else None
@@ -308,7 +302,7 @@ def closure_matrix(
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--region-km",
-    type=click.FloatRange(min=0, min_open=True),
+    type=KM,
     help="Correlated failures instead: each run closes everything within this radius (km) "
     "of a random place.",
 )
@@ -316,10 +310,12 @@ def closure_matrix(
     "--plot",
     "plot_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=map_path_check,
     help="Also draw the degradation curves (PNG, SVG or PDF).",
 )
 @assignment_opt
 @parallel_opts
+@yes_opt
 @format_opt
 @output_opt
 @click.pass_context
@@ -340,6 +336,7 @@ def failures(
     as_json: bool,
     as_csv: bool,
     output: Path | None,
+    yes: bool,
 ) -> None:
     """Simulate random or targeted failures; print means, confidence intervals and bands.
 
@@ -352,12 +349,11 @@ def failures(
     from corridors.parallel import executor_from_options
     from corridors.resilience import simulate_failures, summarize_failures
 
-    try:
-        shares = [float(f) for f in fractions.split(",") if f.strip()]
-    except ValueError:
-        raise click.BadParameter(
-            f"{fractions!r}; expected numbers like 0.05,0.1", param_hint="--fractions"
-        ) from None
+    shares = parse_fractions(fractions)
+    if region_km is None:
+        confirm_size(runs * len(shares), f"--runs {runs} x {len(shares)} fractions", yes)
+    else:
+        confirm_size(runs, f"--runs {runs}", yes)
     net = load_network(network_path)
     if region_km is not None:
         from corridors.resilience import simulate_region_failures

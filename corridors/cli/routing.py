@@ -8,6 +8,8 @@ import click
 import pandas as pd
 
 from corridors.cli.common import (
+    HOURS,
+    USD,
     by_opt,
     format_opt,
     handle_errors,
@@ -184,8 +186,8 @@ def od(
 @click.command()
 @network_opt
 @click.argument("places")
-@click.option("--hours", type=click.FloatRange(min=0), help="Time budget in hours.")
-@click.option("--cost", type=click.FloatRange(min=0), help="Cost budget in USD per TEU.")
+@click.option("--hours", type=HOURS, help="Time budget in hours.")
+@click.option("--cost", type=USD, help="Cost budget in USD per TEU.")
 @by_opt("time")
 @click.option(
     "--direction",

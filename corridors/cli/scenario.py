@@ -31,12 +31,16 @@ _file_arg = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _write_tables(tables: dict, out: Path, record: dict[str, Any]) -> None:
-    """Write each table to ``out/<name>.csv`` atomically, with its provenance sidecar."""
+    """Write each table to ``out/<name>.csv`` with its provenance sidecar.
+
+    `out` is a stage folder switched in as a whole (:func:`corridors.io.folders.replaced_folder`)
+    or a plain folder.
+    """
     from corridors.provenance import write_csv
 
     for name, frame in tables.items():
         write_csv(frame, out / f"{name}.csv", record, index=frame.index.name is not None)
-        logger.info("wrote %s", out / f"{name}.csv")
+        logger.info("wrote %s.csv", name)
 
 
 @click.group()
@@ -103,10 +107,14 @@ def run(
     record = meta(base, "scenario run", scenario=loaded, weight=weight.lower(), modes=chosen,
                   include_suspended=include_suspended, criticality=not skip_critical,
                   assignment=assignment)  # fmt: skip
-    _write_tables(comparison.to_tables(), out, record)
+    from corridors.io.folders import replaced_folder
+
+    with replaced_folder(out) as stage:  # the tables (and map) of one run replace the last
+        _write_tables(comparison.to_tables(), stage, record)
+        if with_map:
+            _write_map(base, changed, comparison, stage / "scenario_map.png", loaded.name)
     click.echo(f"Tables written to {out}")
     if with_map:
-        _write_map(base, changed, comparison, out / "scenario_map.png", loaded.name)
         click.echo(f"Map written to {out / 'scenario_map.png'}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +26,48 @@ def _read_geopackage(path: Path, *, name: str | None) -> Network:
     """Read a network written by :func:`write_geopackage`."""
     import pyogrio
 
-    layers = {row[0] for row in pyogrio.list_layers(path)}
+    if not path.is_file():
+        found = "a folder" if path.is_dir() else "not found"
+        raise DataError(f"{path}: {found}; expected a GeoPackage file written by corridors")
+    try:
+        with warnings.catch_warnings():  # GDAL's warnings about a foreign file
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers = {row[0] for row in pyogrio.list_layers(path)}
+    except Exception as error:  # pyogrio's DataSourceError on a corrupt or foreign file
+        raise DataError(
+            f"{path}: not a readable GeoPackage ({_reason(error)}); "
+            "write it with corridors.io.write_geopackage"
+        ) from None
     for layer in ("places", "links", "parameters"):
         if layer not in layers:
             raise DataError(f"{path}: layer {layer!r} is missing; found {sorted(layers)}")
-    frame = gpd.read_file(path, layer="parameters")
-    meta = json.loads(frame.loc[0, "params_json"])
+    where = f"{path} (layer parameters)"
+    try:
+        frame = gpd.read_file(path, layer="parameters")
+        meta = json.loads(frame.loc[0, "params_json"])
+        raw_params = meta["params"]
+    except Exception as error:  # a missing row or column, bad JSON, a driver error
+        raise DataError(
+            f"{where}: expected one row with params_json holding the parameters ({_reason(error)})"
+        ) from None
     extra = meta.get("extra_columns", {})
     text = Column(v.parse_text)
     place_columns = {**PLACE_COLUMNS, **dict.fromkeys(extra.get("places", []), text)}
     link_columns = {**LINK_COLUMNS, **dict.fromkeys(extra.get("links", []), text)}
     places = _read_table(path, place_columns, "place", layer="places")
     links = _read_table(path, link_columns, "link", layer="links")
-    params = params_from_dict(meta["params"], f"{path} (layer parameters)")
+    params = params_from_dict(raw_params, where)
     corridors = None
     if "corridors" in layers:
-        corridors = pd.DataFrame(gpd.read_file(path, layer="corridors")).drop(
-            columns="geometry", errors="ignore"
-        )
-        corridors = corridors.set_index("name")
+        try:
+            corridors = pd.DataFrame(gpd.read_file(path, layer="corridors")).drop(
+                columns="geometry", errors="ignore"
+            )
+            corridors = corridors.set_index("name")
+        except Exception as error:
+            raise DataError(
+                f"{path} (layer corridors): expected a name column ({_reason(error)})"
+            ) from None
     return Network.from_records(
         places,
         links,
@@ -69,6 +93,12 @@ def _extra_columns(
                 continue
             seen[key] = seen.get(key, True) and isinstance(value, str)
     return [key for key, is_text in seen.items() if is_text]
+
+
+def _reason(error: BaseException) -> str:
+    """Return an error's type and first line, for a message."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
 def write_geopackage(net: Network, path: str | os.PathLike[str]) -> Path:

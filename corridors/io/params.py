@@ -52,6 +52,8 @@ _MODE_KEYS = ("speed_kph", "cost_usd_teu_km", "detour_factor")
 
 _PORT_KEYS = ("handling_h", "fee_usd", "transshipment_h", "transshipment_fee_usd")
 
+_SPEED = v.bounded(v.parse_positive, "km/h")
+
 _SECTIONS = ("value_of_time", "modes", "transfer", "border", "port", "roro", "meta")
 
 
@@ -98,21 +100,27 @@ class _ParamsReader:
         by_country = raw.pop("speed_kph_by_country", {})
         detour_by_country = raw.pop("detour_factor_by_country", {})
         keys = {
-            "speed_kph": v.parse_positive,
-            "cost_usd_teu_km": v.parse_non_negative,
-            "detour_factor": v.parse_positive,
+            "speed_kph": v.bounded(v.parse_positive, "km/h"),
+            "cost_usd_teu_km": v.bounded(v.parse_non_negative, "USD per TEU-km"),
+            "detour_factor": v.bounded(v.parse_positive, "detour factor"),
             "source": v.parse_text,
         }
         got = self.table(section, raw, keys)
-        speeds = self.by_country(f"{section}.speed_kph_by_country", by_country)
-        detours = self.by_country(f"{section}.detour_factor_by_country", detour_by_country)
+        speeds = self.by_country(f"{section}.speed_kph_by_country", by_country, _SPEED)
+        detours = self.by_country(
+            f"{section}.detour_factor_by_country",
+            detour_by_country,
+            v.bounded(v.parse_positive, "detour factor"),
+        )
         if not all(k in got for k in _MODE_KEYS):
             return None
         return ModeParams(*(got[k] for k in _MODE_KEYS), speeds, got.get("source", ""), detours)
 
-    def by_country(self, table: str, raw: dict[str, Any]) -> dict[str, float]:
-        """Parse a table of positive values keyed by ISO country code."""
-        values = self.table(table, raw, dict.fromkeys(raw, v.parse_positive))
+    def by_country(
+        self, table: str, raw: dict[str, Any], parse: Callable[[str], float]
+    ) -> dict[str, float]:
+        """Parse a table of values keyed by ISO country code with `parse` (bounds included)."""
+        values = self.table(table, raw, dict.fromkeys(raw, parse))
         for country in values:
             if country not in v.ISO_COUNTRIES:
                 self.problems.add(
@@ -165,8 +173,8 @@ class _ParamsReader:
             )
             return None
         keys = {
-            "handling_h": v.parse_non_negative,
-            "fee_usd": v.parse_non_negative,
+            "handling_h": v.bounded(v.parse_non_negative, "hours"),
+            "fee_usd": v.bounded(v.parse_non_negative, "USD per TEU"),
             "source": v.parse_text,
         }
         got = self.table(f"transfer.{kind}", raw, keys)
@@ -199,6 +207,8 @@ def params_from_dict(
     DataError
         Listing every missing, unknown or invalid key.
     """
+    if not isinstance(data, dict):
+        raise DataError(f"{source}: expected a table of parameters, found {type(data).__name__}")
     reader = _ParamsReader(source, text)
     for section in data:
         if section not in _SECTIONS:
@@ -211,7 +221,10 @@ def params_from_dict(
     vot = reader.table(
         "value_of_time",
         data.get("value_of_time", {}),
-        {"usd_per_teu_h": v.parse_non_negative, "source": v.parse_text},
+        {
+            "usd_per_teu_h": v.bounded(v.parse_non_negative, "USD per TEU-hour"),
+            "source": v.parse_text,
+        },
     )
     mode_tables = data.get("modes", {})
     for mode in mode_tables:
@@ -232,7 +245,7 @@ def params_from_dict(
     modes = {m: reader.mode(m, mode_tables[m]) for m in MODES if m in mode_tables}
     transfer = {k: reader.transfer(k, raw) for k, raw in data.get("transfer", {}).items()}
     border_keys = {
-        k: v.parse_non_negative
+        k: v.bounded(v.parse_non_negative, "USD per TEU" if k == "fee_usd" else "hours")
         for k in ("dwell_road_h", "dwell_rail_h", "gauge_change_h", "fee_usd")
     }
     raw_border = dict(data.get("border", {}))
@@ -273,11 +286,17 @@ def read_params(path: str | os.PathLike[str]) -> Parameters:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found; expected a params.toml parameters file")
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DataError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save params.toml as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path}: nested too deeply; expected params.toml tables") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror or error})") from None
     return params_from_dict(data, str(path), text)
 
 

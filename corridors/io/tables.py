@@ -8,8 +8,10 @@ field, the value found and what was expected. The columns are those of
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,26 +32,37 @@ TABLE_SUFFIXES = (".csv", ".geojson", ".gpkg")
 _GEOMETRY_COLUMNS = {"place": ("lon", "lat"), "link": ("via",)}
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
-    """Return the header and (position, raw cells) of each row of a CSV file."""
-    rows = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
+#: Longest cell accepted (characters); a longer one is corruption, not data.
+MAX_CELL = 100_000
+
+_Rows = Iterator[tuple[str, dict[str, str]]]
+
+
+def _read_csv(path: Path) -> tuple[list[str], _Rows]:
+    """Return the header and an iterator of (position, raw cells) over the rows of a CSV file."""
+    handle = path.open(newline="", encoding="utf-8-sig")
+    reader = csv.DictReader(handle)
+    try:
         header = list(reader.fieldnames or [])
-        for row in reader:
-            extra = row.pop(None, None)  # type: ignore[call-overload]
-            cells = {k: (x or "") for k, x in row.items()}
-            # line_num is the row's last line: step back over line breaks inside cells
-            line = reader.line_num - sum(x.count("\n") for x in cells.values())
-            if extra:
-                cells["__extra__"] = ",".join(extra)
-            rows.append((f"line {line}", cells))
-    return header, rows
+    except BaseException:
+        handle.close()
+        raise
+
+    def rows() -> _Rows:
+        with handle:
+            for row in reader:
+                extra = row.pop(None, None)  # type: ignore[call-overload]
+                cells = {k: (x or "") for k, x in row.items()}
+                # line_num is the row's last line: step back over line breaks inside cells
+                line = reader.line_num - sum(x.count("\n") for x in cells.values())
+                if extra:
+                    cells["__extra__"] = ",".join(extra)
+                yield f"line {line}", cells
+
+    return header, rows()
 
 
-def _raw_rows(
-    path: Path, layer: str | None = None
-) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+def _raw_rows(path: Path, layer: str | None = None) -> tuple[list[str], _Rows]:
     """Return the header and (position, raw cells) of each row of a CSV, GeoJSON or GPKG table.
 
     For GeoJSON / GeoPackage tables the header ends with ``geometry``, and the cells
@@ -59,18 +72,54 @@ def _raw_rows(
         return _read_csv(path)
     frame = gpd.read_file(path, layer=layer)
     header = [c for c in frame.columns if c != "geometry"]
-    rows = []
-    for number, (_, row) in enumerate(frame.iterrows(), start=1):
-        cells = {c: _cell_text(row[c]) for c in header}
-        geometry = row.get("geometry")
-        if geometry is not None and not geometry.is_empty:
-            if geometry.geom_type == "Point":
-                cells["lon"], cells["lat"] = repr(geometry.x), repr(geometry.y)
-            elif geometry.geom_type == "LineString":
-                inner = list(geometry.coords)[1:-1]
-                cells["via"] = "; ".join(f"{x!r} {y!r}" for x, y in inner)
-        rows.append((f"feature {number}", cells))
-    return [*header, "geometry"], rows
+
+    def rows() -> _Rows:
+        for number, (_, row) in enumerate(frame.iterrows(), start=1):
+            cells = {c: _cell_text(row[c]) for c in header}
+            geometry = row.get("geometry")
+            if geometry is not None and not geometry.is_empty:
+                if geometry.geom_type == "Point":
+                    cells["lon"], cells["lat"] = repr(geometry.x), repr(geometry.y)
+                elif geometry.geom_type == "LineString":
+                    inner = list(geometry.coords)[1:-1]
+                    cells["via"] = "; ".join(f"{x!r} {y!r}" for x, y in inner)
+                else:
+                    cells["__geometry__"] = geometry.geom_type
+            yield f"feature {number}", cells
+
+    return [*header, "geometry"], rows()
+
+
+def _unreadable(path: Path, what: str, error: BaseException, position: str = "") -> DataError:
+    """Return the one-line DataError for a table file that cannot be read at all."""
+    at = f", {position}" if position else ""
+    if isinstance(error, UnicodeDecodeError):
+        head = path.read_bytes()[:4] if path.is_file() else b""
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            found = "UTF-16 text"
+        else:
+            found = f"byte 0x{error.object[error.start]:02x} that is not UTF-8"
+        return DataError(
+            f"{path}{at}: {found}; expected UTF-8 text: save the {what} table as "
+            "CSV UTF-8 (in a spreadsheet: Save as > CSV UTF-8)"
+        )
+    if isinstance(error, IsADirectoryError):
+        return DataError(f"{path}: is a folder; expected a {what} table file")
+    if isinstance(error, PermissionError):
+        return DataError(f"{path}: permission denied; make the {what} table readable")
+    if isinstance(error, csv.Error):
+        reason = str(error)
+        if "field limit" in reason:
+            reason = f"a cell longer than {MAX_CELL:,} characters (a corrupt or wrong file?)"
+        elif "NUL" in reason:
+            reason = "a NUL byte (a binary or corrupt file?)"
+        return DataError(f"{path}{at}: {reason}; expected a CSV {what} table")
+    if isinstance(error, OSError):
+        return DataError(f"{path}: cannot be read ({error.strerror or error})")
+    return DataError(
+        f"{path}: not a readable {what} table ({type(error).__name__}: {error}); "
+        "expected a .csv, .geojson or .gpkg file written by corridors or GIS software"
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -92,41 +141,91 @@ def _read_table(
     if not path.exists():
         raise DataError(f"{path}: file not found; expected a {what} table (.csv/.geojson/.gpkg)")
     problems = v.Problems(f"{path} (layer {layer})" if layer else str(path))
-    records: list[Record] = []
+    position = "line 1"
+    try:
+        with _cell_limit():
+            header, rows = _raw_rows(path, layer)
+            header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+            absent = _check_header(header, columns, what, problems, header_where)
+            records = []
+            for position, cells in rows:
+                records.append(_row(position, cells, columns, what, absent, problems))
+    except DataError:
+        raise
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise _unreadable(path, what, error, _next_line(position)) from None
+    except Exception as error:  # a GIS driver's error on a corrupt file
+        raise _unreadable(path, what, error) from None
     seen_ids: dict[str, str] = {}
-    header, rows = _raw_rows(path, layer)
-    header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
-    absent = _check_header(header, columns, what, problems, header_where)
-    for position, cells in rows:
-        key = cells.get("id") or cells.get("name") or "?"
-        where = f'{position} ({what} "{key}")'
-        if "__extra__" in cells:
-            problems.add(where, "more cells than columns; quote cells that contain commas")
-        values: dict[str, Any] = {}
-        for name, column in columns.items():
-            raw = cells.get(name, "").strip()
-            if not raw:
-                if column.required and name not in absent:  # a missing column is said once
-                    problems.add(where, f"{name} is blank; {column.expectation()}")
-                continue
-            try:
-                values[name] = column.parse(raw)
-            except v.FieldError as error:
-                problems.add(where, f"{name} = {raw!r}; {column.explain(error)}")
-        ident = values.get("id", values.get("name"))
-        if ident is not None:
-            if ident in seen_ids:
-                field = "id" if "id" in values else "name"
-                problems.add(
-                    where,
-                    f"{field} = {ident!r} is used twice (first at {seen_ids[ident]}); "
-                    f"expected a unique {field}: rename or remove one of the rows",
-                )
-            else:
-                seen_ids[ident] = position
-        records.append(Record(where, values, problems.source))
+    for record in records:
+        ident = record.values.get("id", record.values.get("name"))
+        if ident is None:
+            continue
+        if ident in seen_ids:
+            field = "id" if "id" in record.values else "name"
+            problems.add(
+                record.where,
+                f"{field} = {ident!r} is used twice (first at {seen_ids[ident]}); "
+                f"expected a unique {field}: rename or remove one of the rows",
+            )
+        else:
+            seen_ids[ident] = record.where.split(" (")[0]
     problems.raise_if_any()
     return records
+
+
+@contextlib.contextmanager
+def _cell_limit() -> Iterator[None]:
+    """Limit CSV cells to :data:`MAX_CELL` characters while reading."""
+    old = csv.field_size_limit(MAX_CELL)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _next_line(position: str) -> str:
+    """Return the position after `position` (where a read error happened), e.g. ``line 5``."""
+    kind, _, number = position.partition(" ")
+    return f"after {kind} {number}" if number.isdigit() and number != "1" else ""
+
+
+def _row(
+    position: str,
+    cells: dict[str, str],
+    columns: dict[str, Column],
+    what: str,
+    absent: set[str],
+    problems: v.Problems,
+) -> Record:
+    """Parse one row's cells, collecting problems; return its record."""
+    key = _shown(cells.get("id") or cells.get("name") or "?")
+    where = f'{position} ({what} "{key}")'
+    if "__extra__" in cells:
+        problems.add(where, "more cells than columns; quote cells that contain commas")
+    if "__geometry__" in cells:
+        problems.add(
+            where,
+            f"geometry is a {cells['__geometry__']}; expected a "
+            f"{'Point' if what == 'place' else 'LineString'}",
+        )
+    values: dict[str, Any] = {}
+    for name, column in columns.items():
+        raw = cells.get(name, "").strip()
+        if not raw:
+            if column.required and name not in absent:  # a missing column is said once
+                problems.add(where, f"{name} is blank; {column.expectation()}")
+            continue
+        try:
+            values[name] = column.read(raw)
+        except v.FieldError as error:
+            problems.add(where, f"{name} = {_shown(raw)!r}; {column.explain(error)}")
+    return Record(where, values, problems.source, checked=True)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Return `text` cut to `limit` characters for a message."""
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _check_header(

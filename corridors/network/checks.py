@@ -355,13 +355,34 @@ def _parse_values(
         if not text.strip():
             continue
         try:
-            out[key] = columns[key].parse(text)
+            out[key] = columns[key].read(text)
         except v.FieldError as error:
             problems.add(where, f"{key} = {raw!r}; {columns[key].explain(error)}")
     if required:
         for key, column in columns.items():
             if column.required and key not in values:
                 problems.add(where, f"{key} is missing; {column.expectation()}")
+    return out
+
+
+def _check_records(
+    records: Sequence[Record], columns: Mapping[str, Column], problems: v.Problems
+) -> list[Record]:
+    """Return `records` with values parsed by the column parsers, unless a reader did it.
+
+    Records built by hand (or from GraphML, OSM) go through the same parsers and
+    physical bounds as table cells, so every source is checked alike. Fields that are
+    not columns (e.g. ``osmid`` of an OSM import) are kept as they are.
+    """
+    out = []
+    for record in records:
+        if record.checked:
+            out.append(record)
+            continue
+        known = {k: x for k, x in record.values.items() if k in columns}
+        values = _parse_values(known, columns, record.location, problems)
+        extra = {k: x for k, x in record.values.items() if k not in columns}
+        out.append(Record(record.where, {**values, **extra}, record.source, checked=True))
     return out
 
 

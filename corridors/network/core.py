@@ -24,7 +24,13 @@ import pandas as pd
 from corridors import _validate as v
 from corridors._errors import DataError, UnknownPlaceError
 from corridors.costs import MODES, PLACE_KINDS, Parameters
-from corridors.network.checks import _check_link, _check_places, _link_edges, _typed
+from corridors.network.checks import (
+    _check_link,
+    _check_places,
+    _check_records,
+    _link_edges,
+    _typed,
+)
 from corridors.network.editing import NetworkEditing
 from corridors.network.geometry import CRS
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Record
@@ -112,6 +118,8 @@ class Network(NetworkEditing):
         places = [r if r.source else dataclasses.replace(r, source=source) for r in places]
         links = [r if r.source else dataclasses.replace(r, source=source) for r in links]
         problems = v.Problems("")  # each record names its own file
+        places = _check_records(places, PLACE_COLUMNS, problems)
+        links = _check_records(links, LINK_COLUMNS, problems)
         nodes = _check_places(places, problems)
         corridor_names = set(corridors.index) if corridors is not None else None
         for record in links:

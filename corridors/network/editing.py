@@ -86,6 +86,7 @@ class NetworkEditing:
         problems.raise_if_any()
         self._graph.add_node(values["id"], **nodes[values["id"]])
         self.touch()
+        self._carry_names(taken, values["id"])
         return str(values["id"])
 
     def add_link(self, link: Mapping[str, Any], *, where: str = "") -> str:
@@ -211,6 +212,20 @@ class NetworkEditing:
         problems.raise_if_any()
         data.update(nodes[place_id])
         self.touch()
+        if not {"name", "alt_names"} & set(parsed):
+            self._carry_names(taken, place_id)
+
+    def _carry_names(self, index: dict[str, str], place_id: str) -> None:
+        """Keep the name index across an edit that only added `place_id`'s names.
+
+        Rebuilding the index after every edit would make a scenario of many steps
+        take quadratic time.
+        """
+        data = self._graph.nodes[place_id]
+        for name in [data.get("name", place_id), *(data.get("alt_names") or "").split(";")]:
+            if name.strip():
+                index.setdefault(v.normalize_name(name), place_id)
+        self._cache[(self.revision, "name_index")] = index
 
     def remove_link(self, link_id: str, *, where: str = "") -> None:
         """Remove a link, both directions (mutates the network).

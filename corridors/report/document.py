@@ -37,27 +37,41 @@ _FOOTER_KEYS = (
 )
 
 
-def _md_cell(value: Any) -> str:
+def _md_text(text: Any) -> str:
+    """Escape user-supplied text (place names, notes, messages) for Markdown.
+
+    ``<``, ``>`` and ``&`` become HTML entities, so a name such as
+    ``<script>`` or ``<img onerror=...>`` shows as text in every Markdown viewer
+    instead of becoming HTML; brackets are escaped so that names make no links.
+    """
+    escaped = html.escape(str(text), quote=False)
+    return escaped.replace("[", "\\[").replace("]", "\\]")
+
+
+def _cell_text(value: Any) -> str:
     if isinstance(value, float | np.floating):
         if np.isnan(value):
             return ""
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
     if value is None or value is pd.NA:
         return ""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return str(value).replace("\n", " ")
+
+
+def _md_cell(value: Any) -> str:
+    return _md_text(_cell_text(value)).replace("|", "\\|")
 
 
 def _md_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    header = "| " + " | ".join(_md_cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in frame.itertuples(False)]
     return "\n".join([header, rule, *body])
 
 
 def _html_table(frame: pd.DataFrame) -> str:
-    cells = frame.map(_md_cell) if len(frame) else frame
-    text = cells.to_html(index=False, escape=True, border=0, classes="findings")
-    return text.replace("\\|", "|")
+    cells = frame.map(_cell_text) if len(frame) else frame
+    return cells.to_html(index=False, escape=True, border=0, classes="findings")
 
 
 def _anchor(key: str) -> str:
@@ -123,14 +137,14 @@ def _report_texts(
         "USD per TEU (cost and generalized cost = cost + value of time x hours). "
         "Maps are in maps/, tables in tables/, every layer in corridors.gpkg."
     )
-    md = [f"# Corridors report: {net.name}", "", intro, ""]
+    md = [f"# Corridors report: {_md_text(net.name)}", "", intro, ""]
     body = [
         f"<h1>Corridors report: {html.escape(net.name)}</h1>",
         f"<p class='meta'>{_html_text(intro)}</p>",
     ]
     if failed:
         md += ["**Failed sections** (earlier outputs of these are kept):", ""]
-        md += [f"- {_TITLES.get(k, k)}: {msg}" for k, msg in failed.items()]
+        md += [f"- {_TITLES.get(k, k)}: {_md_text(msg)}" for k, msg in failed.items()]
         md.append("")
         items = "".join(
             f"<li><b>{html.escape(_TITLES.get(k, k))}</b>: {html.escape(m)}</li>"
@@ -142,7 +156,7 @@ def _report_texts(
         md += ["## Key findings", ""]
         body.append(f"<h2 id='{_anchor('key findings')}'>Key findings</h2>")
         for heading, lines in findings.items():
-            md += [f"**{heading}**", "", *[f"- {line}" for line in lines], ""]
+            md += [f"**{heading}**", "", *[f"- {_md_text(line)}" for line in lines], ""]
             items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
             body.append(f"<h3>{html.escape(heading)}</h3><ul>{items}</ul>")
     md += ["## Contents", ""]
@@ -180,24 +194,25 @@ def _section_texts(sec: _Section, images: dict[str, Path]) -> tuple[list[str], l
     md = [f'<a id="{anchor}"></a>', "", f"## {sec.title}", ""]
     body = [f"<h2 id='{anchor}'>{html.escape(sec.title)}</h2>"]
     if sec.error:
-        md += [f"**This section failed:** {sec.error}", ""]
+        md += [f"**This section failed:** {_md_text(sec.error)}", ""]
         body.append(f"<p class='failed'>This section failed: {html.escape(sec.error)}</p>")
         return md, body
     if sec.text:
-        md += [sec.text, ""]
+        md += [_md_text(sec.text), ""]
         body.append(f"<p>{_html_text(sec.text)}</p>")
     if sec.findings is not None and len(sec.findings):
         md += [_md_table(sec.findings), ""]
         body.append(_html_table(sec.findings))
     for title, table in sec.blocks:
-        md += [f"**{title}**", ""]
+        md += [f"**{_md_text(title)}**", ""]
         body.append(f"<h3>{html.escape(title)}</h3>")
         if len(table):
             md += [_md_table(table), ""]
             body.append(_html_table(table))
     for name in sec.maps:
         caption = " ".join(sec.captions.get(name, name).split())
-        md += [f"![{caption}](maps/{name}.png)", "", f"*{caption}*", ""]
+        shown = _md_text(caption)
+        md += [f"![{shown}](maps/{name}.png)", "", f"*{shown}*", ""]
         data = base64.b64encode(images[name].read_bytes()).decode("ascii")
         body.append(
             f"<figure><img alt='{html.escape(caption)}' "

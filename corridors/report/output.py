@@ -1,7 +1,7 @@
 """Writing the report's files: maps, tables, the GeoPackage and the manifest.
 
-Files are first written into a staging folder inside the output folder and then
-moved into place by :func:`corridors.report.runner.run_report`; the manifest
+Files are written into a stage folder inside the output folder, which
+:func:`corridors.report.runner.run_report` then switches in as a whole; the manifest
 (``.report-manifest.json``) records which files and layers each section wrote, so
 that a failed section keeps its earlier outputs.
 """
@@ -9,7 +9,6 @@ that a failed section keeps its earlier outputs.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from corridors.io.folders import link_into
 from corridors.provenance import SIDECAR_SUFFIX, write_csv
 from corridors.report.sections import _Section
 
@@ -75,7 +75,7 @@ def _write_geopackage(
     sections: list[_Section],
     kept: dict[str, dict[str, list[str]]],
 ) -> list[str]:
-    """Write every layer to a temp GeoPackage (kept layers copied from the old one); move it."""
+    """Write every layer to the stage GeoPackage; kept layers come from `target` (the old one)."""
     import pyogrio
 
     temp = stage / "corridors.gpkg"
@@ -88,7 +88,7 @@ def _write_geopackage(
             else:
                 pyogrio.write_dataframe(frame, temp, layer=name, driver="GPKG")
             written.append(name)
-    if target.exists():
+    if target.is_file():
         for entry in kept.values():
             for name in entry.get("layers", []):
                 if name in written:
@@ -99,8 +99,8 @@ def _write_geopackage(
                     continue
                 old.to_file(temp, layer=name, driver="GPKG")
                 written.append(name)
-    if written:
-        os.replace(temp, target)
+    if not written and target.is_file():
+        link_into(target, temp)
     return written
 
 

@@ -1,18 +1,17 @@
-"""Running the report: every section in turn, staged, then moved into place atomically."""
+"""Running the report: every section in turn into a stage folder, then one atomic switch."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import shutil
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corridors.io.folders import current_folder, link_into, replaced_folder
 from corridors.report.document import _report_texts
 from corridors.report.output import (
     _MANIFEST,
@@ -89,10 +88,12 @@ def run_report(
 
     Notes
     -----
-    Everything is first written to a temporary folder inside `out_dir`, then each
-    file is moved into place (:func:`os.replace`). A section that raises is logged
-    at ERROR level (stderr), named in the report, and its earlier files and
-    GeoPackage layers are kept.
+    Everything is written to a new version folder inside `out_dir`, which then
+    replaces the previous report as a whole with one atomic rename
+    (:func:`corridors.io.folders.replaced_folder`): ``out/report.html`` and its maps
+    and tables always come from one complete run, also when a run is killed or two
+    runs overlap. A section that raises is logged at ERROR level (stderr), named in
+    the report, and its earlier files and GeoPackage layers are kept.
     """
     from tqdm.auto import tqdm
 
@@ -103,28 +104,25 @@ def run_report(
         msg = f"sections = {unknown!r}; expected some of {', '.join(keys)}"
         raise ValueError(msg)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     if scenarios is None:
         present = {p.stem for p in _scenario_folder().glob("*.toml")}
         scenarios = [s for s in DEFAULT_SCENARIOS if s in present]
     ctx = _Context(net, tuple(scenarios), failure_runs)
-    old_manifest = _read_manifest(out)
-    stage = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
-    try:
-        return _run(ctx, chosen, out, stage, old_manifest, progress, tqdm)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    with replaced_folder(out) as stage:
+        previous = current_folder(out)
+        _run(ctx, chosen, previous, stage, _read_manifest(previous), progress, tqdm)
+    return out / "report.html"
 
 
 def _run(
     ctx: _Context,
     chosen: list[str],
-    out: Path,
+    previous: Path,
     stage: Path,
     old_manifest: dict[str, dict[str, list[str]]],
     progress: bool,
     tqdm: Any,
-) -> Path:
+) -> None:
     show = progress and sys.stderr.isatty()
     done: list[_Section] = []
     failed: dict[str, str] = {}
@@ -152,11 +150,17 @@ def _run(
     bar.close()
     good = [s for s in done if s.error is None]
     kept = {k: v for k, v in manifest.items() if k in failed or k not in chosen}
+    for entry in kept.values():  # the earlier outputs of sections not rewritten
+        for rel in entry.get("files", []):
+            if (previous / rel).is_file() and not (stage / rel).exists():
+                link_into(previous / rel, stage / rel)
     try:
-        _write_geopackage(out / "corridors.gpkg", stage, good, kept)
+        _write_geopackage(previous / "corridors.gpkg", stage, good, kept)
     except Exception as error:  # the maps, tables and report are still written
         failed["geopackage"] = f"{type(error).__name__}: {error}"
         logger.error("corridors.gpkg could not be written: %s", failed["geopackage"])
+        if (previous / "corridors.gpkg").is_file():
+            link_into(previous / "corridors.gpkg", stage / "corridors.gpkg")
     images = {}
     for sec in good:
         for name in sec.maps:
@@ -164,12 +168,5 @@ def _run(
     markdown, page = _report_texts(ctx.net, done, failed, images)
     (stage / "report.md").write_text(markdown, encoding="utf-8")
     (stage / "report.html").write_text(page, encoding="utf-8")
-    for sec in good:
-        for rel in manifest[sec.key]["files"]:
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, out / rel)
     manifest_text = json.dumps(manifest, indent=1, sort_keys=True)
     (stage / _MANIFEST).write_text(manifest_text, encoding="utf-8")
-    for name in ("report.md", _MANIFEST, "report.html"):
-        os.replace(stage / name, out / name)
-    return out / "report.html"

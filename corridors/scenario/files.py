@@ -53,6 +53,20 @@ class Scenario:
     steps: tuple[Step, ...]
     path: Path | None = None
     season: str | None = None
+    _dry_run: list[tuple[Network, int, Network]] = dataclasses.field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    def _keep_applied(self, base: Network, applied: Network) -> None:
+        """Keep the dry run of :func:`load` so that the first apply on `base` reuses it."""
+        self._dry_run[:] = [(base, base.revision, applied)]
+
+    def _take_applied(self, base: Network) -> Network | None:
+        """Return (once) the dry run's result if it was made on `base`, unedited since."""
+        if self._dry_run and self._dry_run[0][0] is base and base.revision == self._dry_run[0][1]:
+            return self._dry_run.pop()[2]
+        self._dry_run.clear()
+        return None
 
     def base_network(self) -> Network:
         """Load the scenario's base network.
@@ -60,8 +74,11 @@ class Scenario:
         Returns
         -------
         Network
-            A new network (the built-in one, or read from :attr:`base`).
+            A new network (the built-in one, or read from :attr:`base`); the first
+            call after :func:`load` returns the network the steps were checked on.
         """
+        if self._dry_run:
+            return self._dry_run[0][0]
         if self.base == "gtr":
             from corridors.datasets import load_gtr
 
@@ -225,11 +242,17 @@ def load(path: str | Path, *, net: Network | None = None) -> Scenario:
     source = str(path)
     if not path.exists():
         raise DataError(f"{path}: file not found; expected a scenario .toml file")
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DataError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save the scenario as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path}: values nested too deeply; expected [[step]] tables") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror or error})") from None
     top_lines, step_lines = _lines(text)
     problems = v.Problems("")
     _check_top(data, source, top_lines, problems)
@@ -254,10 +277,13 @@ def load(path: str | Path, *, net: Network | None = None) -> Scenario:
     )
     base_ok = not any('(key "base")' in m for m in problems.messages)
     if net is not None or base_ok:
+        base_net = net if net is not None else scenario.base_network()
         try:  # dry run of the well-formed steps, so that every problem is reported at once
-            apply(net if net is not None else scenario.base_network(), scenario)
+            applied = apply(base_net, scenario)
         except DataError as error:
             problems.messages.extend(error.problems)
+        else:
+            scenario._keep_applied(base_net, applied)
     problems.raise_if_any()
     return scenario
 

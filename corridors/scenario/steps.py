@@ -154,6 +154,12 @@ def apply(net: Network, scenario: Scenario) -> Network:
     DataError
         Listing every step that cannot be applied to `net`; nothing is returned then.
 
+    Notes
+    -----
+    Runs in time linear in the number of steps: parameter changes are collected and
+    the links refilled from the final parameters once. When :func:`load` has already
+    dry-run the steps on this same, unedited `net`, that result is returned (once).
+
     Examples
     --------
     >>> import corridors
@@ -165,15 +171,26 @@ def apply(net: Network, scenario: Scenario) -> Network:
     >>> [n.graph.nodes["hunchun_kraskino"]["closed"] for n in (closed, base)]
     [True, False]
     """
+    done = scenario._take_applied(net)
+    if done is not None:  # load() dry-ran the steps on this very network
+        return done
     out = net.copy()
     out.graph.graph["name"] = f"{net.name} + {scenario.name}"
     problems = v.Problems("")
     for step in scenario.steps:
         try:
+            if step.action != "set_param" or "place" in step.values:
+                _flush_params(out, step.where)  # this step may read the parameters
             _RUNNERS[step.action](out, step, problems)
         except DataError as error:
             problems.messages.extend(error.problems)
+    try:
+        _flush_params(out, scenario.steps[-1].where if scenario.steps else "")
+    except DataError as error:
+        problems.messages.extend(error.problems)
     problems.raise_if_any()
+    if out.params is not net.params:  # set_param steps changed the parameters
+        out.set_params(out.params)
     out.touch()
     return out
 
@@ -386,6 +403,12 @@ def _new_value(
         found = f"{key} = {number!r}" + (f" (gives {new:g})" if key == "factor" else "")
         problems.add(step.at(key), f"{found}; expected {expected} ({unit})")
         return None
+    try:
+        v.check_bounds(new, unit)
+    except v.FieldError as error:
+        found = f"{key} = {number!r}" + (f" (gives {new:g})" if key == "factor" else "")
+        problems.add(step.at(key), f"{found}; {error} ({unit})")
+        return None
     return new
 
 
@@ -512,8 +535,12 @@ def _param_paths(params: dict[str, Any]) -> list[str]:
 
 
 def _set_network_param(net: Network, step: Step, param: str, problems: v.Problems) -> None:
-    """Set a network-wide parameter given by its ``params.toml`` path."""
-    params = net.params.to_dict()
+    """Set a network-wide parameter given by its ``params.toml`` path.
+
+    Consecutive parameter steps edit one draft of ``params.toml``, which :func:`apply`
+    parses once (:func:`_flush_params`), so that many steps take linear time.
+    """
+    params = getattr(net, _DRAFT, None) or net.params.to_dict()
     path = param.split(".")
     slot = _param_slot(params, path)
     if slot is None:
@@ -550,7 +577,18 @@ def _set_network_param(net: Network, step: Step, param: str, problems: v.Problem
         scale = new / float(current)
         for country in by_country:
             by_country[country] = new if "value" in step.values else by_country[country] * scale
-    net.set_params(params_from_dict(params, step.where))
+    setattr(net, _DRAFT, params)  # parsed by _flush_params; links refilled at the end
+
+
+#: Attribute of the network being edited that holds the draft parameters.
+_DRAFT = "_scenario_params_draft"
+
+
+def _flush_params(net: Network, where: str) -> None:
+    """Parse the draft parameters of consecutive set_param steps into ``net.params``."""
+    draft = net.__dict__.pop(_DRAFT, None)
+    if draft is not None:
+        net.params = params_from_dict(draft, where)
 
 
 def _include_planned(net: Network, step: Step, problems: v.Problems) -> None:
