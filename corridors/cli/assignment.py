@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from corridors.cli.common import (
-    emit,
     format_opt,
     handle_errors,
     load_network,
@@ -19,6 +18,7 @@ from corridors.cli.common import (
     planned_opt,
     split_list,
 )
+from corridors.cli.output import emit, meta
 
 __all__ = ["COMMANDS", "assign"]
 
@@ -125,7 +125,11 @@ def assign(
         "od": result.od.set_index(["orig", "dest"]),
         "gaps": result.history.set_index("iteration"),
     }
-    emit(frames[table].round(4), as_json, as_csv, output)
+    record = meta(net, "assign", demand=str(demand) if demand else "built-in gravity estimate",
+                  unit=unit, weight=weight.lower(), algorithm=algorithm, rgap=rgap,
+                  max_iter=max_iter, modes=split_list(modes), include_planned=include_planned,
+                  table=table)  # fmt: skip
+    emit(frames[table].round(4), as_json, as_csv, output, record)
     if map_path is not None:
         from corridors.maps import plot_flows, save
 
