@@ -10,12 +10,10 @@ The compiled state graph (:mod:`corridors.engine`) becomes an assignment graph:
   that mode (both directions) lead into one gate node, a gate edge carries the
   queue delay (Akçelik; :mod:`corridors.assignment.vdf`) and zero-cost edges lead
   out to the crossing's sides. Both directions queue together;
-- a **port or other transfer place** with a capacity gets one gate for all its
-  transfers (handling is shared). Trips that start or end at the place do not
-  transfer there, so its capacity binds transhipment (land ↔ sea through the port),
-  not the last leg of a trip whose destination is the port itself: with
-  non-negative edge costs one gate cannot both charge handling to transfers and
-  let trips end free, as the engine's origins and destinations are;
+- a **port or other transfer place** with a capacity gets one gate for all the
+  cargo it handles: mode transfers, and at sea ports loading onto ships, discharge
+  from ships and ship-to-ship transshipment (the engine charges a port call at both
+  ends of a sea leg, so a trip that ends at the port by sea queues there too);
 - each zone (a place with demand) gets a virtual origin and a virtual destination
   joined to the place's states at zero cost.
 
@@ -46,14 +44,20 @@ from corridors.assignment.vdf import VDF_BPR, VDF_QUEUE, Delays
 from corridors.costs import MODES
 from corridors.engine import (
     EDGE_CROSSING,
+    EDGE_DISCHARGE,
     EDGE_LINK,
+    EDGE_LOADING,
     EDGE_TRANSFER,
+    EDGE_TRANSSHIPMENT,
     WEIGHT_COLUMNS,
     CompiledGraph,
     compile_network,
 )
 from corridors.network import Network
 from corridors.routing import restrictions
+
+#: Compiled edge kinds whose cargo a port's or terminal's capacity gate counts.
+_HANDLING_KINDS = (EDGE_TRANSFER, EDGE_LOADING, EDGE_DISCHARGE, EDGE_TRANSSHIPMENT)
 
 __all__ = ["DEMAND_UNITS", "Equilibrium", "equilibrium", "equilibrium_costs"]
 
@@ -309,7 +313,7 @@ def _build(
             continue
         here = place_of == index[row.place]
         if row.mode == "transfer":
-            members = np.flatnonzero(here & (kinds == EDGE_TRANSFER))
+            members = np.flatnonzero(here & np.isin(kinds, _HANDLING_KINDS))
         else:
             members = np.flatnonzero(here & (kinds == EDGE_CROSSING) & (mode == row.mode))
         if not len(members):

@@ -106,11 +106,11 @@ def _footer(record: dict[str, Any]) -> tuple[str, str]:
         [
             "---",
             "",
-            "**Provenance.** " + "; ".join(items[:-1]) + ".",
+            "**Provenance.** " + _md_text("; ".join(items[:-1])) + ".",
             "",
-            items[-1],
+            _md_text(items[-1]),
             "",
-            "Every table in `tables/` has its record in `<table>.csv.meta.json`; "
+            "Every table in `tables/` has its record in `TABLE.csv.meta.json`; "
             "the GeoPackage in its `metadata` layer.",
         ]
     )
