@@ -12,18 +12,40 @@ of their arguments, and random draws are seeded per task item.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from tqdm.auto import tqdm
-
-__all__ = ["executor_from_options", "map_chunks", "show_progress"]
+__all__ = ["executor_from_options", "map_chunks", "progress_bar", "show_progress"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def progress_bar(**kwargs: Any) -> Any:
+    """Return a tqdm progress bar: a notebook widget where ipywidgets exists, else text.
+
+    ``tqdm.auto`` warns (``TqdmWarning: IProgress not found``) when imported in a
+    Jupyter kernel without ipywidgets, so it is used only when ipywidgets is installed.
+
+    Parameters
+    ----------
+    **kwargs
+        Arguments of :class:`tqdm.tqdm` (``total``, ``desc``, ``disable``, ...).
+
+    Returns
+    -------
+    tqdm.tqdm
+        The bar (use it as a context manager, call ``update``).
+    """
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm(**kwargs)
 
 
 def show_progress(progress: bool | None) -> bool:
@@ -94,7 +116,7 @@ def map_chunks(
     """
     if not len(items):
         return []
-    bar = tqdm(
+    bar = progress_bar(
         total=len(items), desc=description, disable=not show_progress(progress), leave=False
     )
     with bar:
