@@ -102,7 +102,12 @@ _OFFSETS = (  # direction (dx, dy), horizontal and vertical alignment
 
 
 def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> list[str]:
-    """Greedy label placement in display space; return the ids labelled."""
+    """Greedy label placement in display space; return the ids labelled.
+
+    `candidates` has ``name`` (the text), ``kind`` (its style) and point geometry,
+    most important first; an optional ``_marker`` column gives the area (pt²) of
+    the marker each label keeps clear of (default: the kind's marker).
+    """
     renderer = _renderer(ax)
     frame = ax.get_window_extent(renderer)
     frame_box = np.array([frame.x0, frame.y0, frame.x1, frame.y1])
@@ -118,7 +123,8 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
         centre = ax.transData.transform((point.x, point.y))
         own = np.all(np.isclose(centres, centre), axis=1)
         others = markers[~own]
-        gap = math.sqrt(KIND_STYLE[kind]["size"]) / 2 + 2.5
+        size = candidates.at[place_id, "_marker"] if "_marker" in candidates else None
+        gap = math.sqrt(size if size else KIND_STYLE[kind]["size"]) / 2 + 2.5
         text = ax.text(
             point.x,
             point.y,
