@@ -137,5 +137,6 @@ def screenshot(page: Path, png: Path, size: tuple[int, int] = (1400, 900)) -> Pa
         "--virtual-time-budget=8000",
         f"--screenshot={png}",
     )
-    assert png.exists() and png.stat().st_size > 10_000, f"no screenshot at {png}"
+    assert png.exists(), f"no screenshot at {png}"
+    assert png.stat().st_size > 10_000, f"blank screenshot at {png}"
     return png
