@@ -101,12 +101,21 @@ _OFFSETS = (  # direction (dx, dy), horizontal and vertical alignment
 )
 
 
+def _positions(far: bool) -> list[tuple[float, tuple]]:
+    """Label positions to try, nearest first: (distance multiplier, offset entry)."""
+    return [
+        (reach, offset) for reach in ((1.0, 2.2, 3.5) if far else (1.0,)) for offset in _OFFSETS
+    ]
+
+
 def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> list[str]:
     """Greedy label placement in display space; return the ids labelled.
 
     `candidates` has ``name`` (the text), ``kind`` (its style) and point geometry,
     most important first; an optional ``_marker`` column gives the area (pt²) of
-    the marker each label keeps clear of (default: the kind's marker).
+    the marker each label keeps clear of (default: the kind's marker), and an
+    optional ``_far`` column lets a label move up to 3.5 times farther out when the
+    eight positions next to its point are taken (labels of links rather than places).
     """
     renderer = _renderer(ax)
     frame = ax.get_window_extent(renderer)
@@ -134,9 +143,16 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
             clip_on=False,
             **style,
         )
-        for (dx, dy), ha, va in _OFFSETS:
+        far = "_far" in candidates and bool(candidates.at[place_id, "_far"])
+        for reach, ((dx, dy), ha, va) in _positions(far):
             text.set_transform(
-                offset_copy(ax.transData, fig=ax.figure, x=dx * gap, y=dy * gap, units="points")
+                offset_copy(
+                    ax.transData,
+                    fig=ax.figure,
+                    x=dx * gap * reach,
+                    y=dy * gap * reach,
+                    units="points",
+                )
             )
             text.set_ha(ha)
             text.set_va(va)

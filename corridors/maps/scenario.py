@@ -133,6 +133,13 @@ def _effective(net: Network, place: str, field: str) -> Any:
     return getattr(transfer, field, np.nan) if transfer is not None else np.nan
 
 
+def _port(ports: pd.Series) -> pd.Series:
+    """Best-port ids as text, "" for none (NaN and None alike)."""
+    return ports.map(
+        lambda p: "" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p)
+    )
+
+
 def _number(value: Any) -> str:
     return "–" if pd.isna(value) else f"{float(value):,.1f}"
 
@@ -240,9 +247,7 @@ def plot_scenario(
     changes = link_changes(base, scenario_net)
     shifts = _place_shifts(base, scenario_net, comparison)
     moved = shifts[shifts["change"].abs() >= min_change].dropna(subset=["change"])
-    switched = shifts[
-        shifts["best_port_before"].astype(str) != shifts["best_port_after"].astype(str)
-    ]
+    switched = shifts[_port(shifts["best_port_before"]) != _port(shifts["best_port_after"])]
     links = scenario_net.links.reindex(changes.index.intersection(scenario_net.links.index))
     removed = base.links.reindex(changes.index[changes["change"] == "removed"])
     link_geoms = [*links.geometry, *removed.geometry]
@@ -363,12 +368,13 @@ def _label_magnitudes(
     list of str
         The parks labelled (with their name), which need no other label.
     """
-    texts, points, kinds, markers = [], [], [], []
+    texts, points, kinds, markers, far = [], [], [], [], []
     for place, what in edited.items():
         texts.append(f"{net.places.at[place, 'name']}: {what}")
         points.append(net.places.geometry[place])
         kinds.append("border")
         markers.append(_RING_SIZE * 2.5)
+        far.append(False)
     for link, row in drawn.iterrows():
         if row.geometry is None or row.geometry.is_empty:
             continue
@@ -376,6 +382,7 @@ def _label_magnitudes(
         points.append(row.geometry.interpolate(0.5, normalized=True))
         kinds.append("border")
         markers.append(20.0)
+        far.append(True)
     largest = moved.reindex(moved["change"].abs().sort_values(ascending=False).index[:count])
     for place, row in largest.iterrows():
         name = net.places.at[place, "name"]
@@ -384,11 +391,12 @@ def _label_magnitudes(
         points.append(net.places.geometry[place])
         kinds.append("park")
         markers.append(200.0)
+        far.append(False)
     if not texts:
         return []
     index = [f"_magnitude_{i}" for i in range(len(texts))]
     candidates = gpd.GeoDataFrame(
-        {"name": texts, "kind": kinds, "_marker": markers},
+        {"name": texts, "kind": kinds, "_marker": markers, "_far": far},
         geometry=gpd.GeoSeries(points, index=index, crs=net.places.crs),
         index=index,
     )
