@@ -161,6 +161,7 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
             if inside and not _overlaps(box, np.array(taken)) and not _overlaps(box, others):
                 taken.append(box)
                 placed.append(str(place_id))
+                info.obstacles.append(text)  # labels placed later keep clear of it
                 break
         else:
             text.remove()

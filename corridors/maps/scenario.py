@@ -97,7 +97,7 @@ def _place_changes(base: Network, scenario_net: Network) -> pd.Series:
     -------
     pandas.Series
         Indexed by place id: e.g. ``"gauge change 24.0 → 12.0 h"``, ``"new port"``,
-        ``"closed"``, ``"modes rail, road → rail, road, sea"``.
+        ``"closed"``, ``"adds rail"``.
     """
     old, new = base.places, scenario_net.places
     texts: dict[str, str] = {
@@ -111,7 +111,10 @@ def _place_changes(base: Network, scenario_net: Network) -> pd.Series:
             before, after = _effective(base, place, field), _effective(scenario_net, place, field)
             if _differs(before, after):
                 parts.append(f"{label} {_number(before)} → {_number(after)} {unit}")
-        for field in ("modes", "status", "regime"):
+        added = _modes(new.at[place, "modes"]) - _modes(old.at[place, "modes"])
+        if added:
+            parts.append(f"adds {', '.join(m for m in MODES if m in added)}")
+        for field in ("status", "regime"):
             if field in new and _differs(str(old.at[place, field]), str(new.at[place, field])):
                 parts.append(f"{field} {old.at[place, field]} → {new.at[place, field]}")
         if bool(new.at[place, "closed"]) and not bool(old.at[place, "closed"]):
@@ -131,6 +134,13 @@ def _effective(net: Network, place: str, field: str) -> Any:
         return getattr(net.params.border, field, np.nan)
     transfer = net.params.transfer.get(kind)
     return getattr(transfer, field, np.nan) if transfer is not None else np.nan
+
+
+def _modes(value: Any) -> set[str]:
+    """Return the modes of a place, from a list or a "rail;road" text."""
+    if isinstance(value, str):
+        return set(value.split(";"))
+    return set(value) if isinstance(value, list | tuple | set) else set()
 
 
 def _port(ports: pd.Series) -> pd.Series:
@@ -366,7 +376,7 @@ def _label_magnitudes(
     Returns
     -------
     list of str
-        The parks labelled (with their name), which need no other label.
+        The places labelled (with their name), which need no other label.
     """
     texts, points, kinds, markers, far = [], [], [], [], []
     for place, what in edited.items():
@@ -401,5 +411,6 @@ def _label_magnitudes(
         index=index,
     )
     placed = set(_place_labels(ax, candidates, _MAPS[ax]))
-    parks = candidates.index[len(texts) - len(largest) :]
-    return [p for p, key in zip(largest.index, parks, strict=True) if key in placed]
+    places = [*edited.index, *largest.index]
+    keys = [*candidates.index[: len(edited)], *candidates.index[len(texts) - len(largest) :]]
+    return [p for p, key in zip(places, keys, strict=True) if key in placed]
