@@ -12,6 +12,7 @@ of their arguments, and random draws are seeded per task item.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import sys
@@ -19,17 +20,38 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from tqdm.auto import tqdm
-
 from corridors._errors import ServiceError
 
-__all__ = ["executor_from_options", "map_chunks", "show_progress"]
+__all__ = ["executor_from_options", "map_chunks", "progress_bar", "show_progress"]
 
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT_S = 5.0
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def progress_bar(**kwargs: Any) -> Any:
+    """Return a tqdm progress bar: a notebook widget where ipywidgets exists, else text.
+
+    ``tqdm.auto`` warns (``TqdmWarning: IProgress not found``) when imported in a
+    Jupyter kernel without ipywidgets, so it is used only when ipywidgets is installed.
+
+    Parameters
+    ----------
+    **kwargs
+        Arguments of :class:`tqdm.tqdm` (``total``, ``desc``, ``disable``, ...).
+
+    Returns
+    -------
+    tqdm.tqdm
+        The bar (use it as a context manager, call ``update``).
+    """
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm(**kwargs)
 
 
 def show_progress(progress: bool | None) -> bool:
@@ -100,7 +122,7 @@ def map_chunks(
     """
     if not len(items):
         return []
-    bar = tqdm(
+    bar = progress_bar(
         total=len(items), desc=description, disable=not show_progress(progress), leave=False
     )
     with bar:

@@ -4,15 +4,20 @@ import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import io
 import re
 from pathlib import Path
 
 import geopandas as gpd
+import matplotlib as mpl
+import matplotlib.colors as mcolors
 import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 import corridors
@@ -231,8 +236,11 @@ def test_plot_route_with_alternatives(gtr, tmp_path):
     routes = corridors.alternatives(gtr, "Harbin", "Busan", k=2, weight="generalized")
     ax = maps.plot_route(gtr, routes, title="Harbin to Busan")
     read_png(maps.save(ax, tmp_path / "route.png", dpi=60), 60)
-    labels = legend_labels(ax)
-    assert labels[1].startswith("1. Harbin → Busan")
+    labels = [label.replace("\n", " ") for label in legend_labels(ax)]
+    assert labels[0] == "Routes Harbin → Busan (by generalized)"  # the ends, once
+    for i, found in enumerate(routes, start=1):
+        via = ", ".join(gtr.places.loc[found.crossings, "name"]) or "no border crossing"
+        assert labels[i].startswith(f"{i}. via {via} ({', '.join(found.modes)})")
     assert "Border crossing passed" in labels
     texts = {t.get_text() for t in ax.texts}
     assert {"Harbin", "Busan"} <= texts
@@ -380,3 +388,163 @@ def test_plot_failure_curves(tmp_path):
     assert "Network efficiency" in labels
     with pytest.raises(ValueError, match="fraction"):
         maps.plot_failure_curves(pd.DataFrame({"run": [0]}))
+
+
+# ---------------------------------------------------------------- what users see
+
+
+def lab(color):
+    """CIELAB (D65) of an sRGB colour, for perceptual colour differences."""
+    rgb = np.array(mcolors.to_rgb(color))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = (
+        np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+        @ linear
+        / np.array([0.95047, 1.0, 1.08883])
+    )
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def legend_fits(ax):
+    fig = ax.figure
+    box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    return box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height
+
+
+def test_maps_display_inline_in_jupyter(net):
+    formatters = pytest.importorskip("IPython.core.formatters")
+    ax = maps.plot_network(net, labels=None)
+    formatter = formatters.DisplayFormatter()
+    for shown in (ax, ax.figure):
+        data, _ = formatter.format(shown)
+        png = data["image/png"]
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        image = mpimg.imread(io.BytesIO(png), format="png")
+        assert image.shape[:2] == (int(A4[1] * 100), int(A4[0] * 100))
+    assert isinstance(maps.plot_values(net, net.links["time_h"]), Axes)
+
+
+def test_route_colours_are_twelve_distinct(gtr):
+    colours = maps.ROUTE_COLORS
+    assert len(colours) >= 12
+    points = [lab(c) for c in colours[:12]]
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(points) for b in points[i + 1 :]]
+    assert min(gaps) > 15  # clearly different at a glance (CIE76 ΔE)
+    pairs = [("Harbin", "Busan"), ("Changchun", "Zarubino"), ("Ulaanbaatar", "Tianjin")] * 4
+    routes = [corridors.route(gtr, a, b) for a, b in pairs]
+    ax = maps.plot_route(gtr, routes, route_labels=[f"route {i}" for i in range(12)])
+    handles = ax.get_legend().legend_handles[1:13]
+    assert len({mcolors.to_hex(h.get_color()) for h in handles}) == 12
+    assert legend_fits(ax)
+
+
+def test_long_legend_labels_wrap_and_fit(net, gtr):
+    long = "Changchun FAW and New Area logistics park (bonded) to the Port of Zarubino"
+    found = corridors.route(net, "Changchun", "Busan")
+    ax = maps.plot_route(net, [found, found], route_labels=[long, long + " again"])
+    assert legend_fits(ax)
+    labels = legend_labels(ax)
+    assert labels[1].replace("\n", " ") == long  # wrapped, never cut
+    assert max(len(line) for label in labels for line in label.split("\n")) <= 40
+    crit = fake_criticality(net, points=True)
+    crit["name"] = [f"{n} Central Railway Station Freight Terminal" for n in crit["name"]]
+    ax = maps.plot_criticality(net, crit, top=3)
+    assert legend_fits(ax)
+    text = " ".join(label.replace("\n", " ") for label in legend_labels(ax))
+    assert "…" not in text
+    assert "Central Railway Station Freight Terminal" in text
+
+
+def test_routes_sharing_links_are_drawn_side_by_side(net):
+    found = corridors.route(net, "Changchun", "Busan")
+    ax = maps.plot_route(net, [found, found], labels=None)
+    colours = [mcolors.to_rgba(c) for c in maps.ROUTE_COLORS[:2]]
+    lines = {}
+    for collection in ax.collections:
+        if isinstance(collection, LineCollection) and len(collection.get_colors()) == 1:
+            colour = tuple(collection.get_colors()[0])
+            if colour in colours and colour not in lines:
+                lines[colour] = np.vstack(collection.get_segments())
+    to_pt = 72.0 / ax.figure.dpi
+    first, second = (ax.transData.transform(lines[c]) * to_pt for c in colours)
+    other = shapely.LineString(second)
+    gaps = [other.distance(shapely.Point(p)) for p in first]  # points, on the page
+    expected = (4.2 + 3.4) / 2 + 1.0  # half of each line width plus a 1 pt gap
+    assert np.median(gaps) == pytest.approx(expected, rel=0.1)
+
+
+def test_plot_values_colours_places_with_a_colour_bar_clear_of_the_legend(net):
+    values = pd.Series({"hunchun_park": 3.0, "zarubino_port": 9.0, "busan_port": np.nan})
+    ax = maps.plot_values(net, values, label="test value (h)", cmap="viridis")
+    bar = ax.corridors_colorbar
+    assert bar.ax.get_xlabel() == "test value (h)"
+    assert (bar.norm.vmin, bar.norm.vmax) == (3.0, 9.0)
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    colour_bar = bar.ax.get_tightbbox(renderer)
+    assert not legend.overlaps(colour_bar)
+    assert colour_bar.x1 <= ax.figure.bbox.width
+    assert "no value (1)" in legend_labels(ax)
+    points = [c for c in ax.collections if len(c.get_offsets()) == 3][-1]  # drawn last
+    faces = {tuple(np.round(f, 3)) for f in points.get_facecolors()}
+    viridis = mpl.colormaps["viridis"]
+    assert tuple(np.round(viridis(0.0), 3)) in faces
+    assert tuple(np.round(viridis(1.0), 3)) in faces
+    assert tuple(np.round(mcolors.to_rgba("#b5b5b5"), 3)) in faces
+    texts = {t.get_text() for t in ax.texts}
+    assert {"Zarubino 9", "Hunchun Park 3"} <= texts
+    with pytest.raises(ValueError, match="place id or a link id"):
+        maps.plot_values(net, pd.Series({"nowhere": 1.0}))
+    with pytest.raises(ValueError, match="column"):
+        maps.plot_values(net, pd.DataFrame({"a": [1.0]}, index=["busan_port"]))
+    inside = maps.plot_values(net, net.links["time_h"], ax=maps.base_map(resolution="c"))
+    assert inside.corridors_colorbar.ax in inside.child_axes
+
+
+def test_plot_scenario_zooms_to_changes_and_labels_magnitudes(gtr):
+    added = gtr.copy()
+    added.add_link(
+        {
+            "id": "posyet_port-zarubino_port-road",
+            "from": "posyet_port",
+            "to": "zarubino_port",
+            "mode": "road",
+            "length_km": 40,
+            "source": "test",
+        }
+    )
+    ax = maps.plot_scenario(gtr, added, None, min_change=1e9)
+    x0, x1 = ax.get_xlim()
+    assert (x1 - x0) < 500_000  # metres: a few hundred km, not the whole region
+    labels = [t.get_text() for t in ax.texts]
+    time_h = added.links.loc["posyet_port-zarubino_port-road", "time_h"]
+    assert f"new road: 40 km, {time_h:.1f} h" in labels
+    slower = gtr.copy()
+    slower.update_place("manzhouli_zabaikalsk", {"gauge_change_h": 48})
+    ax = maps.plot_scenario(gtr, slower, None, min_change=1e9)
+    default = gtr.params.border.gauge_change_h
+    expected = f"Manzhouli-Zabaikalsk: gauge change {default:.1f} → 48.0 h"
+    assert expected in [t.get_text() for t in ax.texts]
+    assert "Place changed (1)" in legend_labels(ax)
+
+
+def test_explore_has_legend_names_and_escapes_data(net, tmp_path):
+    hostile = net.copy()
+    name = '<img src=x onerror="alert(1)">Zarubino</script>'
+    hostile.update_place("zarubino_port", {"name": name, "notes": name})
+    path = tmp_path / "map.html"
+    maps.explore(hostile, path=path, self_contained=True)
+    html = path.read_text(encoding="utf-8")
+    assert name not in html
+    assert "&lt;img src=x onerror=" in html.replace("\\u0026", "&").replace("\\u003c", "<")
+    assert 'id="corridors-legend"' in html
+    assert html.count("corridors-label corridors-label-") == (
+        hostile.places["kind"].isin(["city", "port", "border"]).sum()
+    )
+    assert "Place names" in html
+    none = maps.explore(net, labels=None, legend=False).get_root().render()
+    assert "corridors-label corridors-label-" not in none
+    assert 'id="corridors-legend"' not in none
+    with pytest.raises(ValueError, match="labels"):
+        maps.explore(net, labels="everything")

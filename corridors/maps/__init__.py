@@ -38,7 +38,13 @@ The modules, each importing only those above it:
   :mod:`~corridors.maps.scenario` (:func:`link_changes`, :func:`plot_scenario`);
 - :mod:`~corridors.maps.flows` (:func:`plot_flows`: equilibrium volumes and v/c);
 - :mod:`~corridors.maps.observed`: :func:`plot_observed`, model against observed trips;
+- :mod:`~corridors.maps.values`: :func:`plot_values`, places or links coloured by a
+  number with a colour bar;
 - :mod:`~corridors.maps.interactive`: folium maps, :func:`explore`.
+
+Every static map is drawn on a :class:`~corridors.maps.figure.MapFigure`, which
+Jupyter displays inline as a PNG (``ax`` or ``ax.figure`` as a cell's value), with any
+backend and without ``%matplotlib inline``.
 """
 
 from corridors.maps.figure import save
@@ -69,6 +75,7 @@ from corridors.maps.style import (
     ROUTE_COLORS,
     STATUS_STYLE,
 )
+from corridors.maps.values import plot_values
 
 __all__ = [
     "BASEMAP_STYLE",
@@ -95,6 +102,7 @@ __all__ = [
     "plot_observed",
     "plot_route",
     "plot_scenario",
+    "plot_values",
     "save",
     "to_map_crs",
 ]

@@ -1,6 +1,7 @@
 """Map figures and drawing primitives.
 
-New A4 figures with an Agg canvas (not registered with pyplot), the record of what
+New A4 figures with an Agg canvas (not registered with pyplot) that Jupyter shows
+inline as PNG images (:class:`MapFigure`, :class:`MapAxes`), the record of what
 each map drew (the frame, and the artists and markers that labels must avoid),
 lines, polygons and markers in :data:`corridors.maps.MAP_CRS` (metres), titles, and
 atomic :func:`save` to PNG, SVG or PDF.
@@ -8,6 +9,7 @@ atomic :func:`save` to PNG, SVG or PDF.
 
 from __future__ import annotations
 
+import io
 import os
 import weakref
 from collections.abc import Sequence
@@ -49,8 +51,39 @@ class _MapInfo:
 _MAPS: weakref.WeakKeyDictionary[Axes, _MapInfo] = weakref.WeakKeyDictionary()
 
 
+_INLINE_DPI = 100  # PNG shown in notebooks: an A4 map is 1169 x 827 pixels
+
+
+def _png(fig: Figure) -> bytes:
+    """Return the figure as PNG bytes at :data:`_INLINE_DPI` dots per inch."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=_INLINE_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+class MapFigure(Figure):
+    """A matplotlib Figure that Jupyter displays as a PNG image.
+
+    The maps' figures are not registered with pyplot (so they never pile up in
+    pyplot's figure list), which also means no backend shows them at the end of a
+    notebook cell. ``_repr_png_`` makes IPython show the figure whenever it is a
+    cell's value (``ax.figure``), whatever the backend (Agg included) and without
+    ``%matplotlib inline``.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return _png(self)
+
+
+class MapAxes(Axes):
+    """The Axes of a map; as a notebook cell's value it displays its figure (PNG)."""
+
+    def _repr_png_(self) -> bytes:
+        return _png(self.figure)
+
+
 def _new_axes(box: tuple[float, float, float, float], figsize: tuple[float, float]) -> Axes:
-    """Return Axes on a new figure with an Agg canvas (not registered with pyplot).
+    """Return map Axes on a new figure with an Agg canvas (not registered with pyplot).
 
     Parameters
     ----------
@@ -61,12 +94,12 @@ def _new_axes(box: tuple[float, float, float, float], figsize: tuple[float, floa
 
     Returns
     -------
-    matplotlib.axes.Axes
-        The new Axes.
+    MapAxes
+        The new Axes, on a :class:`MapFigure`; both display inline in Jupyter.
     """
-    fig = Figure(figsize=figsize, layout="none")
+    fig = MapFigure(figsize=figsize, layout="none")
     FigureCanvasAgg(fig)
-    return fig.add_axes(box)
+    return fig.add_axes(box, axes_class=MapAxes)
 
 
 def _muted_text(ax: Axes, x: float, y: float, text: str, **kwargs: Any) -> Text:

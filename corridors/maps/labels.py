@@ -101,8 +101,22 @@ _OFFSETS = (  # direction (dx, dy), horizontal and vertical alignment
 )
 
 
+def _positions(far: bool) -> list[tuple[float, tuple]]:
+    """Label positions to try, nearest first: (distance multiplier, offset entry)."""
+    return [
+        (reach, offset) for reach in ((1.0, 2.2, 3.5) if far else (1.0,)) for offset in _OFFSETS
+    ]
+
+
 def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> list[str]:
-    """Greedy label placement in display space; return the ids labelled."""
+    """Greedy label placement in display space; return the ids labelled.
+
+    `candidates` has ``name`` (the text), ``kind`` (its style) and point geometry,
+    most important first; an optional ``_marker`` column gives the area (pt²) of
+    the marker each label keeps clear of (default: the kind's marker), and an
+    optional ``_far`` column lets a label move up to 3.5 times farther out when the
+    eight positions next to its point are taken (labels of links rather than places).
+    """
     renderer = _renderer(ax)
     frame = ax.get_window_extent(renderer)
     frame_box = np.array([frame.x0, frame.y0, frame.x1, frame.y1])
@@ -118,7 +132,8 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
         centre = ax.transData.transform((point.x, point.y))
         own = np.all(np.isclose(centres, centre), axis=1)
         others = markers[~own]
-        gap = math.sqrt(KIND_STYLE[kind]["size"]) / 2 + 2.5
+        size = candidates.at[place_id, "_marker"] if "_marker" in candidates else None
+        gap = math.sqrt(size if size else KIND_STYLE[kind]["size"]) / 2 + 2.5
         text = ax.text(
             point.x,
             point.y,
@@ -128,9 +143,16 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
             clip_on=False,
             **style,
         )
-        for (dx, dy), ha, va in _OFFSETS:
+        far = "_far" in candidates and bool(candidates.at[place_id, "_far"])
+        for reach, ((dx, dy), ha, va) in _positions(far):
             text.set_transform(
-                offset_copy(ax.transData, fig=ax.figure, x=dx * gap, y=dy * gap, units="points")
+                offset_copy(
+                    ax.transData,
+                    fig=ax.figure,
+                    x=dx * gap * reach,
+                    y=dy * gap * reach,
+                    units="points",
+                )
             )
             text.set_ha(ha)
             text.set_va(va)
@@ -139,6 +161,7 @@ def _place_labels(ax: Axes, candidates: gpd.GeoDataFrame, info: _MapInfo) -> lis
             if inside and not _overlaps(box, np.array(taken)) and not _overlaps(box, others):
                 taken.append(box)
                 placed.append(str(place_id))
+                info.obstacles.append(text)  # labels placed later keep clear of it
                 break
         else:
             text.remove()

@@ -1,16 +1,20 @@
 """Map legends: the legend builder and the handles of network, route and marker entries.
 
 Entries are ``(handle, label)`` pairs; a handle of ``_HEADER`` makes a bold header
-line. A legend inside the map becomes an obstacle for place labels.
+line. A legend inside the map becomes an obstacle for place labels; one beside the
+map wraps long labels and shrinks its font until it fits on the figure (nothing is
+cut).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from corridors.costs import MODES
@@ -27,15 +31,71 @@ from corridors.maps.style import (
 _HEADER = "__header__"
 
 
+_WRAP = 38  # characters per legend line beside the map
+
+
+_MIN_FONT = 5.5  # pt; a legend beside the map never shrinks below this
+
+
+def _wrap(label: str, width: int = _WRAP) -> str:
+    """Wrap each line of a legend label to `width` characters (words are never cut)."""
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) or line
+        for line in label.split("\n")
+    )
+
+
 def _legend_entries(
     ax: Axes, entries: Sequence[tuple[Any, str]], outside: bool, *, title: str | None = None
 ) -> None:
-    """Draw a legend from (handle, label) pairs; a handle of ``_HEADER`` makes a bold header."""
+    """Draw a legend from (handle, label) pairs; a handle of ``_HEADER`` makes a bold header.
+
+    Parameters
+    ----------
+    ax
+        The map Axes.
+    entries
+        ``(handle, label)`` pairs.
+    outside
+        Beside the map (top left of the space right of the Axes): labels wrap at
+        :data:`_WRAP` characters and the font shrinks (not below :data:`_MIN_FONT`
+        pt) until the legend fits on the figure. Otherwise inside the map, lower
+        right, as an obstacle for place labels.
+    title
+        Bold legend title, or None.
+    """
+    if not entries:
+        return
+    labels = [_wrap(label) if outside else label for _, label in entries]
+    size = 8.0
+    legend = _draw_legend(ax, entries, labels, outside, title, size)
+    if outside:
+        fig = ax.figure
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        box = legend.get_window_extent(renderer)
+        pad = 0.01 * fig.bbox.width
+        room_w = fig.bbox.width - pad - box.x0
+        room_h = box.y1 - pad
+        scale = min(1.0, room_w / box.width, room_h / box.height)
+        if scale < 1.0:
+            legend.remove()
+            size = max(_MIN_FONT, size * scale * 0.97)
+            legend = _draw_legend(ax, entries, labels, outside, title, size)
+    else:
+        _MAPS[ax].obstacles.append(legend)
+
+
+def _draw_legend(
+    ax: Axes,
+    entries: Sequence[tuple[Any, str]],
+    labels: list[str],
+    outside: bool,
+    title: str | None,
+    size: float,
+) -> Legend:
+    """Draw the legend at font `size` (pt); see :func:`_legend_entries`."""
     header = Line2D([], [], linestyle="none")
     handles = [header if h is _HEADER else h for h, _ in entries]
-    labels = [label for _, label in entries]
-    if not handles:
-        return
     kw: dict[str, Any] = (
         {"loc": "upper left", "bbox_to_anchor": (1.015, 1.0)}
         if outside
@@ -47,20 +107,19 @@ def _legend_entries(
         frameon=True,
         framealpha=0.92,
         edgecolor="#bbbbbb",
-        fontsize=8,
+        fontsize=size,
         handlelength=2.8,
         borderpad=0.8,
         labelspacing=0.55,
         title=title,
-        title_fontproperties={"weight": "bold", "size": 9},
+        title_fontproperties={"weight": "bold", "size": size + 1},
         **kw,
     )
     legend.set_zorder(7)
     for text, (handle, _) in zip(legend.get_texts(), entries, strict=True):
         if handle is _HEADER:
             text.set_fontweight("bold")
-    if not outside:
-        _MAPS[ax].obstacles.append(legend)
+    return legend
 
 
 def _marker_handle(**kwargs: Any) -> Line2D:

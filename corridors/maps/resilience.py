@@ -60,7 +60,6 @@ def _element_name(net: Network, element: str, row: pd.Series) -> str:
         text = f"{names[link['from']]} – {names[link['to']]}"
     else:
         text = str(element)
-    text = text if len(text) <= 28 else text[:27] + "…"
     mode = row.get("mode")
     return f"{text} ({mode})" if isinstance(mode, str) and mode and mode not in text else text
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import pandas as pd
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
@@ -20,14 +24,103 @@ if TYPE_CHECKING:
     from corridors.routing import Route
 
 
-def _route_label(net: Network, route: Route, index: int) -> str:
+def _route_header(net: Network, routes: Sequence[Route]) -> str:
+    """Legend header: "Routes", or "Routes A → B (by weight)" when all share their ends."""
+    first = routes[0]
+    same = all(
+        (r.orig, r.dest, r.weight) == (first.orig, first.dest, first.weight) for r in routes
+    )
+    if not same:
+        return "Routes"
     names = net.places["name"]
-    by = "" if route.weight == "time" else f" (by {route.weight})"
+    by = "" if first.weight == "time" else f" (by {first.weight})"
+    return f"Routes {names[first.orig]} → {names[first.dest]}{by}"
+
+
+def _route_label(net: Network, route: Route, index: int, ends: bool) -> str:
+    """Legend label: number, ends (when `ends`) or crossings and modes, then totals."""
+    names = net.places["name"]
+    if ends:
+        by = "" if route.weight == "time" else f" (by {route.weight})"
+        what = f"{names[route.orig]} → {names[route.dest]}{by}"
+    else:
+        via = ", ".join(str(names[c]) for c in route.crossings) or "no border crossing"
+        what = f"via {via} ({', '.join(route.modes)})"
     return (
-        f"{index}. {names[route.orig]} → {names[route.dest]}{by}\n"
+        f"{index}. {what}\n"
         f"{route.time_h:,.0f} h · {route.distance_km:,.0f} km · "
         f"{route.cost_usd_teu:,.0f} USD/TEU"
     )
+
+
+_LANE_GAP = 1.0  # pt between routes that share a link
+
+
+def _lanes(frames: Sequence[gpd.GeoDataFrame], widths: Sequence[float]) -> list[dict[str, float]]:
+    """Return, per route, the offset (pt) of its line on each link it shares with others.
+
+    Routes sharing a link are drawn side by side, centred on the link, in route order
+    (left to right along the link's canonical direction, see :func:`_offset_legs`).
+
+    Parameters
+    ----------
+    frames
+        The routes' legs (``Route.to_geodataframe()``).
+    widths
+        Line width of each route (pt).
+
+    Returns
+    -------
+    list of dict
+        ``{link id: offset in pt}`` per route; links used by one route are absent.
+    """
+    users: dict[str, list[int]] = {}
+    for i, frame in enumerate(frames):
+        legs = frame[frame["kind"] == "link"]
+        for key in dict.fromkeys(_alignment(legs)):
+            users.setdefault(key, []).append(i)
+    lanes: list[dict[str, float]] = [{} for _ in frames]
+    for link, routes in users.items():
+        if len(routes) < 2:
+            continue
+        positions = [0.0]
+        for a, b in itertools.pairwise(routes):
+            positions.append(positions[-1] + (widths[a] + widths[b]) / 2 + _LANE_GAP)
+        for route, position in zip(routes, positions, strict=True):
+            lanes[route][link] = position - positions[-1] / 2
+    return lanes
+
+
+def _alignment(legs: pd.DataFrame) -> list[str]:
+    """Key of each leg's alignment: its two ends, whatever the mode.
+
+    Rail and road between the same two places run side by side, so they share a key.
+    """
+    return [
+        "|".join(sorted((str(a), str(b)))) for a, b in zip(legs["from"], legs["to"], strict=True)
+    ]
+
+
+def _metres_per_point(ax: Axes) -> float:
+    """Map metres (MAP_CRS) per typographic point on this Axes (equal aspect)."""
+    x0, x1 = ax.get_xlim()
+    return abs(x1 - x0) / (ax.get_position().width * ax.figure.get_figwidth() * 72.0)
+
+
+def _offset_legs(
+    projected: gpd.GeoDataFrame, lane: dict[str, float], scale: float
+) -> gpd.GeoSeries:
+    """Shift the legs of shared links sideways by their lane offset (pt × `scale` m/pt)."""
+    geometry = projected.geometry.copy()
+    for index, key in zip(projected.index, _alignment(projected), strict=True):
+        offset = lane.get(key, 0.0)
+        line = geometry[index]
+        if not offset or line is None or line.geom_type != "LineString" or line.is_empty:
+            continue
+        first, last = line.coords[0], line.coords[-1]
+        canonical = line if tuple(first) <= tuple(last) else line.reverse()
+        geometry[index] = shapely.offset_curve(canonical, offset * scale, join_style="round")
+    return geometry
 
 
 def plot_route(
@@ -42,9 +135,11 @@ def plot_route(
 ) -> Axes:
     """Draw one route or several (alternatives, corridors) over the network (km-true map).
 
-    Each route gets a colour of :data:`ROUTE_COLORS` (the first, drawn widest, is
-    usually the best); its legs keep their mode's line style (rail with white ticks,
-    sea dashed, air dotted). Border crossings passed are marked with a bold diamond
+    Each route gets a colour of :data:`ROUTE_COLORS` (twelve distinct colours; the
+    first, drawn widest, is usually the best); its legs keep their mode's line style
+    (rail with white ticks, sea dashed, air dotted). Routes that run between the
+    same two places are drawn side by side there, so none hides another. Border
+    crossings passed are marked with a bold diamond
     and labelled, mode changes (transfers) with a white dot; the ends are labelled.
     The rest of the network is drawn faintly underneath.
 
@@ -100,13 +195,19 @@ def plot_route(
     fit = _fit_geometries([g for f in frames for g in f.geometry])
     ax, outside = _new_map(ax, extent, fit)
     _draw_context(ax, net)
-    entries: list[tuple[Any, str]] = [(_HEADER, "Routes")]
+    header = _route_header(net, routes)
+    entries: list[tuple[Any, str]] = [(_HEADER, header)]
     modes_used: list[str] = []
     to_label: list[str] = []
+    widths = [max(1.6, 4.2 - 0.8 * i) for i in range(len(routes))]
+    lanes = _lanes(frames, widths)
+    scale = _metres_per_point(ax)
     for i, (found, frame) in enumerate(zip(routes, frames, strict=True)):
         color = ROUTE_COLORS[i % len(ROUTE_COLORS)]
-        width = max(1.6, 4.2 - 0.8 * i)
+        width = widths[i]
         projected = to_map_crs(frame) if len(frame) else frame
+        if len(projected):
+            projected = projected.set_geometry(_offset_legs(projected, lanes[i], scale))
         for mode in MODES:
             subset = projected[projected["mode"] == mode]
             if subset.empty:
@@ -114,7 +215,11 @@ def plot_route(
             _mode_line(ax, _segments(subset.geometry), mode, color, width, 3.6 + 0.05 * i)
             if mode not in modes_used:
                 modes_used.append(mode)
-        label = route_labels[i] if route_labels is not None else _route_label(net, found, i + 1)
+        label = (
+            route_labels[i]
+            if route_labels is not None
+            else _route_label(net, found, i + 1, ends=header == "Routes")
+        )
         entries.append((Line2D([], [], color=color, linewidth=width), label))
         transfers = found.legs.loc[found.legs["kind"] == "transfer", "from"].tolist()
         _mark_points(

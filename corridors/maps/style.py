@@ -181,8 +181,14 @@ ROUTE_COLORS: tuple[str, ...] = (
     "#008080",
     "#c51b7d",
     "#4d4d4d",
+    "#8c510a",
+    "#00b4d8",
+    "#9a9a00",
+    "#f768a1",
 )
-"""Colours of routes drawn by :func:`plot_route`, in order (best route first)."""
+"""Colours of routes drawn by :func:`plot_route`, in order (best route first): twelve
+distinct hues (red, green, purple, blue, orange, teal, magenta, grey, brown, sky,
+olive, pink) before any repeats."""
 
 
 CHANGE_STYLE: dict[str, dict[str, Any]] = {

@@ -95,7 +95,7 @@ def run_report(
     runs overlap. A section that raises is logged at ERROR level (stderr), named in
     the report, and its earlier files and GeoPackage layers are kept.
     """
-    from tqdm.auto import tqdm
+    from corridors.parallel import progress_bar as tqdm
 
     keys = [k for k, _ in SECTIONS]
     chosen = keys if sections is None else list(sections)
