@@ -1,4 +1,4 @@
-"""``corridors criticality``, ``close``, ``closure-matrix`` and ``failures`` commands."""
+"""``corridors criticality``, ``redundancy``, ``close``, ``closure-matrix``, ``failures``."""
 
 from __future__ import annotations
 
@@ -104,6 +104,38 @@ def criticality(
         maps.save(maps.plot_criticality(net, frame), map_path)
     shown = frame.drop(columns="geometry").head(top)
     emit(shown.round(2), as_json, as_csv, output)
+
+
+@click.command()
+@network_opt
+@by_opt("time")
+@click.option("--paths", is_flag=True, help="Add each alternative's link ids (alt_path).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    help="Show only the N links whose alternative adds most (no alternative first).",
+)
+@format_opt
+@output_opt
+@handle_errors
+def redundancy(
+    network_path: Path | None,
+    weight: str,
+    paths: bool,
+    top: int | None,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Best alternative between each link's ends when the link fails (one row per link)."""
+    from corridors.resilience import redundancy as alternatives
+
+    frame = alternatives(load_network(network_path), weight=weight.lower(), paths=paths)
+    if top is not None:
+        frame = frame.sort_values(
+            ["has_alternative", "difference"], ascending=[True, False], kind="stable"
+        ).head(top)
+    emit(frame.round(4), as_json, as_csv, output)
 
 
 @click.command()
@@ -325,4 +357,4 @@ def failures(
     emit(summarize_failures(curves).round(4), as_json, as_csv, output)
 
 
-COMMANDS = [criticality, close, close_region, closure_matrix, failures]
+COMMANDS = [criticality, redundancy, close, close_region, closure_matrix, failures]

@@ -18,8 +18,9 @@ failures
     Monte Carlo failure simulations: :func:`simulate_failures`,
     :func:`simulate_region_failures`, :func:`summarize_failures`.
 redundancy
-    (Coming) single-link redundancy: how many independent alternatives each
-    OD pair has when one link fails.
+    :func:`redundancy`: single-link redundancy, the best alternative between
+    each link's ends when it fails (bridges first, then early-stopping searches
+    on the compiled kernel).
 """
 
 from corridors.resilience.closures import (
@@ -36,6 +37,7 @@ from corridors.resilience.failures import (
     simulate_region_failures,
     summarize_failures,
 )
+from corridors.resilience.redundancy import redundancy
 
 __all__ = [
     "Impact",
@@ -45,6 +47,7 @@ __all__ = [
     "criticality",
     "impact",
     "od_pairs",
+    "redundancy",
     "route_usage",
     "simulate_failures",
     "simulate_region_failures",
