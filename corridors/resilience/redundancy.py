@@ -236,7 +236,7 @@ def bridges(n_nodes: int, u: np.ndarray, v: np.ndarray, link: np.ndarray) -> np.
 
 @numba.njit(cache=True)
 def _tarjan(indptr, heads, ids, out):
-    """Run an iterative DFS with low-links; mark ``out[id]`` for bridge edges (skips the parent link)."""
+    """Run an iterative DFS with low-links; flag ``out[id]`` of bridges (parent link skipped)."""
     n = len(indptr) - 1
     tin = np.full(n, -1, dtype=np.int64)
     low = np.zeros(n, dtype=np.int64)
