@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from tqdm.auto import tqdm
 
-__all__ = ["executor_from_options", "map_chunks", "show_progress"]
+__all__ = ["executor_from_options", "map_chunks", "show_progress", "task_threads"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,6 +41,23 @@ def show_progress(progress: bool | None) -> bool:
     if progress is None:
         return sys.stderr.isatty()
     return progress
+
+
+def task_threads(executor: Executor | None) -> int | None:
+    """Return the threads a task's compiled searches may use.
+
+    Parameters
+    ----------
+    executor
+        Where the tasks run (``None``: serially in this process).
+
+    Returns
+    -------
+    int or None
+        ``None`` (every core) when serial; 1 on an executor, whose workers
+        already share the cores.
+    """
+    return None if executor is None else 1
 
 
 def _chunks(items: Sequence[T], n_chunks: int) -> list[Sequence[T]]:

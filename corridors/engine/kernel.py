@@ -35,7 +35,20 @@ import numpy as np
 
 from corridors.engine.compiled import CompiledGraph
 
-__all__ = ["Answers", "Csr", "Queries", "csr", "ragged", "run"]
+if numba.config.THREADING_LAYER == "default":
+    # GNU OpenMP aborts a process that forks after using it (process pools)
+    numba.config.THREADING_LAYER = "forksafe"
+
+__all__ = [
+    "Answers",
+    "Csr",
+    "Queries",
+    "best_of",
+    "csr",
+    "place_queries",
+    "ragged",
+    "run",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,6 +210,100 @@ class Queries:
         return cls(s_ptr, s_flat, v_flat, t_ptr, t_flat, b_ptr, b_flat, a_ptr, a_flat)
 
 
+def place_queries(
+    graph: CompiledGraph,
+    csr: Csr,
+    mask: np.ndarray,
+    origins: np.ndarray,
+    destinations: np.ndarray,
+    banned_links: np.ndarray | None = None,
+) -> Queries:
+    """One query per place pair, as :func:`~corridors.engine.search` starts and ends them.
+
+    Parameters
+    ----------
+    graph
+        The compiled graph.
+    csr
+        Its CSR arrays (from :func:`csr` with the same `mask`).
+    mask
+        Edges allowed.
+    origins, destinations
+        Place indices, one pair per query. A query starts at zero at the origin's
+        usable states (all of them if none is usable) and targets every state of
+        the destination (run it with ``first=True`` for the best of them).
+    banned_links
+        Link index banned in each query (both directions; -1: none).
+
+    Returns
+    -------
+    Queries
+    """
+    state_ok = np.zeros(graph.n_states, dtype=bool)
+    state_ok[graph.edge_src[mask]] = True
+    state_ok[graph.edge_dst[mask]] = True
+    starts = graph.place_state_start
+    counts = np.diff(starts)
+
+    def states(places: np.ndarray, usable_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        ptr = np.zeros(len(places) + 1, dtype=np.int64)
+        np.cumsum(counts[places], out=ptr[1:])
+        flat = np.repeat(starts[places] - ptr[:-1], counts[places]) + np.arange(ptr[-1])
+        if usable_only:
+            owner = np.repeat(np.arange(len(places)), counts[places])
+            any_ok = np.bincount(owner, weights=state_ok[flat], minlength=len(places)) > 0
+            keep = state_ok[flat] | ~any_ok[owner]
+            flat = flat[keep]
+            ptr[1:] = np.cumsum(np.bincount(owner[keep], minlength=len(places)))
+        return ptr, flat
+
+    origins = np.asarray(origins, dtype=np.int64)
+    s_ptr, s_flat = states(origins, True)
+    t_ptr, t_flat = states(np.asarray(destinations, dtype=np.int64), False)
+    b_ptr = np.zeros(len(origins) + 1, dtype=np.int64)
+    b_flat = np.empty(0, dtype=np.int64)
+    if banned_links is not None:
+        link_edges = np.flatnonzero((graph.edge_link >= 0) & (csr.entry_of_edge >= 0))
+        order = np.argsort(graph.edge_link[link_edges], kind="stable")
+        entries = csr.entry_of_edge[link_edges][order]
+        owners = graph.edge_link[link_edges][order]
+        banned_links = np.asarray(banned_links, dtype=np.int64)
+        lo = np.searchsorted(owners, banned_links, side="left")
+        hi = np.where(banned_links >= 0, np.searchsorted(owners, banned_links, side="right"), lo)
+        np.cumsum(hi - lo, out=b_ptr[1:])
+        b_flat = entries[np.repeat(lo - b_ptr[:-1], hi - lo) + np.arange(b_ptr[-1])]
+    empty = np.zeros(len(origins) + 1, dtype=np.int64)
+    return Queries(
+        s_ptr, s_flat, np.zeros(len(s_flat)), t_ptr, t_flat,
+        b_ptr, b_flat, empty, np.empty(0, dtype=np.int64),
+    )  # fmt: skip
+
+
+def best_of(answers: Answers, queries: Queries) -> np.ndarray:
+    """Return, per query, the row of its cheapest reached target (-1: none reached).
+
+    Parameters
+    ----------
+    answers
+        What :func:`run` returned for `queries`.
+    queries
+        The batch.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Index into ``answers.value`` per query.
+    """
+    n = len(queries.target_ptr) - 1
+    owner = np.repeat(np.arange(n), np.diff(queries.target_ptr))
+    best = np.full(n, -1, dtype=np.int64)
+    reached = np.flatnonzero(np.isfinite(answers.value))
+    order = reached[np.lexsort((answers.value[reached], owner[reached]))]
+    owners, first = np.unique(owner[order], return_index=True)
+    best[owners] = order[first]
+    return best
+
+
 @dataclasses.dataclass(frozen=True)
 class Answers:
     """What a batch found, one row per target (aligned with ``Queries.targets``).
@@ -290,11 +397,12 @@ def run(
             sums,
             n_chunks,
         )
-        _batch(*args, np.zeros(1, dtype=np.int64), path)
+        batch = _batch_serial if n_chunks == 1 else _batch_parallel
+        batch(*args, np.zeros(1, dtype=np.int64), path)
         if paths:
             np.cumsum(np.maximum(hops, 0), out=path_ptr[1:])
             path = np.empty(path_ptr[-1], dtype=np.int64)
-            _batch(*args, path_ptr, path)
+            batch(*args, path_ptr, path)
     finally:
         numba.set_num_threads(previous)
     return Answers(value, hops, sums, path_ptr, path)
@@ -411,57 +519,86 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
 
 
 @numba.njit(cache=True, parallel=True)
-def _batch(
+def _batch_parallel(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
     allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
 ):  # fmt: skip
     """Run every query; chunk ``c`` takes queries ``c, c + n_chunks, ...`` on one thread."""
+    for chunk in numba.prange(n_chunks):
+        _chunk(
+            indptr, indices, tail, weight, extra,
+            source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
+            allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+            chunk,
+        )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _batch_serial(
+    indptr, indices, tail, weight, extra,
+    source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
+    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+):  # fmt: skip
+    """Run every query in this thread (no threading layer: safe in any worker)."""
+    _chunk(
+        indptr, indices, tail, weight, extra,
+        source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
+        allowed_ptr, allowed, limit, first, value, hops, sums, 1, path_ptr, path, 0,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _chunk(
+    indptr, indices, tail, weight, extra,
+    source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
+    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path, chunk,
+):  # fmt: skip
+    """Run queries ``chunk, chunk + n_chunks, ...`` with one workspace."""
     n = len(indptr) - 1
     n_queries = len(source_ptr) - 1
     want_paths = len(path_ptr) > 1
-    for chunk in numba.prange(n_chunks):
-        dist = np.full(n, np.inf)
-        pred = np.full(n, -1, dtype=np.int64)
-        state = np.zeros(n, dtype=np.uint8)
-        touched = np.empty(n, dtype=np.int64)
-        keys = np.empty(len(indices) + n + 1)
-        items = np.empty(len(indices) + n + 1, dtype=np.int64)
-        for q in range(chunk, n_queries, n_chunks):
-            t0, t1 = target_ptr[q], target_ptr[q + 1]
-            n_touched = _search(
-                indptr, indices, weight,
-                sources[source_ptr[q] : source_ptr[q + 1]],
-                source_values[source_ptr[q] : source_ptr[q + 1]],
-                targets[t0:t1], banned[ban_ptr[q] : ban_ptr[q + 1]],
-                allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first,
-                dist, pred, state, touched, keys, items,
-            )  # fmt: skip
-            for i in range(t0, t1):
-                t = targets[i]
-                if state[t] & 1 == 0:
-                    continue
-                value[i] = dist[t]
-                count = 0
+    dist = np.full(n, np.inf)
+    pred = np.full(n, -1, dtype=np.int64)
+    state = np.zeros(n, dtype=np.uint8)
+    touched = np.empty(n, dtype=np.int64)
+    keys = np.empty(len(indices) + n + 1)
+    items = np.empty(len(indices) + n + 1, dtype=np.int64)
+    for q in range(chunk, n_queries, n_chunks):
+        t0, t1 = target_ptr[q], target_ptr[q + 1]
+        n_touched = _search(
+            indptr, indices, weight,
+            sources[source_ptr[q] : source_ptr[q + 1]],
+            source_values[source_ptr[q] : source_ptr[q + 1]],
+            targets[t0:t1], banned[ban_ptr[q] : ban_ptr[q + 1]],
+            allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first,
+            dist, pred, state, touched, keys, items,
+        )  # fmt: skip
+        for i in range(t0, t1):
+            t = targets[i]
+            if state[t] & 1 == 0:
+                continue
+            value[i] = dist[t]
+            count = 0
+            for k in range(len(extra)):
+                sums[i, k] = 0.0
+            v = t
+            while pred[v] >= 0:
+                e = pred[v]
                 for k in range(len(extra)):
-                    sums[i, k] = 0.0
+                    sums[i, k] += extra[k, e]
+                count += 1
+                v = tail[e]
+            hops[i] = count
+            if want_paths:
+                position = path_ptr[i + 1]
                 v = t
                 while pred[v] >= 0:
-                    e = pred[v]
-                    for k in range(len(extra)):
-                        sums[i, k] += extra[k, e]
-                    count += 1
-                    v = tail[e]
-                hops[i] = count
-                if want_paths:
-                    position = path_ptr[i + 1]
-                    v = t
-                    while pred[v] >= 0:
-                        position -= 1
-                        path[position] = pred[v]
-                        v = tail[pred[v]]
-            for j in range(n_touched):
-                s = touched[j]
-                dist[s] = np.inf
-                pred[s] = -1
-                state[s] = 0
+                    position -= 1
+                    path[position] = pred[v]
+                    v = tail[pred[v]]
+        for j in range(n_touched):
+            s = touched[j]
+            dist[s] = np.inf
+            pred[s] = -1
+            state[s] = 0

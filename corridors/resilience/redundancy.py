@@ -94,12 +94,10 @@ def redundancy(
     )
     bridge[: len(found_bridges)] = found_bridges
     todo = np.flatnonzero(~bridge)
-    queries = _queries(graph, csr, mask, link_from[todo], link_to[todo], todo)
+    queries = k.place_queries(graph, csr, mask, link_from[todo], link_to[todo], todo)
     counts = (is_link[csr.edge]).astype(float)[None, :]
     answers = k.run(csr, queries, extra=counts, paths=paths, first=True, threads=threads)
-    per_query = np.diff(queries.target_ptr)
-    owner = np.repeat(np.arange(len(todo)), per_query)
-    best = _first_reached(answers.value, owner, len(todo))
+    best = k.best_of(answers, queries)
     alt = np.full(n_links, np.nan)
     hops = np.zeros(n_links, dtype=np.int64)
     found = best >= 0
@@ -122,61 +120,6 @@ def redundancy(
     frame.attrs["weight"] = weight
     frame.attrs["unit_column"] = WEIGHT_COLUMNS[weight]
     return frame
-
-
-def _queries(
-    graph: CompiledGraph,
-    csr: k.Csr,
-    mask: np.ndarray,
-    sources: np.ndarray,
-    targets: np.ndarray,
-    links: np.ndarray,
-) -> k.Queries:
-    """One query per link: from the usable states of its from place to its to place's states."""
-    state_ok = np.zeros(graph.n_states, dtype=bool)
-    state_ok[graph.edge_src[mask]] = True
-    state_ok[graph.edge_dst[mask]] = True
-    starts = graph.place_state_start
-    counts = np.diff(starts)
-
-    def states(places: np.ndarray, usable_only: bool) -> tuple[np.ndarray, np.ndarray]:
-        ptr = np.zeros(len(places) + 1, dtype=np.int64)
-        np.cumsum(counts[places], out=ptr[1:])
-        flat = np.repeat(starts[places] - ptr[:-1], counts[places]) + np.arange(ptr[-1])
-        if usable_only:  # start at the place's usable states (all, if none is usable)
-            owner = np.repeat(np.arange(len(places)), counts[places])
-            any_ok = np.bincount(owner, weights=state_ok[flat], minlength=len(places)) > 0
-            keep = state_ok[flat] | ~any_ok[owner]
-            flat = flat[keep]
-            ptr[1:] = np.cumsum(np.bincount(owner[keep], minlength=len(places)))
-        return ptr, flat
-
-    s_ptr, s_flat = states(sources, True)
-    t_ptr, t_flat = states(targets, False)
-    link_edges = np.flatnonzero((graph.edge_kind == EDGE_LINK) & (csr.entry_of_edge >= 0))
-    entries = csr.entry_of_edge[link_edges]
-    order = np.argsort(graph.edge_link[link_edges], kind="stable")
-    entries, owners = entries[order], graph.edge_link[link_edges][order]
-    lo = np.searchsorted(owners, links, side="left")
-    hi = np.searchsorted(owners, links, side="right")
-    b_ptr = np.zeros(len(links) + 1, dtype=np.int64)
-    np.cumsum(hi - lo, out=b_ptr[1:])
-    b_flat = np.repeat(lo - b_ptr[:-1], hi - lo) + np.arange(b_ptr[-1])
-    empty = np.zeros(len(links) + 1, dtype=np.int64)
-    return k.Queries(
-        s_ptr, s_flat, np.zeros(len(s_flat)), t_ptr, t_flat,
-        b_ptr, entries[b_flat], empty, np.empty(0, dtype=np.int64),
-    )  # fmt: skip
-
-
-def _first_reached(value: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """Per query, the target row with the lowest finite value (-1: none reached)."""
-    best = np.full(n, -1, dtype=np.int64)
-    reached = np.flatnonzero(np.isfinite(value))
-    order = reached[np.lexsort((value[reached], owner[reached]))]
-    owners, first = np.unique(owner[order], return_index=True)
-    best[owners] = order[first]
-    return best
 
 
 def _path_texts(
