@@ -1,19 +1,32 @@
-"""The compiled search kernel against scipy.csgraph, and scale-out (chunks, broadcast)."""
+"""Engine at scale: vectorised build and compile, the compiled kernel, scale-out.
+
+References: the row-by-row build, scipy.csgraph, networkx, a Dask LocalCluster.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import shapely
 from scipy.sparse import csgraph
 
+from corridors import _validate as v
 from corridors import synthetic
-from corridors.engine import kernel
+from corridors._errors import DataError
+from corridors.engine import compile_network, kernel
+from corridors.engine.compiled import EdgeTable, compile_tables
+from corridors.network import Network
+from corridors.network.checks import _check_link, _check_places, _link_edges
 from corridors.parallel import map_chunks, worker_count
 from corridors.resilience import criticality
+from corridors.schema import Record
 
 
 def _random_csr(n: int, m: int, seed: int) -> tuple[kernel.Csr, np.ndarray, np.ndarray]:
@@ -171,3 +184,71 @@ def test_criticality_identical_serial_processes_and_dask():
         dasked = criticality(net, od, weight="time", executor=client.get_executor())
     pd.testing.assert_frame_equal(serial, pooled)
     pd.testing.assert_frame_equal(serial, dasked)
+
+
+def _row_by_row(places: list, links: list, params: Any, corridor_names: Any = None) -> Any:
+    """The network graph as the row-by-row checks and ``_link_edges`` build it."""
+    problems = v.Problems("")
+    nodes = _check_places(places, problems)
+    for record in links:
+        _check_link(record, nodes, corridor_names, problems)
+    if problems.messages:
+        return None, problems.messages
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(nodes.items())
+    pairs = [_link_edges(graph, r.values, params) for r in links]
+    graph.add_edges_from(p[0] for p in pairs)
+    graph.add_edges_from(p[1] for p in pairs if len(p) > 1)
+    return graph, problems.messages
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [synthetic.ring_roads(200, seed=1), synthetic.delaunay_roads(800, seed=2)],
+    ids=["ring", "delaunay"],
+)
+def test_vectorised_build_and_compile_equal_row_by_row(tables):
+    net = synthetic.road_network(tables, "x")
+    compiled = compile_network(net)  # from the build arrays: no graph made yet
+    assert net._graph_store is None
+    graph, _ = _row_by_row(*tables, net.params)
+    assert list(net.graph.nodes(data=True)) == list(graph.nodes(data=True))
+    ours, theirs = list(net.graph.edges(keys=True, data=True)), list(graph.edges(keys=True))
+    assert [e[:3] for e in ours] == theirs
+    for u, w, key, data in ours:
+        reference = graph.edges[u, w, key]
+        assert list(data) == list(reference)
+        assert shapely.equals_exact(data.pop("geometry"), reference["geometry"], 0)
+        assert data == {k: x for k, x in reference.items() if k != "geometry"}
+    from_graph = compile_tables(
+        dict(graph.nodes(data=True)), EdgeTable.from_graph(graph), net.params
+    )
+    for field in dataclasses.fields(compiled):
+        ours_, theirs_ = getattr(compiled, field.name), getattr(from_graph, field.name)
+        if isinstance(ours_, np.ndarray):
+            assert ours_.dtype == theirs_.dtype
+            np.testing.assert_array_equal(ours_, theirs_)
+
+
+def test_vectorised_checks_give_the_row_by_row_messages():
+    places, links = synthetic.grid_roads(4, 4, seed=0)
+    places = [*places, Record("place b0", {**places[0].values, "id": "b0", "name": "Other",
+                                           "country": "RU", "lon": 125.05})]  # fmt: skip
+    edits = {
+        0: {"to": "n99"},  # not a place
+        1: {"to": "n1"},  # a loop (from n1)
+        2: {"mode": "rail", "gauge_mm": "1435"},  # mode not served
+        3: {"length_km": 0.01},  # shorter than the straight line
+        4: {"gauge_mm": "1435"},  # gauge on a road
+        5: {"to": "b0"},  # a border crossed without a crossing
+        6: {"corridors": "nowhere"},  # unknown corridor
+    }
+    links = [Record(r.where, {**r.values, **edits.get(i, {})}, "t") for i, r in enumerate(links)]
+    if links[1].values["from"] != "n1":
+        links[1] = Record(links[1].where, {**links[1].values, "to": links[1].values["from"]}, "t")
+    _, expected = _row_by_row(places, links, synthetic.default_params(), {"main"})
+    corridors_table = pd.DataFrame(index=pd.Index(["main"], name="name"))
+    with pytest.raises(DataError) as caught:
+        Network.from_records(places, links, synthetic.default_params(), corridors=corridors_table)
+    assert len(expected) >= 7
+    assert str(caught.value) == str(DataError(expected))

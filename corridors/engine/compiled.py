@@ -21,9 +21,11 @@ suspended elements are boolean masks over the edge arrays
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from corridors import _validate as v
@@ -41,9 +43,11 @@ __all__ = [
     "WEIGHTS",
     "WEIGHT_COLUMNS",
     "CompiledGraph",
+    "EdgeTable",
     "Restrictions",
     "check_weight",
     "compile_network",
+    "compile_tables",
 ]
 
 
@@ -310,11 +314,11 @@ class CompiledGraph:
         return matrix, edges
 
 
-def _side(graph_nodes: dict, place: str, other: str) -> str:
+def _side(nodes: Mapping[str, dict], place: str, other: str) -> str:
     """Side of border `place` that a link from `other` arrives on."""
-    data = graph_nodes[place]
+    data = nodes[place]
     countries = data["countries"].split("-")
-    other_data = graph_nodes[other]
+    other_data = nodes[other]
     if other_data.get("kind") == "border":
         shared = sorted(set(countries) & set(other_data["countries"].split("-")))
         return shared[0] if shared else countries[0]
@@ -337,102 +341,186 @@ def compile_network(net: Network) -> CompiledGraph:
     return net.cached("compiled", lambda: _compile(net))
 
 
-def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the graph
-    graph, params = net.graph, net.params
-    nodes = graph.nodes
-    place_ids = np.array(sorted(graph.nodes), dtype=object)
-    state_key: dict[tuple[str, str, str], int] = {}
-    state_place, state_mode, starts = [], [], []
-    for index, place in enumerate(place_ids):
-        starts.append(len(state_place))
-        data = nodes[place]
-        sides = data["countries"].split("-") if data["kind"] == "border" else [""]
-        for mode in data["modes"].split(";"):
-            for side in sides:
-                state_key[(place, mode, side)] = len(state_place)
-                state_place.append(index)
-                state_mode.append(_MODE_CODE[mode])
-    starts.append(len(state_place))
+@dataclasses.dataclass(frozen=True)
+class EdgeTable:
+    """The directed edges of a network's graph as columns, in ``graph.edges`` order.
 
-    rows: dict[str, list] = {
-        k: []
-        for k in (
-            "src",
-            "dst",
-            "kind",
-            "link",
-            "reversed",
-            "status",
-            "closed",
-            "time",
-            "dist",
-            "cost",
-            "gauge",
-        )
-    }
+    Parameters
+    ----------
+    u, v
+        Tail and head place ids.
+    key
+        Link id.
+    mode, status
+        Mode and status of the link.
+    reversed, closed
+        Edge runs against the link's direction; link marked closed.
+    travel_time, length, cost
+        Seconds, metres and USD per TEU.
+    """
 
-    def add(
-        src: int,
-        dst: int,
-        kind: int,
-        link: int,
-        rev: bool,
-        status: str,
-        closed: bool,
-        time_h: float,
-        dist_km: float,
-        cost: float,
-        gauge_h: float = 0.0,
-    ) -> None:
-        for key, value in zip(
-            rows,
+    u: np.ndarray
+    v: np.ndarray
+    key: np.ndarray
+    mode: np.ndarray
+    status: np.ndarray
+    reversed: np.ndarray
+    closed: np.ndarray
+    travel_time: np.ndarray
+    length: np.ndarray
+    cost: np.ndarray
+
+    @classmethod
+    def from_graph(cls, graph: Any) -> EdgeTable:
+        """Read the edge columns of a corridors MultiDiGraph (one pass over its edges)."""
+        rows = [
             (
-                src,
-                dst,
-                kind,
-                link,
-                rev,
-                STATUS_CODES[status],
-                closed,
-                time_h,
-                dist_km,
-                cost,
-                gauge_h,
-            ),
-            strict=True,
-        ):
-            rows[key].append(value)
-
-    link_ids = net.link_ids()
-    link_index = {k: i for i, k in enumerate(link_ids)}
-    for u, w, key, data in graph.edges(keys=True, data=True):
-        mode = data["mode"]
-        side_u = _side(nodes, u, w) if nodes[u]["kind"] == "border" else ""
-        side_w = _side(nodes, w, u) if nodes[w]["kind"] == "border" else ""
-        status = _worst_status(
-            data.get("status", "existing"), nodes[u]["status"], nodes[w]["status"]
-        )
-        closed = bool(data.get("closed") or nodes[u]["closed"] or nodes[w]["closed"])
-        add(
-            state_key[(u, mode, side_u)],
-            state_key[(w, mode, side_w)],
-            EDGE_LINK,
-            link_index[key],
-            bool(data.get("reversed", False)),
-            status,
-            closed,
-            data["travel_time"] / 3600.0,
-            data["length"] / 1000.0,
-            float(data["cost_usd_teu"]),
+                u,
+                w,
+                key,
+                data["mode"],
+                data.get("status", "existing"),
+                bool(data.get("reversed", False)),
+                bool(data.get("closed", False)),
+                data["travel_time"],
+                data["length"],
+                data["cost_usd_teu"],
+            )
+            for u, w, key, data in graph.edges(keys=True, data=True)
+        ]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 10
+        obj = [np.array(c, dtype=object) for c in columns[:5]]
+        return cls(
+            *obj,
+            np.array(columns[5], dtype=bool),
+            np.array(columns[6], dtype=bool),
+            *(np.array(c, dtype=float) for c in columns[7:]),
         )
 
+
+def _compile(net: Network) -> CompiledGraph:
+    """Compile from the network's build arrays when it has them, else from its graph."""
+    tables = getattr(net, "_compile_tables", None)
+    nodes, edges = tables() if tables is not None else (None, None)
+    if nodes is None:
+        nodes, edges = dict(net.graph.nodes(data=True)), EdgeTable.from_graph(net.graph)
+    return compile_tables(nodes, edges, net.params)
+
+
+def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> CompiledGraph:
+    """Compile places and edges into the state graph, in array operations.
+
+    Parameters
+    ----------
+    nodes
+        Node attributes by place id (as ``graph.nodes``).
+    edges
+        The directed link edges, in ``graph.edges`` order.
+    params
+        Network parameters.
+
+    Returns
+    -------
+    CompiledGraph
+    """
+    place_ids = np.array(sorted(nodes), dtype=object)
+    states = _states(place_ids, nodes)
+    place_index = pd.Index(place_ids)
+    u = place_index.get_indexer(edges.u)
+    w = place_index.get_indexer(edges.v)
+    mode = pd.Index(MODES).get_indexer(edges.mode)
+    place_data = [nodes[p] for p in place_ids]
+    border = np.array([d["kind"] == "border" for d in place_data], dtype=bool)
+    place_status = np.array([STATUS_CODES[d["status"]] for d in place_data], dtype=np.int8)
+    place_closed = np.array([bool(d["closed"]) for d in place_data], dtype=bool)
+    side_u = np.zeros(len(u), dtype=np.int64)
+    side_w = np.zeros(len(w), dtype=np.int64)
+    for i in np.flatnonzero(border[u] | border[w]):  # few: links at border crossings
+        for end, other, out in ((u, w, side_u), (w, u, side_w)):
+            if border[end[i]]:
+                data = place_data[end[i]]
+                side = _side(nodes, place_ids[end[i]], place_ids[other[i]])
+                out[i] = data["countries"].split("-").index(side)
+    src = states.lookup(u, mode, side_u)
+    dst = states.lookup(w, mode, side_w)
+    link_ids = np.unique(edges.key.astype(str)) if len(edges.key) else np.empty(0, dtype=str)
+    status = np.maximum(
+        pd.Index(STATUS_CODES).get_indexer(edges.status).astype(np.int8),
+        np.maximum(place_status[u], place_status[w]),
+    )
+    extra = _place_edges(place_ids, place_data, states, params)
+    n_links = len(src)
+    return CompiledGraph(
+        place_ids=place_ids,
+        state_place=states.place,
+        state_mode=states.mode,
+        place_state_start=states.start,
+        edge_src=np.r_[src, extra["src"]].astype(np.int64),
+        edge_dst=np.r_[dst, extra["dst"]].astype(np.int64),
+        edge_kind=np.r_[np.full(n_links, EDGE_LINK), extra["kind"]].astype(np.int8),
+        edge_link=np.r_[
+            np.searchsorted(link_ids, edges.key.astype(str)), np.full(len(extra["src"]), -1)
+        ].astype(np.int64),
+        edge_reversed=np.r_[edges.reversed, np.zeros(len(extra["src"]), dtype=bool)],
+        edge_status=np.r_[status, extra["status"]].astype(np.int8),
+        edge_closed=np.r_[
+            edges.closed | place_closed[u] | place_closed[w], extra["closed"]
+        ].astype(bool),
+        time_h=np.r_[edges.travel_time / 3600.0, extra["time"]].astype(float),
+        distance_km=np.r_[edges.length / 1000.0, extra["dist"]].astype(float),
+        cost_usd=np.r_[edges.cost, extra["cost"]].astype(float),
+        value_of_time=float(params.value_of_time_usd_teu_h),
+        gauge_change_h=np.r_[np.zeros(n_links), extra["gauge"]].astype(float),
+        link_ids=np.asarray(link_ids, dtype=object),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _States:
+    """States of each place: one per (mode, side); `slot` finds one by (place, mode, side)."""
+
+    place: np.ndarray
+    mode: np.ndarray
+    start: np.ndarray
+    slot: np.ndarray
+
+    def lookup(self, place: np.ndarray, mode: np.ndarray, side: np.ndarray) -> np.ndarray:
+        """State index of each (place, mode code, side index)."""
+        return self.slot[(place * len(MODES) + mode) * 2 + side]
+
+
+def _states(place_ids: np.ndarray, nodes: Mapping[str, dict]) -> _States:
+    """Return the states: per place in id order, its modes in listed order, then sides."""
+    place, mode, side = [], [], []
+    for index, place_id in enumerate(place_ids):
+        data = nodes[place_id]
+        n_sides = 2 if data["kind"] == "border" else 1
+        for m in data["modes"].split(";"):
+            for s in range(n_sides):
+                place.append(index)
+                mode.append(_MODE_CODE[m])
+                side.append(s)
+    place_arr = np.asarray(place, dtype=np.int64)
+    mode_arr = np.asarray(mode, dtype=np.int8)
+    start = np.zeros(len(place_ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(place_arr, minlength=len(place_ids)), out=start[1:])
+    slot = np.full(len(place_ids) * len(MODES) * 2, -1, dtype=np.int64)
+    slot[(place_arr * len(MODES) + mode_arr) * 2 + np.asarray(side, dtype=np.int64)] = np.arange(
+        len(place_arr)
+    )
+    return _States(place_arr, mode_arr, start, slot)
+
+
+def _place_edges(
+    place_ids: np.ndarray, place_data: list[dict], states: _States, params: Any
+) -> dict[str, np.ndarray]:
+    """Crossing edges (both sides of a border) and transfer edges (between modes at a place)."""
+    rows: list[tuple] = []
     border = params.border
-    for place in place_ids:
-        data = nodes[place]
+    for index, (place, data) in enumerate(zip(place_ids, place_data, strict=True)):
         modes = data["modes"].split(";")
-        status, closed = data["status"], bool(data["closed"])
+        status, closed = STATUS_CODES[data["status"]], bool(data["closed"])
         if data["kind"] == "border":
-            a, b = data["countries"].split("-")
             fee = _attr(data, "fee_usd", border.fee_usd)
             for mode in modes:
                 if mode not in ("rail", "road"):
@@ -441,20 +529,11 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
                 gauge = 0.0
                 if mode == "rail" and data.get("gauge_break", False):
                     gauge = _attr(data, "gauge_change_h", border.gauge_change_h)
+                code = _MODE_CODE[mode]
+                a = states.slot[(index * len(MODES) + code) * 2]
+                b = states.slot[(index * len(MODES) + code) * 2 + 1]
                 for x, y in ((a, b), (b, a)):
-                    add(
-                        state_key[(place, mode, x)],
-                        state_key[(place, mode, y)],
-                        EDGE_CROSSING,
-                        -1,
-                        False,
-                        status,
-                        closed,
-                        dwell + gauge,
-                        0.0,
-                        fee,
-                        gauge,
-                    )
+                    rows.append((x, y, EDGE_CROSSING, status, closed, dwell + gauge, fee, gauge))
         elif data["kind"] in TRANSFER_KINDS and len(modes) > 1:
             defaults = params.transfer.get(data["kind"])
             handling = _attr(data, "handling_h", defaults.handling_h if defaults else None)
@@ -468,41 +547,14 @@ def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the g
             for m1 in modes:
                 for m2 in modes:
                     if m1 != m2:
-                        add(
-                            state_key[(place, m1, "")],
-                            state_key[(place, m2, "")],
-                            EDGE_TRANSFER,
-                            -1,
-                            False,
-                            status,
-                            closed,
-                            handling,
-                            0.0,
-                            fee,
-                        )
-
-    def arr(key: str, dtype: type) -> np.ndarray:
-        return np.asarray(rows[key], dtype=dtype)
-
-    return CompiledGraph(
-        place_ids=place_ids,
-        state_place=np.asarray(state_place, dtype=np.int64),
-        state_mode=np.asarray(state_mode, dtype=np.int8),
-        place_state_start=np.asarray(starts, dtype=np.int64),
-        edge_src=arr("src", np.int64),
-        edge_dst=arr("dst", np.int64),
-        edge_kind=arr("kind", np.int8),
-        edge_link=arr("link", np.int64),
-        edge_reversed=arr("reversed", bool),
-        edge_status=arr("status", np.int8),
-        edge_closed=arr("closed", bool),
-        time_h=arr("time", float),
-        distance_km=arr("dist", float),
-        cost_usd=arr("cost", float),
-        value_of_time=float(params.value_of_time_usd_teu_h),
-        gauge_change_h=arr("gauge", float),
-        link_ids=np.asarray(link_ids, dtype=object),
-    )
+                        a = states.slot[(index * len(MODES) + _MODE_CODE[m1]) * 2]
+                        b = states.slot[(index * len(MODES) + _MODE_CODE[m2]) * 2]
+                        rows.append((a, b, EDGE_TRANSFER, status, closed, handling, fee, 0.0))
+    names = ("src", "dst", "kind", "status", "closed", "time", "cost", "gauge")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    out = {name: np.asarray(column) for name, column in zip(names, columns, strict=True)}
+    out["dist"] = np.zeros(len(rows))
+    return out
 
 
 def _attr(data: dict, key: str, default: float | None) -> float | None:
@@ -510,7 +562,3 @@ def _attr(data: dict, key: str, default: float | None) -> float | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return default
     return float(value)
-
-
-def _worst_status(*statuses: str) -> str:
-    return max(statuses, key=lambda s: STATUS_CODES[s])
