@@ -181,7 +181,7 @@ def map_chunks(
         at_least = -(-len(items) // max_chunk) if max_chunk else 1
         if executor is None:
             results: list[R] = []
-            for chunk in _chunks(items, max(at_least, len(items) // 50)):
+            for chunk in _chunks(items, max(at_least, min(len(items), 20))):
                 results.extend(function(shared, chunk))
                 bar.update(len(chunk))
             return results

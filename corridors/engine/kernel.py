@@ -42,6 +42,7 @@ if numba.config.THREADING_LAYER == "default":
 __all__ = [
     "Answers",
     "Csr",
+    "PlaceQueries",
     "Queries",
     "best_of",
     "csr",
@@ -210,6 +211,111 @@ class Queries:
         return cls(s_ptr, s_flat, v_flat, t_ptr, t_flat, b_ptr, b_flat, a_ptr, a_flat)
 
 
+@dataclasses.dataclass(frozen=True)
+class PlaceQueries:
+    """Make queries between places, as :func:`~corridors.engine.search` starts and ends them.
+
+    A query starts at zero at the origin's usable states (all of them if none is
+    usable) and targets every state of the destination (run it with
+    ``first=True`` for the best of them). Build once per graph and mask with
+    :meth:`prepare`, then call.
+
+    Parameters
+    ----------
+    starts
+        ``place_state_start`` of the graph.
+    state_ok
+        States with an allowed edge.
+    owners, entries
+        Link index and CSR entry of every allowed link edge, sorted by link.
+    """
+
+    starts: np.ndarray
+    state_ok: np.ndarray
+    owners: np.ndarray
+    entries: np.ndarray
+
+    @classmethod
+    def prepare(cls, graph: CompiledGraph, csr: Csr, mask: np.ndarray) -> PlaceQueries:
+        """Index `graph` (searched as `csr` under `mask`) for place queries.
+
+        Parameters
+        ----------
+        graph
+            The compiled graph.
+        csr
+            Its CSR arrays (from :func:`csr` with the same `mask`).
+        mask
+            Edges allowed.
+
+        Returns
+        -------
+        PlaceQueries
+        """
+        state_ok = np.zeros(graph.n_states, dtype=bool)
+        state_ok[graph.edge_src[mask]] = True
+        state_ok[graph.edge_dst[mask]] = True
+        link_edges = np.flatnonzero((graph.edge_link >= 0) & (csr.entry_of_edge >= 0))
+        order = np.argsort(graph.edge_link[link_edges], kind="stable")
+        return cls(
+            graph.place_state_start,
+            state_ok,
+            graph.edge_link[link_edges][order],
+            csr.entry_of_edge[link_edges][order],
+        )
+
+    def _states(self, places: np.ndarray, usable_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.diff(self.starts)[places]
+        ptr = np.zeros(len(places) + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        flat = np.repeat(self.starts[places] - ptr[:-1], counts) + np.arange(ptr[-1])
+        if usable_only:
+            owner = np.repeat(np.arange(len(places)), counts)
+            ok = self.state_ok[flat]
+            any_ok = np.bincount(owner, weights=ok, minlength=len(places)) > 0
+            keep = ok | ~any_ok[owner]
+            flat = flat[keep]
+            ptr[1:] = np.cumsum(np.bincount(owner[keep], minlength=len(places)))
+        return ptr, flat
+
+    def __call__(
+        self,
+        origins: np.ndarray,
+        destinations: np.ndarray,
+        banned_links: np.ndarray | None = None,
+    ) -> Queries:
+        """Return one query per (origin, destination) place pair.
+
+        Parameters
+        ----------
+        origins, destinations
+            Place indices, one pair per query.
+        banned_links
+            Link index banned in each query (both directions; -1: none).
+
+        Returns
+        -------
+        Queries
+        """
+        origins = np.asarray(origins, dtype=np.int64)
+        s_ptr, s_flat = self._states(origins, True)
+        t_ptr, t_flat = self._states(np.asarray(destinations, dtype=np.int64), False)
+        b_ptr = np.zeros(len(origins) + 1, dtype=np.int64)
+        b_flat = np.empty(0, dtype=np.int64)
+        if banned_links is not None:
+            banned_links = np.asarray(banned_links, dtype=np.int64)
+            lo = np.searchsorted(self.owners, banned_links, side="left")
+            hi = np.searchsorted(self.owners, banned_links, side="right")
+            hi = np.where(banned_links >= 0, hi, lo)
+            np.cumsum(hi - lo, out=b_ptr[1:])
+            b_flat = self.entries[np.repeat(lo - b_ptr[:-1], hi - lo) + np.arange(b_ptr[-1])]
+        empty = np.zeros(len(origins) + 1, dtype=np.int64)
+        return Queries(
+            s_ptr, s_flat, np.zeros(len(s_flat)), t_ptr, t_flat,
+            b_ptr, b_flat, empty, np.empty(0, dtype=np.int64),
+        )  # fmt: skip
+
+
 def place_queries(
     graph: CompiledGraph,
     csr: Csr,
@@ -218,20 +324,14 @@ def place_queries(
     destinations: np.ndarray,
     banned_links: np.ndarray | None = None,
 ) -> Queries:
-    """One query per place pair, as :func:`~corridors.engine.search` starts and ends them.
+    """Return one query per place pair (see :class:`PlaceQueries`).
 
     Parameters
     ----------
-    graph
-        The compiled graph.
-    csr
-        Its CSR arrays (from :func:`csr` with the same `mask`).
-    mask
-        Edges allowed.
+    graph, csr, mask
+        The compiled graph, its CSR arrays and the mask they were built with.
     origins, destinations
-        Place indices, one pair per query. A query starts at zero at the origin's
-        usable states (all of them if none is usable) and targets every state of
-        the destination (run it with ``first=True`` for the best of them).
+        Place indices, one pair per query.
     banned_links
         Link index banned in each query (both directions; -1: none).
 
@@ -239,44 +339,7 @@ def place_queries(
     -------
     Queries
     """
-    state_ok = np.zeros(graph.n_states, dtype=bool)
-    state_ok[graph.edge_src[mask]] = True
-    state_ok[graph.edge_dst[mask]] = True
-    starts = graph.place_state_start
-    counts = np.diff(starts)
-
-    def states(places: np.ndarray, usable_only: bool) -> tuple[np.ndarray, np.ndarray]:
-        ptr = np.zeros(len(places) + 1, dtype=np.int64)
-        np.cumsum(counts[places], out=ptr[1:])
-        flat = np.repeat(starts[places] - ptr[:-1], counts[places]) + np.arange(ptr[-1])
-        if usable_only:
-            owner = np.repeat(np.arange(len(places)), counts[places])
-            any_ok = np.bincount(owner, weights=state_ok[flat], minlength=len(places)) > 0
-            keep = state_ok[flat] | ~any_ok[owner]
-            flat = flat[keep]
-            ptr[1:] = np.cumsum(np.bincount(owner[keep], minlength=len(places)))
-        return ptr, flat
-
-    origins = np.asarray(origins, dtype=np.int64)
-    s_ptr, s_flat = states(origins, True)
-    t_ptr, t_flat = states(np.asarray(destinations, dtype=np.int64), False)
-    b_ptr = np.zeros(len(origins) + 1, dtype=np.int64)
-    b_flat = np.empty(0, dtype=np.int64)
-    if banned_links is not None:
-        link_edges = np.flatnonzero((graph.edge_link >= 0) & (csr.entry_of_edge >= 0))
-        order = np.argsort(graph.edge_link[link_edges], kind="stable")
-        entries = csr.entry_of_edge[link_edges][order]
-        owners = graph.edge_link[link_edges][order]
-        banned_links = np.asarray(banned_links, dtype=np.int64)
-        lo = np.searchsorted(owners, banned_links, side="left")
-        hi = np.where(banned_links >= 0, np.searchsorted(owners, banned_links, side="right"), lo)
-        np.cumsum(hi - lo, out=b_ptr[1:])
-        b_flat = entries[np.repeat(lo - b_ptr[:-1], hi - lo) + np.arange(b_ptr[-1])]
-    empty = np.zeros(len(origins) + 1, dtype=np.int64)
-    return Queries(
-        s_ptr, s_flat, np.zeros(len(s_flat)), t_ptr, t_flat,
-        b_ptr, b_flat, empty, np.empty(0, dtype=np.int64),
-    )  # fmt: skip
+    return PlaceQueries.prepare(graph, csr, mask)(origins, destinations, banned_links)
 
 
 def best_of(answers: Answers, queries: Queries) -> np.ndarray:

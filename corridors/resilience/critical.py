@@ -33,6 +33,7 @@ from corridors.engine import (
     search,
     tree_sums,
 )
+from corridors.engine.repair import Trees, repair
 from corridors.network import Network
 from corridors.parallel import map_chunks, task_threads
 from corridors.resilience.elements import _element_edges, od_pairs
@@ -50,14 +51,13 @@ class _Problem:
     mask: np.ndarray
     csr: kernel.Csr
     csr_t: kernel.Csr
+    places: kernel.PlaceQueries
     origins: np.ndarray
     pair_row: np.ndarray
     pair_dest: np.ndarray
     pair_demand: np.ndarray
     base: np.ndarray
-    dist: np.ndarray
-    entry: np.ndarray
-    trees: list[_Tree]
+    trees: Trees
     element_edges: dict[str, np.ndarray]
     element_pairs: dict[str, np.ndarray]
     element_place: dict[str, int]
@@ -252,7 +252,7 @@ def _prepare(
     edges_of = {e: edges for e, edges in usable.items() if len(edges)}
     result = search(graph, origins, weight=weight, mask=mask, prepared=(matrix, edge_of_entry))
     base = result.place_dist()[pair_row, pair_dest]
-    trees = [_tree(result.pred[r], result.dist[r]) for r in range(len(origins))]
+    rows = [_tree(result.pred[r], result.dist[r]) for r in range(len(origins))]
     entry = (
         np.vstack([result.entry_edges(r) for r in range(len(origins))])
         if len(origins)
@@ -262,7 +262,17 @@ def _prepare(
         [result.best_state(int(r), int(d)) for r, d in zip(pair_row, pair_dest, strict=True)],
         dtype=np.int64,
     )
-    element_pairs = _element_pairs(graph, edges_of, trees, entry, pair_row, best)
+    element_pairs = _element_pairs(graph, edges_of, rows, entry, pair_row, best)
+    order = np.full((len(rows), graph.n_states), -1, dtype=np.int64)
+    for r, tree in enumerate(rows):
+        order[r, : len(tree.order)] = tree.order
+    trees = Trees(
+        order=order,
+        tin=np.array([t.tin for t in rows]).reshape(len(rows), graph.n_states),
+        size=np.array([t.size for t in rows]).reshape(len(rows), graph.n_states),
+        entry=entry,
+        dist=result.dist,
+    )
     detour_ends = {}
     if detour and elements == "links":
         forward = np.flatnonzero((graph.edge_kind == EDGE_LINK) & ~graph.edge_reversed)
@@ -273,12 +283,13 @@ def _prepare(
         detour_ends = {
             e: (int(ends[link_of[e], 0]), int(ends[link_of[e], 1]), link_of[e]) for e in edges_of
         }
+    csr = kernel.csr(graph, weight, mask)
     return _Problem(
         graph=graph, weight=weight, mask=mask,
-        csr=kernel.csr(graph, weight, mask), csr_t=kernel.csr(graph, weight, mask, reverse=True),
+        csr=csr, csr_t=kernel.csr(graph, weight, mask, reverse=True),
+        places=kernel.PlaceQueries.prepare(graph, csr, mask),
         origins=origins, pair_row=pair_row, pair_dest=pair_dest,
-        pair_demand=pairs["demand"].to_numpy(dtype=float), base=base, dist=result.dist,
-        entry=entry, trees=trees,
+        pair_demand=pairs["demand"].to_numpy(dtype=float), base=base, trees=trees,
         element_edges=edges_of,
         element_pairs=element_pairs,
         element_place={e: index[e] for e in edges_of} if elements != "links" else {},
@@ -324,148 +335,40 @@ def _element_pairs(
     }
 
 
-#: Most allowed states gathered for one batch of repair searches (bounds a task's memory).
-_BATCH_STATES = 4_000_000
-
-
-@dataclasses.dataclass
-class _Repairs:
-    """Repair searches of a chunk, gathered into batches for the compiled kernel.
-
-    Each search repairs one origin's tree after one element failed; for each
-    affected pair it keeps the destination's states (`dest_states`, ragged per
-    pair), whether each lies in the repaired subtree, and its target row.
-    """
-
-    problem: _Problem
-    inside: np.ndarray
-    local: np.ndarray
-    sources: list[np.ndarray] = dataclasses.field(default_factory=list)
-    values: list[np.ndarray] = dataclasses.field(default_factory=list)
-    targets: list[np.ndarray] = dataclasses.field(default_factory=list)
-    banned: list[np.ndarray] = dataclasses.field(default_factory=list)
-    allowed: list[np.ndarray] = dataclasses.field(default_factory=list)
-    meta: list[tuple[int, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]] = (
-        dataclasses.field(default_factory=list)
-    )
-    size: int = 0
-
-    def add(
-        self, element: int, positions: np.ndarray, pairs: np.ndarray, row: int, edges: np.ndarray
-    ) -> None:
-        """Queue the repair of origin `row` for `pairs` (at `positions`) after `edges` failed."""
-        problem, graph = self.problem, self.problem.graph
-        heads = graph.edge_dst[edges]
-        heads = np.unique(heads[problem.entry[row, heads] == edges])
-        if not len(heads):
-            return
-        tree = problem.trees[row]
-        states = np.unique(np.concatenate([tree.subtree(h) for h in heads]))
-        self.inside[states] = True
-        self.local[states] = np.arange(len(states))
-        starts = graph.place_state_start
-        dests = problem.pair_dest[pairs]
-        counts = starts[dests + 1] - starts[dests]
-        dest_states = np.repeat(starts[dests] - np.cumsum(np.r_[0, counts[:-1]]), counts)
-        dest_states = dest_states + np.arange(counts.sum())
-        in_tree = self.inside[dest_states]
-        targets = np.unique(dest_states[in_tree])
-        target_row = np.full(len(dest_states), -1, dtype=np.int64)
-        target_row[in_tree] = np.searchsorted(targets, dest_states[in_tree])
-        seeds, start = self._seeds(row, states, edges)
-        self.inside[states] = False
-        if len(targets):
-            csr = problem.csr
-            entries = csr.entry_of_edge[edges]
-            self.sources.append(seeds)
-            self.values.append(start)
-            self.targets.append(targets)
-            self.banned.append(entries[entries >= 0])
-            self.allowed.append(states)
-            self.size += len(states)
-        self.meta.append((element, positions, row, counts, dest_states, target_row))
-
-    def _seeds(
-        self, row: int, states: np.ndarray, edges: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Best entry of each subtree state from outside the subtree (unchanged values)."""
-        csr_t, dist = self.problem.csr_t, self.problem.dist[row]
-        lo, hi = csr_t.indptr[states], csr_t.indptr[states + 1]
-        counts = hi - lo
-        positions = np.repeat(lo - np.cumsum(np.r_[0, counts[:-1]]), counts)
-        positions = positions + np.arange(counts.sum())
-        heads = np.repeat(states, counts)
-        tails = csr_t.indices[positions]
-        keep = ~self.inside[tails] & ~np.isin(csr_t.edge[positions], edges)
-        start = np.full(len(states), np.inf)
-        np.minimum.at(
-            start, self.local[heads[keep]], dist[tails[keep]] + csr_t.weight[positions[keep]]
-        )
-        seeded = np.flatnonzero(np.isfinite(start))
-        return states[seeded], start[seeded]
-
-    def flush(self, after: dict[int, np.ndarray]) -> None:
-        """Run the queued searches; write each pair's new best value into `after`."""
-        problem = self.problem
-        values = np.empty(0)
-        t_ptr = np.zeros(1, dtype=np.int64)
-        if self.sources:
-            queries = kernel.Queries.build(
-                self.sources,
-                self.targets,
-                source_values=self.values,
-                banned=self.banned,
-                allowed=self.allowed,
-            )
-            values = kernel.run(problem.csr, queries, threads=problem.threads).value
-            t_ptr = queries.target_ptr
-        query = 0
-        for element, positions, row, counts, dest_states, target_row in self.meta:
-            base = problem.dist[row, dest_states]
-            if (target_row >= 0).any():
-                offset = t_ptr[query]
-                query += 1
-                new = values[offset + np.maximum(target_row, 0)]
-                base = np.where(target_row >= 0, new, base)
-            bounds = np.r_[0, np.cumsum(counts)[:-1]]
-            after[element][positions] = np.minimum.reduceat(base, bounds)
-        self.sources, self.values, self.targets = [], [], []
-        self.banned, self.allowed, self.meta, self.size = [], [], [], 0
-
-
 def _evaluate(problem: _Problem, elements: Sequence[str]) -> list[dict[str, float]]:
-    """Criticality statistics of each element (a task; module-level for pickling)."""
-    n = problem.graph.n_states
-    repairs = _Repairs(problem, np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64))
-    after: dict[int, np.ndarray] = {}
-    for index, element in enumerate(elements):
-        pairs = problem.element_pairs[element]
-        if not len(pairs):
-            continue
-        after[index] = problem.base[pairs].copy()
-        edges = problem.element_edges[element]
-        place = problem.element_place.get(element)
-        rows = problem.pair_row[pairs]
-        for row in np.unique(rows):
-            positions = np.flatnonzero(rows == row)
-            if place is not None and problem.origins[row] == place:
-                after[index][positions] = np.inf  # the failed place is the origin
-                continue
-            repairs.add(index, positions, pairs[positions], int(row), edges)
-            if repairs.size > _BATCH_STATES:
-                repairs.flush(after)
-    repairs.flush(after)
-    out = []
-    for index, element in enumerate(elements):
-        pairs = problem.element_pairs[element]
-        row: dict[str, float] = {
-            "pairs_using": len(pairs),
-            "demand_using": float(problem.pair_demand[pairs].sum()),
-        }
-        if len(pairs):
-            row.update(_pair_stats(problem, pairs, after[index]))
-        out.append(row)
-    _add_detours(problem, elements, out)
+    """Criticality statistics of each element (a task; module-level for pickling).
+
+    Every (element, origin) whose pairs used the element is one repair query of
+    :func:`corridors.engine.repair.repair`; the statistics are sums per element.
+    """
+    names = list(elements)
+    pairs_of = [problem.element_pairs[e] for e in names]
+    owner = np.repeat(np.arange(len(names)), [len(p) for p in pairs_of])
+    pair = np.concatenate([*pairs_of, np.empty(0, dtype=np.int64)]).astype(np.int64)
+    rows = problem.pair_row[pair]
+    key = owner * max(len(problem.origins), 1) + rows
+    order = np.argsort(key, kind="stable")
+    owner, pair, rows, key = owner[order], pair[order], rows[order], key[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+    starts = problem.graph.place_state_start
+    dests = problem.pair_dest[pair]
+    counts = starts[dests + 1] - starts[dests]
+    pair_start = np.r_[0, np.cumsum(counts)]
+    dest_states = np.repeat(starts[dests] - pair_start[:-1], counts) + np.arange(pair_start[-1])
+    edges_of = [problem.element_edges[e] for e in names]
+    group_ptr = np.r_[0, np.cumsum([len(x) for x in edges_of])].astype(np.int64)
+    group_edges = np.concatenate([*edges_of, np.empty(0, dtype=np.int64)]).astype(np.int64)
+    values = repair(
+        problem.csr, problem.csr_t, problem.graph.edge_dst, problem.trees,
+        rows[first], owner[first], group_ptr, group_edges,
+        pair_start[np.r_[first, len(pair)]], dest_states, threads=problem.threads,
+    )  # fmt: skip
+    after = np.minimum.reduceat(values, pair_start[:-1]) if len(pair) else np.empty(0)
+    failed_place = np.array([problem.element_place.get(e, -1) for e in names], dtype=np.int64)
+    after[problem.origins[rows] == failed_place[owner]] = np.inf  # the failed place is the origin
+    stats = _pair_stats(problem, owner, pair, after, len(names))
+    out = [dict(zip(stats, values, strict=True)) for values in zip(*stats.values(), strict=True)]
+    _add_detours(problem, names, out)
     return out
 
 
@@ -476,7 +379,7 @@ def _add_detours(problem: _Problem, elements: Sequence[str], out: list[dict]) ->
         return
     ends = np.array([problem.detour_ends[elements[i]] for i in chosen], dtype=np.int64)
     graph, csr = problem.graph, problem.csr
-    queries = kernel.place_queries(graph, csr, problem.mask, ends[:, 0], ends[:, 1], ends[:, 2])
+    queries = problem.places(ends[:, 0], ends[:, 1], ends[:, 2])
     extra = np.vstack([graph.time_h[csr.edge], graph.distance_km[csr.edge]])
     answers = kernel.run(csr, queries, extra=extra, first=True, threads=problem.threads)
     best = kernel.best_of(answers, queries)
@@ -489,15 +392,22 @@ def _add_detours(problem: _Problem, elements: Sequence[str], out: list[dict]) ->
         )
 
 
-def _pair_stats(problem: _Problem, pairs: np.ndarray, after: np.ndarray) -> dict[str, float]:
-    demand = problem.pair_demand[pairs]
+def _pair_stats(
+    problem: _Problem, owner: np.ndarray, pair: np.ndarray, after: np.ndarray, n: int
+) -> dict[str, list]:
+    """Sum the pairs' losses per element (`owner`: element of each pair)."""
+    demand = problem.pair_demand[pair]
     lost = ~np.isfinite(after)
-    delta = np.where(lost, 0.0, after - problem.base[pairs])
+    delta = np.where(lost, 0.0, after - problem.base[pair])
+    worst = np.zeros(n)
+    np.maximum.at(worst, owner, delta)
     return {
-        "pairs_disconnected": int(lost.sum()),
-        "demand_disconnected": float(demand[lost].sum()),
-        "delta_total": float((demand * delta).sum()),
-        "delta_max": float(delta.max(initial=0.0)),
+        "pairs_using": np.bincount(owner, minlength=n).astype(int).tolist(),
+        "demand_using": np.bincount(owner, weights=demand, minlength=n).tolist(),
+        "pairs_disconnected": np.bincount(owner, weights=lost, minlength=n).astype(int).tolist(),
+        "demand_disconnected": np.bincount(owner, weights=demand * lost, minlength=n).tolist(),
+        "delta_total": np.bincount(owner, weights=demand * delta, minlength=n).tolist(),
+        "delta_max": worst.tolist(),
     }
 
 
