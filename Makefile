@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_resilience
 	$(BIN)/python -m benchmarks.bench_reach
 	$(BIN)/python -m benchmarks.bench_osm
+	$(BIN)/python -m benchmarks.bench_engine
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -42,7 +42,8 @@ class Network(NetworkEditing):
     Parameters
     ----------
     graph
-        A MultiDiGraph in corridors' conventions (as built by :meth:`from_records`).
+        A MultiDiGraph in corridors' conventions; ``None`` only from
+        :meth:`from_records`, which makes it from its build arrays on first use.
     params
         Network-wide parameters.
     corridors
