@@ -338,7 +338,7 @@ def main() -> None:
     if "redundancy" not in skip:
         ring = synthetic.road_network(synthetic.ring_roads(400 if quick else 4000), "ring")
         bench_redundancy("ring with spurs and chords", ring, road_only=True)
-        corridor = synthetic.network(100 if quick else 700, seed=1)
+        corridor = synthetic.network(100 if quick else 800, seed=1)
         bench_redundancy("multimodal corridor network", corridor, road_only=False)
     tables = synthetic.delaunay_roads(2_000 if quick else 50_000, seed=0)
     delaunay = synthetic.road_network(tables, "delaunay")
