@@ -9,6 +9,12 @@ compiled
 dijkstra
     :func:`search` (multi-source Dijkstra from every state of each origin),
     :class:`SearchResult` (paths, path sums) and :func:`tree_sums`.
+kernel
+    Compiled (numba) batched searches that stop at their targets, skip banned
+    entries and stay within allowed states, on all threads
+    (``from corridors.engine import kernel``).
+repair
+    Compiled repair of shortest-path trees after a failure (OD criticality).
 """
 
 from corridors.engine.compiled import (
