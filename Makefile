@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_reach
 	$(BIN)/python -m benchmarks.bench_osm
 	$(BIN)/python -m benchmarks.bench_assignment
+	$(BIN)/python -m benchmarks.bench_engine
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -7,6 +7,11 @@ take ``executor=``: ``None`` runs serially in this process; any
 :func:`executor_from_options` builds one from the CLI's ``--workers`` /
 ``--scheduler``. Results never depend on the executor: tasks are pure functions
 of their arguments, and random draws are seeded per task item.
+
+Chunks are sized from the executor's real worker count (a Dask cluster's
+threads, as its scheduler reports them), and on Dask the shared data (compiled
+graph, baseline trees) is broadcast once to every worker, not pickled into
+every task.
 """
 
 from __future__ import annotations
@@ -22,7 +27,15 @@ from typing import Any, TypeVar
 
 from corridors._errors import ServiceError
 
-__all__ = ["executor_from_options", "map_chunks", "progress_bar", "show_progress"]
+__all__ = [
+    "broadcast",
+    "executor_from_options",
+    "map_chunks",
+    "progress_bar",
+    "show_progress",
+    "task_threads",
+    "worker_count",
+]
 
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT_S = 5.0
@@ -71,6 +84,74 @@ def show_progress(progress: bool | None) -> bool:
     return progress
 
 
+def _dask_client(executor: Executor | None) -> Any:
+    """Return the Dask client behind ``client.get_executor()`` (None for other executors)."""
+    client = getattr(executor, "_client", None)
+    return client if client is not None and hasattr(client, "scatter") else None
+
+
+def worker_count(executor: Executor | None) -> int:
+    """Return how many tasks `executor` runs at once.
+
+    Parameters
+    ----------
+    executor
+        ``None`` (serial), a :class:`concurrent.futures.Executor`, or a Dask
+        client's executor.
+
+    Returns
+    -------
+    int
+        1 when serial; a Dask cluster's total worker threads as its scheduler
+        reports them now; a pool's ``max_workers``; else this machine's CPU count.
+    """
+    if executor is None:
+        return 1
+    client = _dask_client(executor)
+    if client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+
+
+def broadcast(executor: Executor | None, shared: Any) -> Any:
+    """Send `shared` to every worker once; return what tasks should be given instead.
+
+    Parameters
+    ----------
+    executor
+        Where the tasks run.
+    shared
+        Data every task needs.
+
+    Returns
+    -------
+    object
+        On Dask, a future of `shared` replicated on every worker (tasks receive
+        the object itself); otherwise `shared` unchanged.
+    """
+    client = _dask_client(executor)
+    if client is None:
+        return shared
+    return client.scatter([shared], broadcast=True, hash=False)[0]
+
+
+def task_threads(executor: Executor | None) -> int | None:
+    """Return the threads a task's compiled searches may use.
+
+    Parameters
+    ----------
+    executor
+        Where the tasks run (``None``: serially in this process).
+
+    Returns
+    -------
+    int or None
+        ``None`` (every core) when serial; 1 on an executor, whose workers
+        already share the cores.
+    """
+    return None if executor is None else 1
+
+
 def _chunks(items: Sequence[T], n_chunks: int) -> list[Sequence[T]]:
     n_chunks = max(1, min(n_chunks, len(items)))
     size, extra = divmod(len(items), n_chunks)
@@ -100,14 +181,14 @@ def map_chunks(
     function
         A module-level function (picklable) returning one result per item of its chunk.
     shared
-        Data every task needs (e.g. compiled arrays); sent once per task chunk.
+        Data every task needs (e.g. compiled arrays): broadcast once per worker
+        on Dask, sent with each chunk to other executors.
     items
         The work items.
     executor
         ``None`` for serial; otherwise any :class:`concurrent.futures.Executor`.
     chunks_per_worker
-        Chunks per worker, to balance load (the worker count is read from the
-        executor when it tells, else taken as the CPU count).
+        Chunks per worker, to balance load (workers from :func:`worker_count`).
     max_chunk
         Largest number of items in one chunk (e.g. to bound a task's memory).
     progress
@@ -129,13 +210,13 @@ def map_chunks(
         at_least = -(-len(items) // max_chunk) if max_chunk else 1
         if executor is None:
             results: list[R] = []
-            for chunk in _chunks(items, max(at_least, len(items) // 50)):
+            for chunk in _chunks(items, max(at_least, min(len(items), 20))):
                 results.extend(function(shared, chunk))
                 bar.update(len(chunk))
             return results
-        workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
-        chunks = _chunks(items, max(at_least, workers * chunks_per_worker))
-        futures = [executor.submit(function, shared, chunk) for chunk in chunks]
+        chunks = _chunks(items, max(at_least, worker_count(executor) * chunks_per_worker))
+        sent = broadcast(executor, shared)
+        futures = [executor.submit(function, sent, chunk) for chunk in chunks]
         results = []
         try:
             for future, chunk in zip(futures, chunks, strict=True):

@@ -6,6 +6,11 @@ Delaunay edges, so both are connected), splits the area into countries by
 meridians, replaces a few border-crossing edges by border crossings (gauge break
 where the two countries' gauges differ) and drops the others, and adds ports
 on the southern edge joined by sea lanes.
+
+The plain road networks of :func:`grid_roads`, :func:`delaunay_roads` and
+:func:`ring_roads` (one country, one mode) have the shape of an OpenStreetMap
+import and serve the engine's scale benchmarks; :func:`road_tables` gives their
+rows before a network is built.
 """
 
 from __future__ import annotations
@@ -22,7 +27,15 @@ from corridors.costs import BorderParams, ModeParams, Parameters, TransferParams
 from corridors.network import Network
 from corridors.schema import Record
 
-__all__ = ["default_params", "network"]
+__all__ = [
+    "default_params",
+    "delaunay_roads",
+    "grid_roads",
+    "network",
+    "ring_roads",
+    "road_network",
+    "road_tables",
+]
 
 COUNTRIES = ("CN", "RU", "MN", "KR")
 
@@ -260,3 +273,170 @@ def _add_sea_lanes(places: dict, links: list, ports: list[int]) -> None:
                 "source": "synthetic",
             }
         )
+
+
+# ---------------------------------------------------------------- plain road networks
+
+#: Degrees of longitude / latitude per grid step (about 1 km at 43°N).
+_STEP = 0.01
+
+
+def road_tables(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    pairs: np.ndarray,
+    speeds: np.ndarray | None = None,
+) -> tuple[list[Record], list[Record]]:
+    """Return place and link rows of a one-country road network (as read from tables).
+
+    Parameters
+    ----------
+    lon, lat
+        Coordinates of the places (degrees).
+    pairs
+        ``k × 2`` place indices of the links (from, to).
+    speeds
+        Speed of each link (km/h); ``None``: the parameter default.
+
+    Returns
+    -------
+    places, links : list of Record
+        Places ``n0, n1, ...`` (cities serving road, in CN); links ``l0, l1, ...``.
+    """
+    places = [
+        Record(
+            f"place n{i}",
+            {
+                "id": f"n{i}",
+                "name": f"Node {i}",
+                "kind": "city",
+                "country": "CN",
+                "lon": float(x),
+                "lat": float(y),
+                "modes": "road",
+                "source": "synthetic",
+            },
+        )
+        for i, (x, y) in enumerate(zip(lon, lat, strict=True))
+    ]
+    links = []
+    for j, (a, b) in enumerate(np.asarray(pairs).tolist()):
+        values = {"id": f"l{j}", "from": f"n{a}", "to": f"n{b}", "mode": "road"}
+        if speeds is not None:
+            values["speed_kph"] = float(speeds[j])
+        values["source"] = "synthetic"
+        links.append(Record(f"link l{j}", values))
+    return places, links
+
+
+def road_network(tables: tuple[list[Record], list[Record]], name: str) -> Network:
+    """Build a network from :func:`road_tables` rows with :func:`default_params`.
+
+    Parameters
+    ----------
+    tables
+        Place and link rows.
+    name
+        Network name.
+
+    Returns
+    -------
+    Network
+    """
+    places, links = tables
+    return Network.from_records(places, links, default_params(), name=name, source="synthetic")
+
+
+def grid_roads(
+    rows: int = 300, cols: int = 300, *, seed: int = 0, jitter: float = 0.3
+) -> tuple[list[Record], list[Record]]:
+    """Rows of a jittered grid road network: ``rows × cols`` places, 4-neighbour links.
+
+    Parameters
+    ----------
+    rows, cols
+        Grid size (300 × 300: 90,000 places and 179,400 links).
+    seed
+        Random seed.
+    jitter
+        Largest displacement of a place, as a share of the grid step (about 1 km).
+
+    Returns
+    -------
+    places, links : list of Record
+        See :func:`road_tables`; speeds are the parameter default.
+    """
+    rng = np.random.default_rng(seed)
+    r, c = np.divmod(np.arange(rows * cols), cols)
+    lon = 125.0 + _STEP * (c + jitter * rng.uniform(-1, 1, rows * cols))
+    lat = 43.0 + _STEP * (r + jitter * rng.uniform(-1, 1, rows * cols))
+    node = np.arange(rows * cols).reshape(rows, cols)
+    across = np.column_stack([node[:, :-1].ravel(), node[:, 1:].ravel()])
+    down = np.column_stack([node[:-1, :].ravel(), node[1:, :].ravel()])
+    return road_tables(lon, lat, np.vstack([across, down]))
+
+
+def delaunay_roads(
+    n_places: int = 50_000, *, seed: int = 0, extra_edge_share: float = 0.5
+) -> tuple[list[Record], list[Record]]:
+    """Rows of a Delaunay road network with per-link speeds.
+
+    Parameters
+    ----------
+    n_places
+        Number of places, uniform in a square of about 0.5° × 0.5° per 10,000 places.
+    seed
+        Random seed.
+    extra_edge_share
+        Share of the non-tree Delaunay edges kept (0.5: about 2 links per place).
+
+    Returns
+    -------
+    places, links : list of Record
+        See :func:`road_tables`; speeds drawn from 30, 50, 80 and 110 km/h.
+    """
+    rng = np.random.default_rng(seed)
+    side = 0.5 * np.sqrt(n_places / 10_000)
+    lon = 125.0 + side * rng.random(n_places)
+    lat = 43.0 + side * rng.random(n_places)
+    pairs = _planar_edges(np.column_stack([lon, lat]), extra_edge_share, rng)
+    speeds = rng.choice([30.0, 50.0, 80.0, 110.0], size=len(pairs), p=[0.4, 0.3, 0.2, 0.1])
+    return road_tables(lon, lat, pairs, speeds)
+
+
+def ring_roads(
+    n_links: int = 4_000, *, seed: int = 0, spur_share: float = 0.2, chord_share: float = 0.1
+) -> tuple[list[Record], list[Record]]:
+    """Rows of a ring road with dead-end spurs and chords across the ring.
+
+    Parameters
+    ----------
+    n_links
+        Total number of links.
+    seed
+        Random seed.
+    spur_share, chord_share
+        Shares of the links that are spurs (bridges to a dead end) and chords
+        (shortcuts between two ring places).
+
+    Returns
+    -------
+    places, links : list of Record
+        See :func:`road_tables`; speeds drawn between 40 and 100 km/h.
+    """
+    rng = np.random.default_rng(seed)
+    n_spurs, n_chords = int(n_links * spur_share), int(n_links * chord_share)
+    n_ring = n_links - n_spurs - n_chords
+    angle = 2 * np.pi * np.arange(n_ring) / n_ring
+    radius = n_ring * _STEP / (2 * np.pi)
+    anchor = rng.integers(0, n_ring, n_spurs)
+    spur_angle = angle[anchor] + rng.uniform(-0.5, 0.5, n_spurs) / n_ring
+    lon = np.r_[np.cos(angle), 0.9 * np.cos(spur_angle)] * radius + 125.0
+    lat = np.r_[np.sin(angle), 0.9 * np.sin(spur_angle)] * radius + 43.0
+    ring = np.column_stack([np.arange(n_ring), (np.arange(n_ring) + 1) % n_ring])
+    spurs = np.column_stack([anchor, n_ring + np.arange(n_spurs)])
+    a = rng.integers(0, n_ring, n_chords)
+    b = (a + rng.integers(2, max(3, n_ring // 2), n_chords)) % n_ring
+    pairs = np.vstack([ring, spurs, np.column_stack([a, b])])
+    speeds = rng.uniform(40.0, 100.0, len(pairs)).round(1)
+    return road_tables(lon, lat, pairs, speeds)

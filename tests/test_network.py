@@ -313,13 +313,13 @@ def test_from_records_builds_nothing_on_error(
     import corridors.network.core
 
     built: list[str] = []
-    real = corridors.network.core._link_edges
+    real = corridors.network.core.BuiltLinks.build
 
-    def spy(graph: nx.MultiDiGraph, values: dict[str, Any], params: Any) -> Any:
-        built.append(values["id"])
-        return real(graph, values, params)
+    def spy(nodes: Any, links: Any, *args: Any) -> Any:
+        built.extend(r.values["id"] for r in links)
+        return real(nodes, links, *args)
 
-    monkeypatch.setattr(corridors.network.core, "_link_edges", spy)
+    monkeypatch.setattr(corridors.network.core.BuiltLinks, "build", spy)
     bad = write_tables(tmp_path, links_rows={"hunchun-hunchun_park-road": {"to": "nowhere"}})
     with pytest.raises(DataError):
         read_network(bad)

@@ -177,7 +177,7 @@ def test_cut_off_pairs_are_counted_not_averaged(gtr):
     closed = gtr
     for pair in sorted(set(gtr.places["countries"].dropna())):
         closed = close_borders(closed, pair)
-    parks, ports = gtr.select("park"), sea_ports(gtr)  # the failures' default OD
+    parks, ports = gtr.select("park"), sea_ports(gtr)  # the failures' default OD pairs
     before = corridors.od_matrix(gtr, parks, ports, weight="generalized").to_numpy(float)
     after = corridors.od_matrix(closed, parks, ports, weight="generalized").to_numpy(float)
     same = np.array([[p == q for q in ports] for p in parks])

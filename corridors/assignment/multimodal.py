@@ -10,10 +10,14 @@ The compiled state graph (:mod:`corridors.engine`) becomes an assignment graph:
   that mode (both directions) lead into one gate node, a gate edge carries the
   queue delay (Akçelik; :mod:`corridors.assignment.vdf`) and zero-cost edges lead
   out to the crossing's sides. Both directions queue together;
-- a **port or other transfer place** with a capacity gets one gate for all the
-  cargo it handles: mode transfers, and at sea ports loading onto ships, discharge
-  from ships and ship-to-ship transshipment (the engine charges a port call at both
-  ends of a sea leg, so a trip that ends at the port by sea queues there too);
+- a **port or other transfer place** with a capacity gets one gate for all its
+  transfers and port calls (loading, discharge, transshipment: handling is shared).
+  The gate keeps each entering edge's own time and fee but lets it leave to any
+  exit, so at a capacitated port a movement is priced as the cheapest call or
+  transfer that enters from the same state (e.g. a transshipment at the lesser of
+  discharge and transshipment) — exact only when those prices agree. A sea trip
+  that starts or ends at a port is loaded or discharged there (issue 12), so it
+  passes the gate; a land trip that starts or ends there does not;
 - each zone (a place with demand) gets a virtual origin and a virtual destination
   joined to the place's states at zero cost.
 
@@ -56,10 +60,10 @@ from corridors.engine import (
 from corridors.network import Network
 from corridors.routing import restrictions
 
-#: Compiled edge kinds whose cargo a port's or terminal's capacity gate counts.
-_HANDLING_KINDS = (EDGE_TRANSFER, EDGE_LOADING, EDGE_DISCHARGE, EDGE_TRANSSHIPMENT)
-
 __all__ = ["DEMAND_UNITS", "Equilibrium", "equilibrium", "equilibrium_costs"]
+
+#: Edges that pass through a transfer place's gate: mode changes and port calls.
+_PASSING = (EDGE_TRANSFER, EDGE_LOADING, EDGE_DISCHARGE, EDGE_TRANSSHIPMENT)
 
 #: Units a demand table may be in.
 DEMAND_UNITS = ("TEU/year", "TEU/day")
@@ -296,7 +300,10 @@ def _build(
     link_cap = link_capacities(net.links, params).reindex(compiled.link_ids).to_numpy()
     is_link = compiled.edge_kind[edges] == EDGE_LINK
     cap = np.where(is_link, link_cap[np.maximum(compiled.edge_link[edges], 0)], np.nan)
-    mode = np.asarray(MODES, dtype=object)[compiled.state_mode[src]]
+    link_mode = compiled.edge_mode[edges]  # a ro-ro link is sea although it joins road states
+    mode = np.asarray(MODES, dtype=object)[
+        np.where(link_mode >= 0, link_mode, compiled.state_mode[src])
+    ]
     for name, (alpha, beta) in params.bpr.items():
         chosen = np.flatnonzero(np.isfinite(cap) & (mode == name))
         delays = delays.with_edges(
@@ -313,7 +320,7 @@ def _build(
             continue
         here = place_of == index[row.place]
         if row.mode == "transfer":
-            members = np.flatnonzero(here & np.isin(kinds, _HANDLING_KINDS))
+            members = np.flatnonzero(here & np.isin(kinds, _PASSING))
         else:
             members = np.flatnonzero(here & (kinds == EDGE_CROSSING) & (mode == row.mode))
         if not len(members):

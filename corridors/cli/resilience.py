@@ -1,4 +1,4 @@
-"""``corridors criticality``, ``close``, ``closure-matrix`` and ``failures`` commands."""
+"""``corridors criticality``, ``redundancy``, ``close``, ``closure-matrix``, ``failures``."""
 
 from __future__ import annotations
 
@@ -117,6 +117,40 @@ def criticality(
     record = meta(net, "criticality", elements=elements, top=top, weight=weight.lower(),
                   od=str(od_path) if od_path else None)  # fmt: skip
     emit(shown.round(2), as_json, as_csv, output, record)
+
+
+@click.command()
+@network_opt
+@by_opt("time")
+@click.option("--paths", is_flag=True, help="Add each alternative's link ids (alt_path).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    help="Show only the N links whose alternative adds most (no alternative first).",
+)
+@format_opt
+@output_opt
+@handle_errors
+def redundancy(
+    network_path: Path | None,
+    weight: str,
+    paths: bool,
+    top: int | None,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Best alternative between each link's ends when the link fails (one row per link)."""
+    from corridors.resilience import redundancy as alternatives
+
+    net = load_network(network_path)
+    frame = alternatives(net, weight=weight.lower(), paths=paths)
+    if top is not None:
+        frame = frame.sort_values(
+            ["has_alternative", "difference"], ascending=[True, False], kind="stable"
+        ).head(top)
+    record = meta(net, "redundancy", weight=weight.lower(), paths=paths, top=top)
+    emit(frame.round(4), as_json, as_csv, output, record)
 
 
 @click.command()
@@ -406,4 +440,4 @@ def failures(
     emit(summarize_failures(curves).round(4), as_json, as_csv, output, record)
 
 
-COMMANDS = [criticality, close, close_region, closure_matrix, failures]
+COMMANDS = [criticality, redundancy, close, close_region, closure_matrix, failures]

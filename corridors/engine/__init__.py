@@ -15,6 +15,12 @@ freight
 lexico
     Lexicographic tie-breaking of the searches (least weight, then least second
     weight: time for distance and cost, cost for time and generalized).
+kernel
+    Compiled (numba) batched searches that stop at their targets, skip banned
+    entries and stay within allowed states, on all threads
+    (``from corridors.engine import kernel``).
+repair
+    Compiled repair of shortest-path trees after a failure (OD criticality).
 """
 
 from corridors.engine.compiled import (

@@ -21,9 +21,11 @@ suspended elements are boolean masks over the edge arrays
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from corridors import _validate as v
@@ -46,9 +48,11 @@ __all__ = [
     "WEIGHTS",
     "WEIGHT_COLUMNS",
     "CompiledGraph",
+    "EdgeTable",
     "Restrictions",
     "check_weight",
     "compile_network",
+    "compile_tables",
 ]
 
 
@@ -363,11 +367,11 @@ class CompiledGraph:
         return matrix, edges
 
 
-def _side(graph_nodes: dict, place: str, other: str) -> str:
+def _side(nodes: Mapping[str, dict], place: str, other: str) -> str:
     """Side of border `place` that a link from `other` arrives on."""
-    data = graph_nodes[place]
+    data = nodes[place]
     countries = data["countries"].split("-")
-    other_data = graph_nodes[other]
+    other_data = nodes[other]
     if other_data.get("kind") == "border":
         shared = sorted(set(countries) & set(other_data["countries"].split("-")))
         return shared[0] if shared else countries[0]
@@ -390,212 +394,363 @@ def compile_network(net: Network) -> CompiledGraph:
     return net.cached("compiled", lambda: _compile(net))
 
 
-def _compile(net: Network) -> CompiledGraph:  # noqa: C901 - one pass over the graph
-    graph, params = net.graph, net.params
-    nodes = graph.nodes
-    place_ids = np.array(sorted(graph.nodes), dtype=object)
-    state_key: dict[tuple[str, str, str], int] = {}
-    state_place, state_mode, starts = [], [], []
-    for index, place in enumerate(place_ids):
-        starts.append(len(state_place))
-        data = nodes[place]
-        sides = data["countries"].split("-") if data["kind"] == "border" else [""]
-        for mode in data["modes"].split(";"):
-            for side in sides:
-                state_key[(place, mode, side)] = len(state_place)
-                state_place.append(index)
-                state_mode.append(_MODE_CODE[mode])
-    starts.append(len(state_place))
-    place_index = {p: i for i, p in enumerate(place_ids)}
-    for key in freight.internal_states(nodes, place_ids):
-        state_key[key] = len(state_place)
-        state_place.append(place_index[key[0]])
-        state_mode.append(_MODE_CODE[key[1]])
+@dataclasses.dataclass(frozen=True)
+class EdgeTable:
+    """The directed edges of a network's graph as columns, in ``graph.edges`` order.
 
-    rows: dict[str, list] = {
-        k: []
-        for k in (
-            "src",
-            "dst",
-            "kind",
-            "link",
-            "reversed",
-            "status",
-            "closed",
-            "time",
-            "dist",
-            "cost",
-            "gauge",
-            "mode",
-            "season",
-        )
-    }
+    Parameters
+    ----------
+    u, v
+        Tail and head place ids.
+    key
+        Link id.
+    mode, status
+        Mode and status of the link.
+    reversed, closed
+        Edge runs against the link's direction; link marked closed.
+    travel_time, length, cost
+        Seconds, metres and USD per TEU.
+    season
+        Bit mask of the seasons the link runs in (0: all year; see
+        :func:`~corridors.engine.freight.season_bits`).
+    sailings
+        Sailings per week of a sea link (NaN: not given).
+    sea_service
+        ``sea_service`` of a sea link (``""``: container service).
+    """
 
-    def add(
-        src: int,
-        dst: int,
-        kind: int,
-        link: int,
-        rev: bool,
-        status: str,
-        closed: bool,
-        time_h: float,
-        dist_km: float,
-        cost: float,
-        gauge_h: float = 0.0,
-        mode: int = -1,
-        season: int = 0,
-    ) -> None:
-        for key, value in zip(
-            rows,
+    u: np.ndarray
+    v: np.ndarray
+    key: np.ndarray
+    mode: np.ndarray
+    status: np.ndarray
+    reversed: np.ndarray
+    closed: np.ndarray
+    travel_time: np.ndarray
+    length: np.ndarray
+    cost: np.ndarray
+    season: np.ndarray
+    sailings: np.ndarray
+    sea_service: np.ndarray
+
+    @classmethod
+    def from_graph(cls, graph: Any) -> EdgeTable:
+        """Read the edge columns of a corridors MultiDiGraph (one pass over its edges)."""
+        rows = [
             (
-                src,
-                dst,
-                kind,
-                link,
-                rev,
-                STATUS_CODES[status],
-                closed,
-                time_h,
-                dist_km,
-                cost,
-                gauge_h,
-                mode,
-                season,
-            ),
-            strict=True,
-        ):
-            rows[key].append(value)
-
-    link_ids = net.link_ids()
-    link_index = {k: i for i, k in enumerate(link_ids)}
-    for u, w, key, data in graph.edges(keys=True, data=True):
-        mode = data["mode"]
-        side_u = _side(nodes, u, w) if nodes[u]["kind"] == "border" else ""
-        side_w = _side(nodes, w, u) if nodes[w]["kind"] == "border" else ""
-        status = _worst_status(
-            data.get("status", "existing"), nodes[u]["status"], nodes[w]["status"]
-        )
-        closed = bool(data.get("closed") or nodes[u]["closed"] or nodes[w]["closed"])
-        season = freight.season_bits(data.get("season"))
-        for src, dst, extra_h, extra_usd in freight.link_variants(
-            u, w, data, nodes, params, (u, mode, side_u), (w, mode, side_w)
-        ):
-            add(
-                state_key[src],
-                state_key[dst],
-                EDGE_LINK,
-                link_index[key],
+                u,
+                w,
+                key,
+                data["mode"],
+                data.get("status", "existing"),
                 bool(data.get("reversed", False)),
-                status,
-                closed,
-                data["travel_time"] / 3600.0 + extra_h,
-                data["length"] / 1000.0,
-                float(data["cost_usd_teu"]) + extra_usd,
-                mode=_MODE_CODE[mode],
-                season=season,
+                bool(data.get("closed", False)),
+                data["travel_time"],
+                data["length"],
+                data["cost_usd_teu"],
+                freight.season_bits(data.get("season")),
+                _sailings(data.get("sailings_per_week")),
+                _service(data.get("sea_service")),
             )
+            for u, w, key, data in graph.edges(keys=True, data=True)
+        ]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 13
+        obj = [np.array(c, dtype=object) for c in columns[:5]]
+        return cls(
+            *obj,
+            np.array(columns[5], dtype=bool),
+            np.array(columns[6], dtype=bool),
+            *(np.array(c, dtype=float) for c in columns[7:10]),
+            np.array(columns[10], dtype=np.int8),
+            np.array(columns[11], dtype=float),
+            np.array(columns[12], dtype=object),
+        )
 
-    border = params.border
-    for place in place_ids:
-        data = nodes[place]
-        modes = data["modes"].split(";")
-        status, closed = data["status"], bool(data["closed"])
-        if data["kind"] == "border":
-            a, b = data["countries"].split("-")
-            fee = _attr(data, "fee_usd", border.fee_usd)
-            for mode in modes:
-                if mode not in ("rail", "road"):
-                    continue
-                dwell = _attr(data, f"dwell_{mode}_h", getattr(border, f"dwell_{mode}_h"))
-                gauge, gauge_fee = 0.0, 0.0
-                if mode == "rail" and data.get("gauge_break", False):
-                    gauge = _attr(data, "gauge_change_h", border.gauge_change_h)
-                    gauge_fee = _attr(data, "gauge_change_fee_usd", border.gauge_change_fee_usd)
-                for x, y in ((a, b), (b, a)):
-                    add(
-                        state_key[(place, mode, x)],
-                        state_key[(place, mode, y)],
-                        EDGE_CROSSING,
-                        -1,
-                        False,
-                        status,
-                        closed,
-                        dwell + gauge,
-                        0.0,
-                        fee + gauge_fee,
-                        gauge,
-                    )
-        elif data["kind"] in TRANSFER_KINDS:
-            if freight.is_port_call(data):
-                for src, dst, kind, hours, usd in freight.port_edges(place, data, params):
-                    add(
-                        state_key[src],
-                        state_key[dst],
-                        _PORT_KIND[kind],
-                        -1,
-                        False,
-                        status,
-                        closed,
-                        hours,
-                        0.0,
-                        usd,
-                    )
-                modes = [m for m in modes if m != "sea"]  # sea is reached by port calls
-            if len(modes) < 2:
-                continue
-            defaults = params.transfer.get(data["kind"])
-            own = not freight.is_port_call(data)  # a port's own cells price its calls
-            handling = _attr(
-                data if own else {}, "handling_h", defaults.handling_h if defaults else None
-            )
-            fee = _attr(data if own else {}, "fee_usd", defaults.fee_usd if defaults else None)
-            if handling is None or fee is None:
-                msg = (
-                    f"place {place!r} (kind {data['kind']}) needs handling_h and fee_usd, "
-                    f"or a [transfer.{data['kind']}] table in the parameters"
-                )
-                raise CorridorsError(msg)
-            for m1 in modes:
-                for m2 in modes:
-                    if m1 != m2:
-                        add(
-                            state_key[(place, m1, "")],
-                            state_key[(place, m2, "")],
-                            EDGE_TRANSFER,
-                            -1,
-                            False,
-                            status,
-                            closed,
-                            handling,
-                            0.0,
-                            fee,
-                        )
 
-    def arr(key: str, dtype: type) -> np.ndarray:
-        return np.asarray(rows[key], dtype=dtype)
+def _sailings(value: object) -> float:
+    """Return a ``sailings_per_week`` value as a float (NaN: not given)."""
+    if value is None or value == "":
+        return np.nan
+    return float(value)  # type: ignore[arg-type]
 
+
+def _service(value: object) -> str:
+    """Return a ``sea_service`` value as text (``""``: not given)."""
+    return value if isinstance(value, str) else ""
+
+
+def _compile(net: Network) -> CompiledGraph:
+    """Compile from the network's build arrays when it has them, else from its graph."""
+    tables = getattr(net, "_compile_tables", None)
+    nodes, edges = tables() if tables is not None else (None, None)
+    if nodes is None:
+        nodes, edges = dict(net.graph.nodes(data=True)), EdgeTable.from_graph(net.graph)
+    return compile_tables(nodes, edges, net.params)
+
+
+def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> CompiledGraph:
+    """Compile places and edges into the state graph, in array operations.
+
+    Land links map to one state edge each, vectorised; sea links (few) go through
+    :func:`~corridors.engine.freight.link_variants` (port ``out → in`` states,
+    sailing waits, ro-ro variants).
+
+    Parameters
+    ----------
+    nodes
+        Node attributes by place id (as ``graph.nodes``).
+    edges
+        The directed link edges, in ``graph.edges`` order.
+    params
+        Network parameters.
+
+    Returns
+    -------
+    CompiledGraph
+    """
+    place_ids = np.array(sorted(nodes), dtype=object)
+    states = _states(place_ids, nodes)
+    place_index = pd.Index(place_ids)
+    u = place_index.get_indexer(edges.u)
+    w = place_index.get_indexer(edges.v)
+    mode = pd.Index(MODES).get_indexer(edges.mode)
+    place_data = [nodes[p] for p in place_ids]
+    border = np.array([d["kind"] == "border" for d in place_data], dtype=bool)
+    place_status = np.array([STATUS_CODES[d["status"]] for d in place_data], dtype=np.int8)
+    place_closed = np.array([bool(d["closed"]) for d in place_data], dtype=bool)
+    side_u = np.zeros(len(u), dtype=np.int64)
+    side_w = np.zeros(len(w), dtype=np.int64)
+    for i in np.flatnonzero(border[u] | border[w]):  # few: links at border crossings
+        for end, other, out in ((u, w, side_u), (w, u, side_w)):
+            if border[end[i]]:
+                data = place_data[end[i]]
+                side = _side(nodes, place_ids[end[i]], place_ids[other[i]])
+                out[i] = data["countries"].split("-").index(side)
+    links = _link_rows(
+        edges, nodes, params, states, place_ids, (u, w), states.lookup(u, mode, side_u),
+        states.lookup(w, mode, side_w),
+    )  # fmt: skip
+    row = links["edge"]  # the directed link edge behind each state edge
+    link_ids = np.unique(edges.key.astype(str)) if len(edges.key) else np.empty(0, dtype=str)
+    status = np.maximum(
+        pd.Index(STATUS_CODES).get_indexer(edges.status).astype(np.int8),
+        np.maximum(place_status[u], place_status[w]),
+    )[row]
+    extra = _place_edges(place_ids, place_data, states, params)
+    n_links, n_extra = len(row), len(extra["src"])
     return CompiledGraph(
         place_ids=place_ids,
-        state_place=np.asarray(state_place, dtype=np.int64),
-        state_mode=np.asarray(state_mode, dtype=np.int8),
-        place_state_start=np.asarray(starts, dtype=np.int64),
-        edge_src=arr("src", np.int64),
-        edge_dst=arr("dst", np.int64),
-        edge_kind=arr("kind", np.int8),
-        edge_link=arr("link", np.int64),
-        edge_reversed=arr("reversed", bool),
-        edge_status=arr("status", np.int8),
-        edge_closed=arr("closed", bool),
-        time_h=arr("time", float),
-        distance_km=arr("dist", float),
-        cost_usd=arr("cost", float),
+        state_place=states.place,
+        state_mode=states.mode,
+        place_state_start=states.start,
+        edge_src=np.r_[links["src"], extra["src"]].astype(np.int64),
+        edge_dst=np.r_[links["dst"], extra["dst"]].astype(np.int64),
+        edge_kind=np.r_[np.full(n_links, EDGE_LINK), extra["kind"]].astype(np.int8),
+        edge_link=np.r_[
+            np.searchsorted(link_ids, edges.key.astype(str))[row], np.full(n_extra, -1)
+        ].astype(np.int64),
+        edge_reversed=np.r_[edges.reversed[row], np.zeros(n_extra, dtype=bool)],
+        edge_status=np.r_[status, extra["status"]].astype(np.int8),
+        edge_closed=np.r_[
+            (edges.closed | place_closed[u] | place_closed[w])[row], extra["closed"]
+        ].astype(bool),
+        time_h=np.r_[edges.travel_time[row] / 3600.0 + links["hours"], extra["time"]].astype(
+            float
+        ),
+        distance_km=np.r_[edges.length[row] / 1000.0, extra["dist"]].astype(float),
+        cost_usd=np.r_[edges.cost[row] + links["usd"], extra["cost"]].astype(float),
         value_of_time=float(params.value_of_time_usd_teu_h),
-        gauge_change_h=arr("gauge", float),
+        gauge_change_h=np.r_[np.zeros(n_links), extra["gauge"]].astype(float),
         link_ids=np.asarray(link_ids, dtype=object),
-        edge_mode=arr("mode", np.int8),
-        edge_season=arr("season", np.int8),
+        edge_mode=np.r_[mode[row], np.full(n_extra, -1)].astype(np.int8),
+        edge_season=np.r_[edges.season[row], np.zeros(n_extra)].astype(np.int8),
     )
+
+
+def _link_rows(
+    edges: EdgeTable,
+    nodes: Mapping[str, dict],
+    params: Any,
+    states: _States,
+    place_ids: np.ndarray,
+    ends: tuple[np.ndarray, np.ndarray],
+    src: np.ndarray,
+    dst: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """State edges of the directed links, in edge order, with their extra hours and USD.
+
+    A land link is one state edge between its plain states (`src`, `dst`); a sea
+    link gives the edges of :func:`~corridors.engine.freight.link_variants`.
+    """
+    n = len(src)
+    sea = np.flatnonzero(edges.mode == "sea")
+    counts = np.ones(n, dtype=np.int64)
+    variants: dict[int, list[tuple[int, int, float, float]]] = {}
+    for i in sea.tolist():
+        a, b = place_ids[ends[0][i]], place_ids[ends[1][i]]
+        data = {"mode": "sea", "sea_service": edges.sea_service[i]}
+        if np.isfinite(edges.sailings[i]):
+            data["sailings_per_week"] = float(edges.sailings[i])
+        found = freight.link_variants(a, b, data, nodes, params, (a, "sea", ""), (b, "sea", ""))
+        variants[i] = [
+            (states.key(ends[0][i], ends[1][i], x), states.key(ends[1][i], ends[0][i], y), h, c)
+            for x, y, h, c in found
+        ]
+        counts[i] = len(found)
+    row = np.repeat(np.arange(n), counts)
+    first = np.cumsum(counts) - counts  # position of each edge's first state edge
+    out = {
+        "edge": row,
+        "src": src[row].astype(np.int64),
+        "dst": dst[row].astype(np.int64),
+        "hours": np.zeros(len(row)),
+        "usd": np.zeros(len(row)),
+    }
+    for i, found in variants.items():
+        for k, (x, y, h, c) in enumerate(found):
+            at = first[i] + k
+            out["src"][at], out["dst"][at], out["hours"][at], out["usd"][at] = x, y, h, c
+    return out
+
+
+_SIDE_SLOTS = 4  # per (place, mode): border sides 0 and 1; a port's sea "in" 2, "out" 3
+_IN_SLOT, _OUT_SLOT = 2, 3
+
+
+@dataclasses.dataclass(frozen=True)
+class _States:
+    """States of each place: one per (mode, side); `slot` finds one by (place, mode, side).
+
+    End states come first (per place in id order); a sea port's internal ``in`` /
+    ``out`` states follow all of them, so ``start`` covers end states only.
+    """
+
+    place: np.ndarray
+    mode: np.ndarray
+    start: np.ndarray
+    slot: np.ndarray
+
+    def lookup(self, place: np.ndarray, mode: np.ndarray, side: np.ndarray) -> np.ndarray:
+        """State index of each (place, mode code, side slot)."""
+        return self.slot[(place * len(MODES) + mode) * _SIDE_SLOTS + side]
+
+    def key(self, place: int, other: int, key: tuple[str, str, str]) -> int:
+        """State index of a freight state key ``(place id, mode, side)`` at place `place`.
+
+        Side ``""`` is the plain state, ``in`` / ``out`` a port's internal sea states
+        (sea links do not touch border crossings, so `other` is not needed for sides).
+        """
+        side = {"": 0, freight.IN: _IN_SLOT, freight.OUT: _OUT_SLOT}[key[2]]
+        return int(self.lookup(np.int64(place), np.int64(_MODE_CODE[key[1]]), np.int64(side)))
+
+
+def _states(place_ids: np.ndarray, nodes: Mapping[str, dict]) -> _States:
+    """Return the states: per place in id order, its modes and sides; then ports' sea states.
+
+    The internal ``in`` / ``out`` states of every port serving the sea come after all
+    end states.
+    """
+    place, mode, side = [], [], []
+    for index, place_id in enumerate(place_ids):
+        data = nodes[place_id]
+        n_sides = 2 if data["kind"] == "border" else 1
+        for m in data["modes"].split(";"):
+            for s in range(n_sides):
+                place.append(index)
+                mode.append(_MODE_CODE[m])
+                side.append(s)
+    start = np.zeros(len(place_ids) + 1, dtype=np.int64)
+    np.cumsum(
+        np.bincount(np.asarray(place, dtype=np.int64), minlength=len(place_ids)), out=start[1:]
+    )
+    index_of = {p: i for i, p in enumerate(place_ids)}
+    for key in freight.internal_states(nodes, place_ids):
+        place.append(index_of[key[0]])
+        mode.append(_MODE_CODE[key[1]])
+        side.append(_IN_SLOT if key[2] == freight.IN else _OUT_SLOT)
+    place_arr = np.asarray(place, dtype=np.int64)
+    mode_arr = np.asarray(mode, dtype=np.int8)
+    slot = np.full(len(place_ids) * len(MODES) * _SIDE_SLOTS, -1, dtype=np.int64)
+    where = (place_arr * len(MODES) + mode_arr) * _SIDE_SLOTS + np.asarray(side, dtype=np.int64)
+    slot[where] = np.arange(len(place_arr))
+    return _States(place_arr, mode_arr, start, slot)
+
+
+def _state(states: _States, index: int, mode: str, side: int) -> int:
+    """State index of place `index`'s `mode` state on `side` (slot; 0: the plain state)."""
+    return int(states.slot[(index * len(MODES) + _MODE_CODE[mode]) * _SIDE_SLOTS + side])
+
+
+def _crossing_rows(index: int, data: dict, states: _States, params: Any) -> list[tuple]:
+    """Crossing edges of a border place, both ways per land mode (dwell, gauge change, fees)."""
+    rows: list[tuple] = []
+    border = params.border
+    status, closed = STATUS_CODES[data["status"]], bool(data["closed"])
+    fee = _attr(data, "fee_usd", border.fee_usd)
+    for mode in data["modes"].split(";"):
+        if mode not in ("rail", "road"):
+            continue
+        dwell = _attr(data, f"dwell_{mode}_h", getattr(border, f"dwell_{mode}_h"))
+        gauge, gauge_fee = 0.0, 0.0
+        if mode == "rail" and data.get("gauge_break", False):
+            gauge = _attr(data, "gauge_change_h", border.gauge_change_h)
+            gauge_fee = _attr(data, "gauge_change_fee_usd", border.gauge_change_fee_usd)
+        a, b = _state(states, index, mode, 0), _state(states, index, mode, 1)
+        for x, y in ((a, b), (b, a)):
+            rows.append(
+                (x, y, EDGE_CROSSING, status, closed, dwell + gauge, fee + gauge_fee, gauge)
+            )
+    return rows
+
+
+def _transfer_rows(
+    index: int, place: str, data: dict, states: _States, params: Any
+) -> list[tuple]:
+    """Port calls (loading, discharge, transshipment) and mode changes at a place."""
+    rows: list[tuple] = []
+    modes = data["modes"].split(";")
+    status, closed = STATUS_CODES[data["status"]], bool(data["closed"])
+    port = freight.is_port_call(data)
+    if port:
+        for src, dst, kind, hours, usd in freight.port_edges(place, data, params):
+            a, b = states.key(index, index, src), states.key(index, index, dst)
+            rows.append((a, b, _PORT_KIND[kind], status, closed, hours, usd, 0.0))
+        modes = [m for m in modes if m != "sea"]  # sea is reached by port calls
+    if len(modes) < 2:
+        return rows
+    defaults = params.transfer.get(data["kind"])
+    own = {} if port else data  # a port's own cells price its calls
+    handling = _attr(own, "handling_h", defaults.handling_h if defaults else None)
+    fee = _attr(own, "fee_usd", defaults.fee_usd if defaults else None)
+    if handling is None or fee is None:
+        msg = (
+            f"place {place!r} (kind {data['kind']}) needs handling_h and fee_usd, "
+            f"or a [transfer.{data['kind']}] table in the parameters"
+        )
+        raise CorridorsError(msg)
+    for m1 in modes:
+        for m2 in modes:
+            if m1 != m2:
+                a, b = _state(states, index, m1, 0), _state(states, index, m2, 0)
+                rows.append((a, b, EDGE_TRANSFER, status, closed, handling, fee, 0.0))
+    return rows
+
+
+def _place_edges(
+    place_ids: np.ndarray, place_data: list[dict], states: _States, params: Any
+) -> dict[str, np.ndarray]:
+    """Crossing edges (both sides of a border), port calls and transfer edges at a place."""
+    rows: list[tuple] = []
+    for index, (place, data) in enumerate(zip(place_ids, place_data, strict=True)):
+        if data["kind"] == "border":
+            rows += _crossing_rows(index, data, states, params)
+        elif data["kind"] in TRANSFER_KINDS:
+            rows += _transfer_rows(index, place, data, states, params)
+    names = ("src", "dst", "kind", "status", "closed", "time", "cost", "gauge")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    out = {name: np.asarray(column) for name, column in zip(names, columns, strict=True)}
+    out["dist"] = np.zeros(len(rows))
+    return out
 
 
 def _attr(data: dict, key: str, default: float | None) -> float | None:
@@ -603,7 +758,3 @@ def _attr(data: dict, key: str, default: float | None) -> float | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return default
     return float(value)
-
-
-def _worst_status(*statuses: str) -> str:
-    return max(statuses, key=lambda s: STATUS_CODES[s])

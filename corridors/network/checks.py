@@ -74,6 +74,13 @@ def _check_border_fields(values: dict[str, Any], where: str, problems: v.Problem
             )
 
 
+def _fold(name: str) -> str:
+    """Return ``normalize_name(name)``, without Unicode decomposition for plain ASCII."""
+    if name.isascii():
+        return " ".join(name.lower().split())
+    return v.normalize_name(name)
+
+
 def _check_places(
     places: Sequence[Record],
     problems: v.Problems,
@@ -103,7 +110,7 @@ def _check_places(
         for field, name in [("name", values.get("name", "")), *alt_names]:
             if not name:
                 continue
-            key = v.normalize_name(name)
+            key = _fold(name)
             if key in names and names[key] != values["id"]:
                 problems.add(
                     where,

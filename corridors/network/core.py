@@ -13,7 +13,6 @@ This module builds, checks and queries a network; the editing methods come from
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -24,13 +23,8 @@ import pandas as pd
 from corridors import _validate as v
 from corridors._errors import DataError, UnknownPlaceError
 from corridors.costs import MODES, PLACE_KINDS, Parameters
-from corridors.network.checks import (
-    _check_link,
-    _check_places,
-    _check_records,
-    _link_edges,
-    _typed,
-)
+from corridors.network.build import BuiltLinks, check_links
+from corridors.network.checks import _check_places, _check_records, _typed
 from corridors.network.editing import NetworkEditing
 from corridors.network.geometry import CRS
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Record
@@ -48,7 +42,8 @@ class Network(NetworkEditing):
     Parameters
     ----------
     graph
-        A MultiDiGraph in corridors' conventions (as built by :meth:`from_records`).
+        A MultiDiGraph in corridors' conventions; ``None`` only from
+        :meth:`from_records`, which makes it from its build arrays on first use.
     params
         Network-wide parameters.
     corridors
@@ -63,14 +58,16 @@ class Network(NetworkEditing):
 
     def __init__(
         self,
-        graph: nx.MultiDiGraph,
+        graph: nx.MultiDiGraph | None,
         params: Parameters,
         *,
         corridors: pd.DataFrame | None = None,
     ) -> None:
-        graph.graph.setdefault("crs", CRS)
-        graph.graph.setdefault("name", "network")
-        self._graph = graph
+        self._built: BuiltLinks | None = None
+        self._graph_store = graph
+        if graph is not None:
+            graph.graph.setdefault("crs", CRS)
+            graph.graph.setdefault("name", "network")
         self.params = params
         self.corridors = corridors
         self._revision = 0
@@ -115,25 +112,20 @@ class Network(NetworkEditing):
             across a border without a crossing, a gauge the country does not have, ...).
             Nothing is built then.
         """
-        places = [r if r.source else dataclasses.replace(r, source=source) for r in places]
-        links = [r if r.source else dataclasses.replace(r, source=source) for r in links]
+        places = [r if r.source else Record(r.where, r.values, source) for r in places]
+        links = [r if r.source else Record(r.where, r.values, source) for r in links]
         problems = v.Problems("")  # each record names its own file
         places = _check_records(places, PLACE_COLUMNS, problems)
         links = _check_records(links, LINK_COLUMNS, problems)
         nodes = _check_places(places, problems)
         corridor_names = set(corridors.index) if corridors is not None else None
-        for record in links:
-            _check_link(record, nodes, corridor_names, problems)
+        arrays = check_links(links, nodes, corridor_names, problems)
         problems.raise_if_any()
-        graph = nx.MultiDiGraph(crs=CRS, name=name, source=source)
-        for place_id, attrs in nodes.items():
-            graph.add_node(place_id, **attrs)
-        edges = [_link_edges(graph, record.values, params) for record in links]
-        # forward edges first, so the order of net.links (grouped by the places'
-        # order) survives writing the network out and reading it back
-        graph.add_edges_from(pair[0] for pair in edges)
-        graph.add_edges_from(pair[1] for pair in edges if len(pair) > 1)
-        return cls(graph, params, corridors=corridors)
+        attrs = {"crs": CRS, "name": name, "source": source}
+        built = BuiltLinks.build(nodes, links, params, attrs, arrays)
+        net = cls(None, params, corridors=corridors)
+        net._built = built  # the graph is made from it when first asked for
+        return net
 
     # ------------------------------------------------------------ basic properties
 
@@ -141,6 +133,26 @@ class Network(NetworkEditing):
     def graph(self) -> nx.MultiDiGraph:
         """The osmnx-style MultiDiGraph (nodes: places; edges: links, keyed by link id)."""
         return self._graph
+
+    @property
+    def _graph(self) -> nx.MultiDiGraph:
+        """The graph, made from the build arrays on first use."""
+        if self._graph_store is None:
+            if self._built is None:
+                raise ValueError("a Network needs a graph")
+            self._graph_store = self._built.graph()
+        return self._graph_store
+
+    def _compile_tables(self) -> tuple[Any, Any]:
+        """Return node attributes and edge columns from the build, while unedited (else Nones).
+
+        Compiling reads these instead of the graph, so a network built from tables
+        is compiled without making its MultiDiGraph.
+        """
+        if self._built is None or self._revision != 0:
+            return None, None
+        edges = self._built.edge_table()
+        return (None, None) if edges is None else (self._built.nodes, edges)
 
     @property
     def name(self) -> str:

@@ -100,8 +100,8 @@ def _footer(record: dict[str, Any]) -> tuple[str, str]:
 
     shown = [(k, record.get(k)) for k in _FOOTER_KEYS]
     parameters = json.dumps(record.get("parameters") or {}, sort_keys=True, ensure_ascii=False)
-    items = [f"{k}: {'null' if v is None else v}" for k, v in shown]
-    items.append(f"parameters: {parameters}")
+    items = [f"{k}: {_md_text('null' if v is None else v)}" for k, v in shown]
+    items.append(f"parameters: {_md_text(parameters)}")
     md = "\n".join(
         [
             "---",

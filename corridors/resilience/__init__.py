@@ -21,8 +21,9 @@ failures
     Monte Carlo failure simulations: :func:`simulate_failures`,
     :func:`simulate_region_failures`, :func:`summarize_failures`.
 redundancy
-    (Coming) single-link redundancy: how many independent alternatives each
-    OD pair has when one link fails.
+    :func:`redundancy`: single-link redundancy, the best alternative between
+    each link's ends when it fails (bridges first, then early-stopping searches
+    on the compiled kernel).
 """
 
 from corridors.resilience.closures import (
@@ -40,6 +41,7 @@ from corridors.resilience.failures import (
     summarize_failures,
 )
 from corridors.resilience.islands import isolated_islands
+from corridors.resilience.redundancy import redundancy
 
 __all__ = [
     "Impact",
@@ -50,6 +52,7 @@ __all__ = [
     "impact",
     "isolated_islands",
     "od_pairs",
+    "redundancy",
     "route_usage",
     "simulate_failures",
     "simulate_region_failures",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
-from typing import Any, Literal
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -24,9 +24,18 @@ from scipy.sparse import csgraph
 
 from corridors import _validate as v
 from corridors._errors import DataError
-from corridors.engine import CompiledGraph, check_weight, compile_network, search, tree_sums
+from corridors.engine import (
+    EDGE_LINK,
+    CompiledGraph,
+    check_weight,
+    compile_network,
+    kernel,
+    search,
+    tree_sums,
+)
+from corridors.engine.repair import Trees, repair
 from corridors.network import Network
-from corridors.parallel import map_chunks
+from corridors.parallel import map_chunks, task_threads
 from corridors.resilience.elements import _element_edges, od_pairs
 from corridors.routing import restrictions
 
@@ -40,38 +49,20 @@ class _Problem:
     graph: CompiledGraph
     weight: str
     mask: np.ndarray
-    matrix: sp.csr_array
-    edge_of_entry: np.ndarray
-    entry_of_edge: np.ndarray
-    parallel: np.ndarray
-    matrix_t: sp.csr_array
-    entry_of_edge_t: np.ndarray
+    csr: kernel.Csr
+    csr_t: kernel.Csr
+    places: kernel.PlaceQueries
     origins: np.ndarray
     pair_row: np.ndarray
     pair_dest: np.ndarray
     pair_demand: np.ndarray
     base: np.ndarray
-    dist: np.ndarray
-    entry: np.ndarray
-    trees: list[_Tree]
+    trees: Trees
     element_edges: dict[str, np.ndarray]
     element_pairs: dict[str, np.ndarray]
     element_place: dict[str, int]
-    detour_ends: dict[str, tuple[int, int]]
-
-
-def _entry_maps(
-    graph: CompiledGraph, mask: np.ndarray, edge_of_entry: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Map each edge to its CSR entry, and flag edges that share their state pair."""
-    entry_of_edge = np.full(len(graph.edge_src), -1, dtype=np.int64)
-    entry_of_edge[edge_of_entry] = np.arange(len(edge_of_entry))
-    edges = np.flatnonzero(mask)
-    keys = graph.edge_src[edges] * graph.n_states + graph.edge_dst[edges]
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    parallel = np.zeros(len(graph.edge_src), dtype=bool)
-    parallel[edges] = counts[inverse] > 1
-    return entry_of_edge, parallel
+    detour_ends: dict[str, tuple[int, int, int]]
+    threads: int | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,8 +162,11 @@ def criticality(
     Notes
     -----
     Exact: a pair whose best route avoids the element keeps its value, so only
-    the pairs that used it are recomputed (from their origins, in one Dijkstra
-    call per element). Equals brute force (remove the element, recompute all pairs).
+    the pairs that used it are recomputed, and only below the failed edges of
+    their origin's shortest-path tree: a compiled search (:mod:`corridors.engine.kernel`)
+    seeded from the unchanged states around that subtree, confined to it, stops
+    once the pairs' destinations are settled. Equals brute force (remove the
+    element, recompute all pairs).
 
     References
     ----------
@@ -183,6 +177,7 @@ def criticality(
     problem = _prepare(
         net, od_pairs(net, od), weight, elements, candidates, detour, include_planned
     )
+    problem = dataclasses.replace(problem, threads=task_threads(executor))
     names = sorted(problem.element_edges)
     rows = map_chunks(
         _evaluate,
@@ -240,7 +235,6 @@ def _prepare(
     graph = compile_network(net)
     mask = graph.edge_mask(restrictions(net, include_planned=include_planned))
     matrix, edge_of_entry = graph.matrix(weight, mask)
-    entry_of_edge, parallel = _entry_maps(graph, mask, edge_of_entry)
     index = graph.place_index
     origins = np.array(sorted({index[o] for o in pairs["orig"]}), dtype=np.int64)
     row_of = {p: r for r, p in enumerate(origins)}
@@ -258,7 +252,7 @@ def _prepare(
     edges_of = {e: edges for e, edges in usable.items() if len(edges)}
     result = search(graph, origins, weight=weight, mask=mask, prepared=(matrix, edge_of_entry))
     base = result.place_dist()[pair_row, pair_dest]
-    trees = [_tree(result.pred[r], result.dist[r]) for r in range(len(origins))]
+    rows = [_tree(result.pred[r], result.dist[r]) for r in range(len(origins))]
     entry = (
         np.vstack([result.entry_edges(r) for r in range(len(origins))])
         if len(origins)
@@ -268,27 +262,39 @@ def _prepare(
         [result.best_state(int(r), int(d)) for r, d in zip(pair_row, pair_dest, strict=True)],
         dtype=np.int64,
     )
-    element_pairs = _element_pairs(graph, edges_of, trees, entry, pair_row, best)
+    element_pairs = _element_pairs(graph, edges_of, rows, entry, pair_row, best)
+    order = np.full((len(rows), graph.n_states), -1, dtype=np.int64)
+    for r, tree in enumerate(rows):
+        order[r, : len(tree.order)] = tree.order
+    trees = Trees(
+        order=order,
+        tin=np.array([t.tin for t in rows]).reshape(len(rows), graph.n_states),
+        size=np.array([t.size for t in rows]).reshape(len(rows), graph.n_states),
+        entry=entry,
+        dist=result.dist,
+    )
     detour_ends = {}
     if detour and elements == "links":
-        links = net.links
+        forward = np.flatnonzero((graph.edge_kind == EDGE_LINK) & ~graph.edge_reversed)
+        link_of = {graph.link_ids[i]: i for i in range(len(graph.link_ids))}
+        ends = np.zeros((len(graph.link_ids), 2), dtype=np.int64)
+        ends[graph.edge_link[forward], 0] = graph.state_place[graph.edge_src[forward]]
+        ends[graph.edge_link[forward], 1] = graph.state_place[graph.edge_dst[forward]]
         detour_ends = {
-            e: (index[links.loc[e, "from"]], index[links.loc[e, "to"]]) for e in edges_of
+            e: (int(ends[link_of[e], 0]), int(ends[link_of[e], 1]), link_of[e]) for e in edges_of
         }
-    matrix_t, edge_of_entry_t = graph.matrix(weight, mask, reverse=True)
-    entry_of_edge_t = np.full(len(graph.edge_src), -1, dtype=np.int64)
-    entry_of_edge_t[edge_of_entry_t] = np.arange(len(edge_of_entry_t))
+    csr = kernel.csr(graph, weight, mask)
     return _Problem(
-        graph=graph, weight=weight, mask=mask, matrix=matrix,
-        edge_of_entry=edge_of_entry, entry_of_edge=entry_of_edge, parallel=parallel,
-        matrix_t=matrix_t, entry_of_edge_t=entry_of_edge_t, origins=origins,
-        pair_row=pair_row, pair_dest=pair_dest,
-        pair_demand=pairs["demand"].to_numpy(dtype=float), base=base, dist=result.dist,
-        entry=entry, trees=trees,
+        graph=graph, weight=weight, mask=mask,
+        csr=csr, csr_t=kernel.csr(graph, weight, mask, reverse=True),
+        places=kernel.PlaceQueries.prepare(graph, csr, mask),
+        origins=origins, pair_row=pair_row, pair_dest=pair_dest,
+        pair_demand=pairs["demand"].to_numpy(dtype=float), base=base, trees=trees,
         element_edges=edges_of,
         element_pairs=element_pairs,
         element_place={e: index[e] for e in edges_of} if elements != "links" else {},
         detour_ends=detour_ends,
+        threads=None,
     )  # fmt: skip
 
 
@@ -329,165 +335,79 @@ def _element_pairs(
     }
 
 
-@dataclasses.dataclass(frozen=True)
-class _Failure:
-    """The graph with one element's edges removed (forward and transposed CSR)."""
-
-    edges: np.ndarray
-    mask: np.ndarray
-    matrix: sp.csr_array
-    edge_of_entry: np.ndarray
-    matrix_t: sp.csr_array
-
-
-def _fail(problem: _Problem, edges: np.ndarray) -> _Failure:
-    mask = problem.mask.copy()
-    mask[edges] = False
-    if problem.parallel[edges].any():  # a parallel edge takes over: rebuild the matrices
-        matrix, edge_of_entry = problem.graph.matrix(problem.weight, mask)
-        matrix_t, _ = problem.graph.matrix(problem.weight, mask, reverse=True)
-        return _Failure(edges, mask, matrix, edge_of_entry, matrix_t)
-
-    def without(matrix: sp.csr_array, entry_of_edge: np.ndarray) -> sp.csr_array:
-        data = matrix.data.copy()
-        entries = entry_of_edge[edges]
-        data[entries[entries >= 0]] = np.inf  # csgraph treats infinite weights as absent
-        return sp.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)
-
-    return _Failure(
-        edges,
-        mask,
-        without(problem.matrix, problem.entry_of_edge),
-        problem.edge_of_entry,
-        without(problem.matrix_t, problem.entry_of_edge_t),
-    )
-
-
-def _gather(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Entry positions of `rows` in a CSR matrix, and the row of each position."""
-    starts, stops = matrix.indptr[rows], matrix.indptr[rows + 1]
-    counts = stops - starts
-    offsets = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts)
-    return offsets + np.arange(counts.sum()), np.repeat(rows, counts)
-
-
-def _repair(problem: _Problem, row: int, failure: _Failure) -> tuple[np.ndarray, np.ndarray]:
-    """Return the new best weights of the states whose best path used the failed edges.
-
-    Only the subtrees below failed tree edges can change. Each of their states
-    starts from its best entry from outside the subtree (unchanged weights), then
-    Dijkstra runs on the subtree alone.
-
-    Returns
-    -------
-    states : numpy.ndarray
-        The states that changed (sorted), and
-    values : numpy.ndarray
-        their new best weights (``inf``: unreachable).
-    """
-    graph, dist = problem.graph, problem.dist[row]
-    heads = graph.edge_dst[failure.edges]
-    heads = heads[problem.entry[row, heads] == failure.edges]
-    if not len(heads):
-        return np.empty(0, dtype=np.int64), np.empty(0)
-    tree = problem.trees[row]
-    states = np.unique(np.concatenate([tree.subtree(h) for h in np.unique(heads)]))
-    inside = np.zeros(graph.n_states, dtype=bool)
-    inside[states] = True
-    local = np.full(graph.n_states, -1, dtype=np.int64)
-    local[states] = np.arange(len(states))
-    positions, targets = _gather(failure.matrix_t, states)  # edges into the subtree
-    sources = failure.matrix_t.indices[positions]
-    outside = ~inside[sources]
-    start = np.full(len(states), np.inf)
-    np.minimum.at(
-        start,
-        local[targets[outside]],
-        dist[sources[outside]] + failure.matrix_t.data[positions[outside]],
-    )
-    positions, origins = _gather(failure.matrix, states)  # edges within the subtree
-    heads_all = failure.matrix.indices[positions]
-    within = inside[heads_all]
-    k = len(states)
-    seeded = np.flatnonzero(np.isfinite(start))
-    rows = np.r_[local[origins[within]], np.full(len(seeded), k)]
-    cols = np.r_[local[heads_all[within]], seeded]
-    data = np.r_[failure.matrix.data[positions[within]], start[seeded]]
-    sub = sp.csr_array((data, (rows, cols)), shape=(k + 1, k + 1))
-    values = csgraph.dijkstra(sub, directed=True, indices=k)[:k]
-    return states, values
-
-
-def _after(
-    problem: _Problem, pairs: np.ndarray, failure: _Failure, place: int | None
-) -> np.ndarray:
-    """Best weight of each affected pair once the element has failed."""
-    starts = problem.graph.place_state_start
-    after = np.empty(len(pairs))
-    for row in np.unique(problem.pair_row[pairs]):
-        chosen = np.flatnonzero(problem.pair_row[pairs] == row)
-        if place is not None and problem.origins[row] == place:
-            after[chosen] = np.inf  # the failed place is the origin
-            continue
-        states, values = _repair(problem, int(row), failure)
-        dist = problem.dist[row].copy()
-        dist[states] = values
-        per_place = np.minimum.reduceat(dist[: starts[-1]], starts[:-1])  # as place_dist
-        after[chosen] = per_place[problem.pair_dest[pairs[chosen]]]
-    return after
-
-
 def _evaluate(problem: _Problem, elements: Sequence[str]) -> list[dict[str, float]]:
-    """Criticality statistics of each element (a task; module-level for pickling)."""
-    out = []
-    for element in elements:
-        pairs = problem.element_pairs[element]
-        ends = problem.detour_ends.get(element)
-        row: dict[str, float] = {
-            "pairs_using": len(pairs),
-            "demand_using": float(problem.pair_demand[pairs].sum()),
-        }
-        if not len(pairs) and ends is None:
-            out.append(row)
-            continue
-        failure = _fail(problem, problem.element_edges[element])
-        if len(pairs):
-            after = _after(problem, pairs, failure, problem.element_place.get(element))
-            row.update(_pair_stats(problem, pairs, after))
-        if ends is not None:
-            result = search(
-                problem.graph,
-                [ends[0]],
-                weight=problem.weight,
-                mask=failure.mask,
-                prepared=(failure.matrix, failure.edge_of_entry),
-            )
-            row.update(_detour(problem.graph, result, 0, ends[1]))
-        out.append(row)
+    """Criticality statistics of each element (a task; module-level for pickling).
+
+    Every (element, origin) whose pairs used the element is one repair query of
+    :func:`corridors.engine.repair.repair`; the statistics are sums per element.
+    """
+    names = list(elements)
+    pairs_of = [problem.element_pairs[e] for e in names]
+    owner = np.repeat(np.arange(len(names)), [len(p) for p in pairs_of])
+    pair = np.concatenate([*pairs_of, np.empty(0, dtype=np.int64)]).astype(np.int64)
+    rows = problem.pair_row[pair]
+    key = owner * max(len(problem.origins), 1) + rows
+    order = np.argsort(key, kind="stable")
+    owner, pair, rows, key = owner[order], pair[order], rows[order], key[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+    starts = problem.graph.place_state_start
+    dests = problem.pair_dest[pair]
+    counts = starts[dests + 1] - starts[dests]
+    pair_start = np.r_[0, np.cumsum(counts)]
+    dest_states = np.repeat(starts[dests] - pair_start[:-1], counts) + np.arange(pair_start[-1])
+    edges_of = [problem.element_edges[e] for e in names]
+    group_ptr = np.r_[0, np.cumsum([len(x) for x in edges_of])].astype(np.int64)
+    group_edges = np.concatenate([*edges_of, np.empty(0, dtype=np.int64)]).astype(np.int64)
+    values = repair(
+        problem.csr, problem.csr_t, problem.graph.edge_dst, problem.trees,
+        rows[first], owner[first], group_ptr, group_edges,
+        pair_start[np.r_[first, len(pair)]], dest_states, threads=problem.threads,
+    )  # fmt: skip
+    after = np.minimum.reduceat(values, pair_start[:-1]) if len(pair) else np.empty(0)
+    failed_place = np.array([problem.element_place.get(e, -1) for e in names], dtype=np.int64)
+    after[problem.origins[rows] == failed_place[owner]] = np.inf  # the failed place is the origin
+    stats = _pair_stats(problem, owner, pair, after, len(names))
+    out = [dict(zip(stats, values, strict=True)) for values in zip(*stats.values(), strict=True)]
+    _add_detours(problem, names, out)
     return out
 
 
-def _pair_stats(problem: _Problem, pairs: np.ndarray, after: np.ndarray) -> dict[str, float]:
-    demand = problem.pair_demand[pairs]
+def _add_detours(problem: _Problem, elements: Sequence[str], out: list[dict]) -> None:
+    """Add the best alternative between each link's ends (one batch of kernel searches)."""
+    chosen = [i for i, e in enumerate(elements) if e in problem.detour_ends]
+    if not chosen:
+        return
+    ends = np.array([problem.detour_ends[elements[i]] for i in chosen], dtype=np.int64)
+    graph, csr = problem.graph, problem.csr
+    queries = problem.places(ends[:, 0], ends[:, 1], ends[:, 2])
+    extra = np.vstack([graph.time_h[csr.edge], graph.distance_km[csr.edge]])
+    answers = kernel.run(csr, queries, extra=extra, first=True, threads=problem.threads)
+    best = kernel.best_of(answers, queries)
+    for i, row in zip(chosen, best, strict=True):
+        found = row >= 0
+        out[i].update(
+            detour_value=float(answers.value[row]) if found else np.nan,
+            detour_time_h=float(answers.sums[row, 0]) if found else np.nan,
+            detour_distance_km=float(answers.sums[row, 1]) if found else np.nan,
+        )
+
+
+def _pair_stats(
+    problem: _Problem, owner: np.ndarray, pair: np.ndarray, after: np.ndarray, n: int
+) -> dict[str, list]:
+    """Sum the pairs' losses per element (`owner`: element of each pair)."""
+    demand = problem.pair_demand[pair]
     lost = ~np.isfinite(after)
-    delta = np.where(lost, 0.0, after - problem.base[pairs])
+    delta = np.where(lost, 0.0, after - problem.base[pair])
+    worst = np.zeros(n)
+    np.maximum.at(worst, owner, delta)
     return {
-        "pairs_disconnected": int(lost.sum()),
-        "demand_disconnected": float(demand[lost].sum()),
-        "delta_total": float((demand * delta).sum()),
-        "delta_max": float(delta.max(initial=0.0)),
-    }
-
-
-def _detour(graph: CompiledGraph, result: Any, row: int, dest: int) -> dict[str, float]:
-    state = result.best_state(row, dest)
-    if state < 0:
-        return {"detour_value": np.nan, "detour_time_h": np.nan, "detour_distance_km": np.nan}
-    edges = result.edge_path(row, state)
-    return {
-        "detour_value": float(result.dist[row, state]),
-        "detour_time_h": float(graph.time_h[edges].sum()),
-        "detour_distance_km": float(graph.distance_km[edges].sum()),
+        "pairs_using": np.bincount(owner, minlength=n).astype(int).tolist(),
+        "demand_using": np.bincount(owner, weights=demand, minlength=n).tolist(),
+        "pairs_disconnected": np.bincount(owner, weights=lost, minlength=n).astype(int).tolist(),
+        "demand_disconnected": np.bincount(owner, weights=demand * lost, minlength=n).tolist(),
+        "delta_total": np.bincount(owner, weights=demand * delta, minlength=n).tolist(),
+        "delta_max": worst.tolist(),
     }
 
 
@@ -512,14 +432,9 @@ def _criticality_frame(
     if elements == "links":
         info = net.links.loc[names, ["from", "to", "mode", "corridors", "geometry"]].copy()
         info.insert(0, "kind", "link")
-        info.insert(
-            0,
-            "name",
-            [
-                f"{net.places.loc[a, 'name']} – {net.places.loc[b, 'name']}"
-                for a, b in zip(info["from"], info["to"], strict=True)
-            ],
-        )
+        place_names = net.places["name"]
+        ends = place_names.reindex(info["from"]).to_numpy(dtype=object) + " – "
+        info.insert(0, "name", ends + place_names.reindex(info["to"]).to_numpy(dtype=object))
     else:
         info = net.places.loc[names, ["name", "kind", "country", "countries", "geometry"]]
     frame = info.join(stats)
