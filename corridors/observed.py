@@ -6,12 +6,30 @@ routes every trip on a network and sets the model's distance (km), time (h) and 
 (USD/TEU) next to the observed ones, with the relative error and the factor between them.
 :func:`fit_summary` condenses the table into the numbers the tests hold.
 
+Like is compared with like. A trip's ``scope`` says what its source measured:
+
+- ``door-to-door`` (the default): from the origin to the destination, so the model's
+  whole route counts - port calls, the expected wait for each sailing, transfers and
+  borders;
+- ``port-to-port``: a ship's or ferry's sailing, from leaving the origin quay to arriving
+  at the destination quay (a timetable, a liner schedule, a voyage's departure and
+  arrival). The model's figures are then those of its route from the first sea link to
+  the last: the first link counts its sailing time only (the wait for the departure and,
+  on a ro-ro link, rolling on and off are left out); anything after it counts in full
+  (a transshipment, the wait for a connecting sailing).
+
+A trip's ``via`` names places the observed route passed (e.g. the ferry ports of a
+trial): the model routes from stop to stop and joins the legs, so the route follows the
+observed one where a faster or cheaper one exists today. A mode change at a via place is
+not charged as a transfer (each stop-to-stop route starts afresh there).
+
 The columns of ``observed.csv`` are documented in ``data/gtr/README.md``.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import os
 from collections.abc import Iterable
@@ -23,11 +41,12 @@ import pandas as pd
 from corridors._errors import CorridorsError, DataError, UnknownPlaceError
 from corridors.datasets import gtr_data_dir
 from corridors.network import Network
-from corridors.routing import route
+from corridors.routing import Route, route
 
 __all__ = [
     "COMPARED",
     "OBSERVED_COLUMNS",
+    "SCOPES",
     "compare_observed",
     "fit_summary",
     "observed_path",
@@ -41,18 +60,25 @@ OBSERVED_COLUMNS: tuple[str, ...] = (
     "modes",
     "weight",
     "avoid",
+    "via",
     "include_suspended",
     "year",
     "distance_km",
     "time_h",
     "cost_usd_teu",
+    "scope",
     "what",
     "used_in_data",
     "source",
     "confidence",
     "notes",
 )
-"""Columns of ``observed.csv``, in order."""
+"""Columns of ``observed.csv``, in order (``via`` and ``scope`` may be left out: blank)."""
+
+SCOPES: tuple[str, ...] = ("door-to-door", "port-to-port")
+"""What a trip's source measured (``scope`` column; blank = door-to-door)."""
+
+_OPTIONAL = frozenset({"via", "scope"})
 
 COMPARED: dict[str, str] = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_teu"}
 """Quantity compared → its column (units: km, hours, USD per TEU)."""
@@ -104,7 +130,16 @@ def _row(raw: dict[str, str], where: str, problems: list[str]) -> dict[str, obje
             "expected a ';'-separated subset of rail;road;sea;air"
         )
     row["modes"] = ";".join(modes)
-    row["avoid"] = ";".join(a for a in str(row["avoid"]).split(";") if a)
+    for field in ("avoid", "via"):
+        row[field] = ";".join(a.strip() for a in str(row[field]).split(";") if a.strip())
+    row["scope"] = str(row["scope"]).lower() or SCOPES[0]
+    if row["scope"] not in SCOPES:
+        problems.append(f"{where}: scope = {row['scope']!r}; expected {' or '.join(SCOPES)}")
+    elif row["scope"] == "port-to-port" and "sea" not in modes:
+        problems.append(
+            f"{where}: scope = port-to-port but modes = {row['modes']!r}; "
+            "a port-to-port trip needs sea in modes"
+        )
     if row["weight"] not in _WEIGHTS:
         problems.append(
             f"{where}: weight = {row['weight']!r}; expected one of {', '.join(sorted(_WEIGHTS))}"
@@ -145,7 +180,8 @@ def read_observed(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per trip, indexed by ``id``; ``distance_km`` (km), ``time_h`` (h) and
         ``cost_usd_teu`` (USD/TEU) are floats (NaN where not observed);
-        ``include_suspended`` and ``used_in_data`` are booleans.
+        ``include_suspended`` and ``used_in_data`` are booleans; ``scope`` is one of
+        :data:`SCOPES`.
 
     Raises
     ------
@@ -161,7 +197,7 @@ def read_observed(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
             raws = list(reader)
     except OSError as exc:
         raise DataError(f"{file}: cannot read the observed trips ({exc.strerror})") from exc
-    missing = [c for c in OBSERVED_COLUMNS if c not in header]
+    missing = [c for c in OBSERVED_COLUMNS if c not in header and c not in _OPTIONAL]
     if missing:
         raise DataError(
             f"{file}: missing column(s) {', '.join(missing)}; "
@@ -181,12 +217,68 @@ def read_observed(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(OBSERVED_COLUMNS)).set_index("id")
 
 
+def _split(cell: object) -> list[str]:
+    """Return the items of a ``;``-separated cell."""
+    return [item for item in str(cell).split(";") if item]
+
+
 def _error(model: float, observed: float) -> tuple[float, float]:
     """Return (relative error model/observed - 1, factor >= 1 between them)."""
     if math.isnan(observed) or math.isnan(model) or model <= 0:
         return math.nan, math.nan
     ratio = model / observed
     return ratio - 1.0, max(ratio, 1.0 / ratio)
+
+
+def _route_via(
+    net: Network,
+    stops: list[str],
+    *,
+    weight: str,
+    modes: list[str],
+    avoid: list[str],
+    include_suspended: bool,
+) -> Route:
+    """Route from stop to stop and join the legs into one route."""
+    parts = [
+        route(
+            net,
+            a,
+            b,
+            weight=weight,
+            modes=modes,
+            avoid=avoid,
+            include_suspended=include_suspended,
+        )
+        for a, b in itertools.pairwise(stops)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    legs = pd.concat([p.legs for p in parts], ignore_index=True)
+    geometries = tuple(g for p in parts for g in p.geometries)
+    first = parts[0]
+    return Route(stops[0], stops[-1], first.weight, legs, first.value_of_time, geometries)
+
+
+def _port_to_port(net: Network, found: Route) -> dict[str, float]:
+    """Distance (km), time (h) and cost (USD/TEU) from leaving the first quay to the last.
+
+    The legs from the first sea link to the last, less the first link's time beyond its
+    sailing (the expected wait for the departure and, on a ro-ro link, rolling on and off).
+    """
+    legs = found.legs.reset_index(drop=True)
+    sea = legs.index[(legs["kind"] == "link") & (legs["mode"] == "sea")]
+    if sea.empty:
+        msg = f"the route {found.orig} → {found.dest} has no sea leg to time port to port"
+        raise CorridorsError(msg)
+    part = legs.loc[sea[0] : sea[-1]]
+    first = legs.loc[sea[0]]
+    sailing_h = float(net.links.at[first["link"], "time_h"])
+    return {
+        "distance_km": float(part["distance_km"].sum()),
+        "time_h": float(part["time_h"].sum()) - (float(first["time_h"]) - sailing_h),
+        "cost_usd_teu": float(part["cost_usd_teu"].sum()),
+    }
 
 
 def compare_observed(
@@ -198,9 +290,12 @@ def compare_observed(
 ) -> pd.DataFrame:
     """Route every observed trip on `net` and compare the model with the observation.
 
-    Each trip is routed from ``orig`` to ``dest`` with its ``modes``, minimising its
-    ``weight``, avoiding the places in ``avoid`` (to follow the observed route where a
-    shorter one exists) and using suspended links where ``include_suspended``.
+    Each trip is routed from ``orig`` through its ``via`` places to ``dest`` with its
+    ``modes``, minimising its ``weight``, avoiding the places in ``avoid`` (to follow the
+    observed route where a shorter one exists) and using suspended links where
+    ``include_suspended``. A ``port-to-port`` trip is compared with the model's sailing
+    from the first quay to the last, a ``door-to-door`` one with the whole route (see the
+    module docstring).
 
     Parameters
     ----------
@@ -217,8 +312,8 @@ def compare_observed(
     Returns
     -------
     pandas.DataFrame
-        Indexed by trip ``id``: ``orig``, ``dest``, ``modes``, ``what``, ``year``,
-        ``used_in_data``; for each of distance (km), time (h) and cost (USD/TEU) the
+        Indexed by trip ``id``: ``orig``, ``dest``, ``modes``, ``scope``, ``what``,
+        ``year``, ``used_in_data``; for each of distance (km), time (h) and cost (USD/TEU) the
         columns ``obs_<q>``, ``model_<q>``, ``err_<q>`` (model / observed - 1) and
         ``factor_<q>`` (≥ 1); ``worst_factor``; ``route`` (places, ``>``-joined);
         ``outlier_reason`` (the text after ``outlier:`` in the trip's notes, or "");
@@ -242,36 +337,39 @@ def compare_observed(
     records = []
     for trip, row in table.iterrows():
         try:
-            ends = net.resolve(row["orig"]), net.resolve(row["dest"])
+            stops = [net.resolve(p) for p in [row["orig"], *_split(row["via"]), row["dest"]]]
         except UnknownPlaceError:
             if skip_unknown:
                 continue
             raise
         record: dict[str, object] = {
             "id": trip,
-            "orig": ends[0],
-            "dest": ends[1],
+            "orig": stops[0],
+            "dest": stops[-1],
             "modes": row["modes"],
+            "scope": row["scope"],
             "weight": row["weight"],
             "what": row["what"],
             "year": row["year"],
             "used_in_data": bool(row["used_in_data"]),
         }
         try:
-            found = route(
+            found = _route_via(
                 net,
-                record["orig"],
-                record["dest"],
+                stops,
                 weight=row["weight"],
-                modes=str(row["modes"]).split(";"),
-                avoid=[a for a in str(row["avoid"]).split(";") if a],
+                modes=_split(row["modes"]),
+                avoid=_split(row["avoid"]),
                 include_suspended=bool(row["include_suspended"]),
             )
-            model = {
-                "distance_km": found.distance_km,
-                "time_h": found.time_h,
-                "cost_usd_teu": found.cost_usd_teu,
-            }
+            if row["scope"] == "port-to-port":
+                model = _port_to_port(net, found)
+            else:
+                model = {
+                    "distance_km": found.distance_km,
+                    "time_h": found.time_h,
+                    "cost_usd_teu": found.cost_usd_teu,
+                }
             record["route"] = ">".join(found.places)
             record["model_error"] = ""
         except CorridorsError as exc:
@@ -293,7 +391,8 @@ def compare_observed(
         at = notes.lower().find(OUTLIER_TAG)
         record["outlier_reason"] = notes[at + len(OUTLIER_TAG) :].strip() if at >= 0 else ""
         records.append(record)
-    columns = ["id", "orig", "dest", "modes", "weight", "what", "year", "used_in_data", "route"]
+    columns = ["id", "orig", "dest", "modes", "scope", "weight", "what", "year", "used_in_data"]
+    columns += ["route"]
     columns += ["model_error", "worst_factor", "outlier_reason"]
     for quantity, column in COMPARED.items():
         columns += [f"obs_{column}", f"model_{column}", f"err_{quantity}", f"factor_{quantity}"]

@@ -122,6 +122,103 @@ def test_comparison_matches_a_networkx_reference(tmp_path, tiny_dir):
         assert math.isnan(table.at[f"p{i}", "err_time"])
 
 
+def test_via_joins_the_shortest_paths_through_each_stop(tmp_path, tiny_dir):
+    """A trip with via places equals networkx's shortest paths stop to stop, summed."""
+    tiny = corridors.read_network(tiny_dir)
+    graph = nx.DiGraph()
+    for u, v, data in tiny.graph.edges(data=True):
+        if data["mode"] != "road" or data.get("status", "existing") != "existing":
+            continue
+        w = data["length"] / 1000.0
+        if not graph.has_edge(u, v) or graph[u][v]["km"] > w:
+            graph.add_edge(u, v, km=w)
+    borders = set(tiny.places.index[tiny.places["kind"] == "border"])
+    roads = [p for p in tiny.places.index if p in graph and p not in borders]
+    triples = [
+        (a, v, b)
+        for a in roads
+        for v in roads
+        for b in roads
+        if len({a, v, b}) == 3 and nx.has_path(graph, a, v) and nx.has_path(graph, v, b)
+    ]
+    # keep the detours: the stop is off the direct shortest path
+    triples = [t for t in triples if t[1] not in nx.shortest_path(graph, t[0], t[2], weight="km")][
+        :4
+    ]
+    assert triples
+    rows = [
+        dict(TRIP, id=f"v{i}", orig=a, via=v, dest=b, distance_km="1")
+        for i, (a, v, b) in enumerate(triples)
+    ]
+    write_trips(tmp_path / "trips.csv", rows)
+    table = compare_observed(tiny, tmp_path / "trips.csv")
+    for i, (a, v, b) in enumerate(triples):
+        expected = nx.shortest_path_length(graph, a, v, weight="km")
+        expected += nx.shortest_path_length(graph, v, b, weight="km")
+        assert table.at[f"v{i}", "model_distance_km"] == pytest.approx(expected)
+        assert v in table.at[f"v{i}", "route"].split(">")
+
+
+def test_port_to_port_is_the_sailing_and_door_to_door_adds_the_calls(tmp_path, net):
+    """Quay to quay = length / speed of the lane; door to door adds two calls and the wait."""
+    lane = "vladivostok_port-busan_port-sea"
+    link = net.links.loc[lane]
+    rows = [
+        dict(TRIP, id=f"{scope}", orig="busan_port", dest="vladivostok_port", modes="sea")
+        | {"weight": "time", "time_h": "48", "distance_km": "", "scope": scope}
+        for scope in ("port-to-port", "door-to-door")
+    ]
+    write_trips(tmp_path / "trips.csv", rows)
+    table = compare_observed(net, tmp_path / "trips.csv")
+    sailing_h = link["length_km"] / link["speed_kph"]
+    assert table.at["port-to-port", "model_time_h"] == pytest.approx(sailing_h)
+    assert table.at["port-to-port", "scope"] == "port-to-port"
+    call = net.params.ports["sea"].handling_h
+    wait = 0.5 * 168.0 / link["sailings_per_week"]
+    assert table.at["door-to-door", "model_time_h"] == pytest.approx(sailing_h + 2 * call + wait)
+    assert table.at["door-to-door", "model_distance_km"] == pytest.approx(link["length_km"])
+
+
+def test_port_to_port_of_a_ferry_leaves_out_rolling_on_and_off(tmp_path, net):
+    lane = "vladivostok_port-donghae_port-sea"
+    link = net.links.loc[lane]
+    assert link["sea_service"] == "roro"
+    row = dict(TRIP, orig="donghae_port", dest="vladivostok_port", modes="sea", weight="time")
+    row |= {"time_h": "22", "distance_km": "", "scope": "port-to-port"}
+    write_trips(tmp_path / "trips.csv", [row])
+    table = compare_observed(net, tmp_path / "trips.csv")
+    assert table.at["t1", "model_time_h"] == pytest.approx(link["length_km"] / link["speed_kph"])
+
+
+def test_port_to_port_without_a_sea_leg_is_a_model_error(tmp_path, net):
+    row = dict(TRIP, modes="road;sea", scope="port-to-port")
+    write_trips(tmp_path / "trips.csv", [row])
+    table = compare_observed(net, tmp_path / "trips.csv")
+    assert "no sea leg" in table.at["t1", "model_error"]
+    assert math.isnan(table.at["t1", "model_distance_km"])
+
+
+def test_files_without_via_and_scope_are_door_to_door(tmp_path, net):
+    path = tmp_path / "trips.csv"
+    columns = [c for c in OBSERVED_COLUMNS if c not in ("via", "scope")]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerow({c: TRIP.get(c, "") for c in columns})
+    table = read_observed(path)
+    assert table.at["t1", "scope"] == "door-to-door"
+    assert table.at["t1", "via"] == ""
+    assert compare_observed(net, path).at["t1", "model_distance_km"] == pytest.approx(71.1, 0.01)
+
+
+def test_builtin_timed_sailings_are_compared_port_to_port():
+    table = read_observed()
+    assert set(table["scope"]) == {"door-to-door", "port-to-port"}
+    sailings = table[table["scope"] == "port-to-port"]
+    assert len(sailings) >= 4
+    assert (sailings["modes"] == "sea").all()
+
+
 def test_outlier_reason_is_read_from_notes(tmp_path, net):
     rows = [dict(TRIP, time_h="1", notes="ferry. outlier: a priority lane at the border")]
     write_trips(tmp_path / "trips.csv", rows)
@@ -142,6 +239,8 @@ def test_outlier_reason_is_read_from_notes(tmp_path, net):
         ({"include_suspended": "maybe"}, "include_suspended"),
         ({"source": ""}, "source"),
         ({"year": "20"}, "year"),
+        ({"scope": "quay"}, "scope"),
+        ({"scope": "port-to-port", "modes": "road"}, "scope = port-to-port"),
     ],
 )
 def test_bad_rows_name_file_line_and_field(tmp_path, change, field):

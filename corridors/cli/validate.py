@@ -15,6 +15,7 @@ SHOWN = [
     "orig",
     "dest",
     "modes",
+    "scope",
     "obs_distance_km",
     "model_distance_km",
     "err_distance",
@@ -60,7 +61,9 @@ def validate(
     """Route every observed trip and print model against observed, with the error.
 
     Errors are model / observed - 1 (0.10 = the model is 10 % high); distances in
-    km, times in hours, costs in USD per TEU. A last line sums up the fit.
+    km, times in hours, costs in USD per TEU. Port-to-port trips (scope) are compared
+    with the model's sailing from quay to quay, the others door to door. A last line
+    sums up the fit.
     """
     from corridors.observed import compare_observed, fit_summary
 

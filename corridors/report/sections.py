@@ -719,6 +719,7 @@ _FIT_COLUMNS = [
     "orig",
     "dest",
     "modes",
+    "scope",
     "obs_distance_km",
     "model_distance_km",
     "err_distance",
@@ -755,7 +756,9 @@ def _section_fit(ctx: _Context) -> _Section:
         f"Trips whose figures the data did not use: distance {t['median_abs_err_distance']:.1%} "
         f"({t['n_distance']}), time {t['median_abs_err_time']:.1%} ({t['n_time']}). Worse than a "
         f"factor of 2, each with its reason in the data: {outliers}. "
-        "Errors are model / observed - 1."
+        "Errors are model / observed - 1. Times are compared like with like: door to door, "
+        "or quay to quay (the model's sailing without the port calls and the wait for the "
+        "departure) where the source timed a ship's or ferry's sailing (scope port-to-port)."
     )
     shown = table[_FIT_COLUMNS].copy()
     shown.insert(0, "trip", shown.index)
@@ -768,7 +771,10 @@ def _section_fit(ctx: _Context) -> _Section:
         table, quantity="distance", title="Distances: model against observed"
     )
     sec.captions = {
-        "fit_time": "Hours door to door; hollow markers: figures the data used (in-sample).",
+        "fit_time": (
+            "Hours door to door, or quay to quay for port-to-port sailings; hollow markers: "
+            "figures the data used (in-sample)."
+        ),
         "fit_distance": "Route km; most long-haul rail lengths are sourced line lengths.",
     }
     return sec
