@@ -464,8 +464,14 @@ def test_example_ferry_gives_hunchun_a_sea_way_to_niigata(gtr):
     before = route(gtr, "hunchun_becz", "niigata_port", weight="generalized")
     after = route(net, "hunchun_becz", "niigata_port", weight="generalized")
     assert "vladivostok_port" in before.places
-    assert after.places[-3:] == ["zarubino_port", "sokcho_port", "niigata_port"]
+    # the through ferry: Niigata cargo waits once at Zarubino, then stays on board
+    assert after.places[-2:] == ["zarubino_port", "niigata_port"]
+    assert after.links[-1] == "zarubino_port-niigata_port-sea"
     assert after.generalized_usd_teu < before.generalized_usd_teu
+    assert after.cost_usd_teu < before.cost_usd_teu
+    # the resumed Sokcho-Niigata leg serves Sokcho's own cargo
+    sokcho = route(net, "sokcho_port", "niigata_port", modes=["sea"], weight="distance")
+    assert sokcho.links == ["sokcho_port-niigata_port-sea"]
 
 
 def test_example_rajin_serves_yanbian_not_changchun(gtr):
