@@ -77,3 +77,8 @@ def _scenario_files(scenarios: Iterable[str | os.PathLike[str]]) -> list[Path]:
             path = _scenario_folder() / f"{item}.toml"
         out.append(path)
     return out
+
+
+TUMEN_EXTENT: tuple[float, float, float, float] = (128.5, 134.0, 41.3, 45.5)
+"""The Tumen River area (lon_min, lon_max, lat_min, lat_max), degrees: the zoom maps,
+where the region map has to drop dense labels."""

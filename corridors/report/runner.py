@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridors.io.folders import current_folder, link_into, replaced_folder
+from corridors.report.base import _scenario_folder
 from corridors.report.document import _report_texts
 from corridors.report.output import (
     _MANIFEST,
@@ -24,7 +25,6 @@ from corridors.report.sections import (
     DEFAULT_SCENARIOS,
     SECTIONS,
     _Context,
-    _scenario_folder,
     _Section,
 )
 
