@@ -43,9 +43,14 @@ def _finding_ports(net: Network, facts: dict) -> list[str]:
         + ", ".join(reached)
         + "."
     )
-    lost = sorted(_name(net, p) for p in places.index.difference(served.index))
+    unserved = places.index.difference(served.index)
+    status = net.places["status"].reindex(unserved)
+    lost = sorted(_name(net, p) for p in unserved[status.to_numpy() != "planned"])
+    planned = sorted(_name(net, p) for p in unserved[status.to_numpy() == "planned"])
     if lost:
         out.append(f"No sea port by rail and road: {_names(lost)}.")
+    if planned:
+        out.append(f"Planned parks not yet linked (existing links only): {_names(planned)}.")
     counts = served.value_counts()
     for port, count in counts.head(4).items():
         parks = sorted(_name(net, p) for p in served.index[served == port])
@@ -68,7 +73,7 @@ def _effect(row: Any) -> str:
     if row["pairs_disconnected"] > 0:
         parts.append(f"cuts {int(row['pairs_disconnected'])} pairs")
     if row["delta_total"] > 0:
-        parts.append(f"adds {row['delta_total']:,.0f} USD/TEU to the re-routed ones")
+        parts.append(f"adds {row['delta_total']:,.0f} USD/TEU summed over the re-routed pairs")
     return " and ".join(parts) or "costs nothing (an equal detour exists)"
 
 
