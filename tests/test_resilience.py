@@ -198,7 +198,7 @@ def test_impact_tables_add_up():
         (table.loc[both, "change"] * table.loc[both, "demand"]).sum()
     )
     assert (table.loc[both, "change"] >= -1e-9).all()  # closing never helps
-    assert result.summary["max_delay"] == pytest.approx(table.loc[both, "change"].max())
+    assert result.summary["max_delay_usd_teu"] == pytest.approx(table.loc[both, "change"].max())
     crossing_volume = result.shifted[result.shifted["kind"] == "border"]
     assert (
         crossing_volume.loc[

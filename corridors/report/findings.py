@@ -123,10 +123,10 @@ def _finding_closures(net: Network, facts: dict) -> list[str]:
         effects = []
         if row["pairs_disconnected"] > 0:
             effects.append(f"cuts {int(row['pairs_disconnected'])} park-port pairs")
-        if row["max_delay"] > 0:
+        if row["max_delay_usd_teu"] > 0:
             effects.append(
-                f"makes the re-routed rest {row['mean_delay']:,.0f} USD/TEU dearer on average "
-                f"(at most {row['max_delay']:,.0f})"
+                f"makes the re-routed rest {row['mean_delay_usd_teu']:,.0f} USD/TEU dearer on "
+                f"average (at most {row['max_delay_usd_teu']:,.0f})"
             )
         said = " and ".join(effects) if effects else "changes no park-port route"
         out.append(f"Closing every {pair} crossing ({int(row['crossings'])}) {said}.")

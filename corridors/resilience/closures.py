@@ -25,11 +25,33 @@ from corridors.resilience.elements import od_pairs
 from corridors.resilience.islands import ISLAND_COLUMNS, isolated_islands
 from corridors.routing import Assignment, assign, restrictions
 
-__all__ = ["ASSIGNMENTS", "Impact", "close_borders", "close_region", "closure_matrix", "impact"]
+__all__ = [
+    "ASSIGNMENTS",
+    "Impact",
+    "close_borders",
+    "close_region",
+    "closure_matrix",
+    "delay_column",
+    "impact",
+]
 
 #: How OD demand is routed: all-or-nothing at free-flow costs, or at user equilibrium
 #: with capacities and queues (:func:`corridors.assignment.equilibrium`).
 ASSIGNMENTS = ("all-or-nothing", "equilibrium")
+
+
+def delay_column(stat: str, weight: str) -> str:
+    """Return the name of a delay column with its unit, e.g. ``mean_delay_usd_teu``.
+
+    Parameters
+    ----------
+    stat
+        ``"mean"`` or ``"max"``.
+    weight
+        The weight searched: the unit follows it (``h`` for time, ``km`` for
+        distance, ``usd_teu`` for cost and generalized cost).
+    """
+    return f"{stat}_delay_{WEIGHT_COLUMNS[weight].split('_', 1)[1]}"
 
 
 # ---------------------------------------------------------------- closures
@@ -180,8 +202,9 @@ class Impact:
     summary
         ``pairs``, ``pairs_disconnected``, ``places_cut_off`` (origins that reached
         a destination before and none after), ``islands`` (number of parks left
-        with no surface route to any sea port, see `islands`), ``mean_delay``,
-        ``max_delay`` (over pairs connected in both), ``extra_cost_per_period``
+        with no surface route to any sea port, see `islands`), ``mean_delay_<unit>``,
+        ``max_delay_<unit>`` (over pairs connected in both; unit ``h``, ``km`` or
+        ``usd_teu`` after the weight, see :func:`delay_column`), ``extra_cost_per_period``
         (Σ demand × change over those pairs), ``weight``, ``unit`` (of the delays:
         ``h``, ``km`` or ``USD/TEU``) and ``modes`` (the modes routed).
     shifted
@@ -341,8 +364,10 @@ def _impact(
         "pairs_disconnected": int(table["newly_unreachable"].sum()),
         "places_cut_off": cut_off,
         "islands": len(islands),
-        "mean_delay": float(table.loc[both, "change"].mean()) if both.any() else 0.0,
-        "max_delay": float(table.loc[both, "change"].max()) if both.any() else 0.0,
+        delay_column("mean", weight): float(table.loc[both, "change"].mean())
+        if both.any()
+        else 0.0,
+        delay_column("max", weight): float(table.loc[both, "change"].max()) if both.any() else 0.0,
         "extra_cost_per_period": float(
             (table.loc[both, "change"] * table.loc[both, "demand"]).sum()
         ),
@@ -381,7 +406,8 @@ def closure_matrix(
     pandas.DataFrame
         Indexed by country pair (``CN-RU``), columns ``crossings`` (number closed),
         ``pairs_disconnected``, ``places_cut_off`` (number), ``islands`` (parks
-        with no surface route to a sea port left), ``mean_delay``, ``max_delay``,
+        with no surface route to a sea port left), ``mean_delay_<unit>``,
+        ``max_delay_<unit>`` (see :func:`delay_column`),
         ``extra_cost_per_period`` (weight units × demand); ``attrs["unit"]`` is the
         unit of the delays (``h``, ``km`` or ``USD/TEU``).
     """
@@ -397,8 +423,8 @@ def closure_matrix(
             "pairs_disconnected": result["pairs_disconnected"],
             "places_cut_off": len(result["places_cut_off"]),
             "islands": result["islands"],
-            "mean_delay": result["mean_delay"],
-            "max_delay": result["max_delay"],
+            delay_column("mean", weight): result[delay_column("mean", weight)],
+            delay_column("max", weight): result[delay_column("max", weight)],
             "extra_cost_per_period": result["extra_cost_per_period"],
         }
     frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")

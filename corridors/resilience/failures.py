@@ -31,6 +31,7 @@ from corridors.resilience.closures import (
     _route_labels,
     _Routes,
     close_region,
+    delay_column,
 )
 from corridors.resilience.critical import criticality
 from corridors.resilience.elements import _element_edges
@@ -368,8 +369,9 @@ def simulate_region_failures(
     pandas.DataFrame
         One row per run: ``run``, ``centre`` (place id), ``places_closed``,
         ``links_closed``, ``connected_share`` (pairs still connected / connected
-        before), ``pairs_disconnected``, ``mean_delay`` (over pairs connected in both,
-        in the weight's unit: ``attrs["unit"]``) and ``islands`` (``;``-joined ids of
+        before), ``pairs_disconnected``, ``mean_delay_<unit>`` (over pairs connected
+        in both; the unit follows the weight, e.g. ``usd_teu``, and is also in
+        ``attrs["unit"]``) and ``islands`` (``;``-joined ids of
         the parks left with no surface route to any sea port).
     """
     if radius_km <= 0:
@@ -403,6 +405,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
         point = net.places.loc[centre, "geometry"]
         failed = close_region(net, point=(point.x, point.y), radius_km=storms.radius_km)
         summary = _impact(storms.pairs, storms.base_labels, failed, storms.weight, net)
+        mean_delay = delay_column("mean", storms.weight)
         table = summary.pairs
         connected_before = int(table["before"].notna().sum())
         out.append({
@@ -413,7 +416,7 @@ def _storm_runs(storms: _Storms, runs: Sequence[int]) -> list[dict[str, Any]]:
                                  if d["closed"]}),
             "connected_share": float(table["after"].notna().sum()) / max(connected_before, 1),
             "pairs_disconnected": summary.summary["pairs_disconnected"],
-            "mean_delay": summary.summary["mean_delay"],
+            mean_delay: summary.summary[mean_delay],
             "islands": ";".join(summary.islands.index),
         })  # fmt: skip
     return out
