@@ -136,14 +136,9 @@ def check_search_weights(
     bad = np.flatnonzero(~(values >= 0))
     if not len(bad):
         return
-    edge = int(edges[bad[0]])
-    link = int(graph.edge_link[edge])
-    where = (
-        f"link {graph.link_ids[link]}"
-        if link >= 0
-        else f"{EDGE_KIND_NAMES[int(graph.edge_kind[edge])]} edge at "
-        f"{graph.place_ids[graph.state_place[graph.edge_src[edge]]]}"
-    )
+    edge, link = int(edges[bad[0]]), int(graph.edge_link[edges[bad[0]]])
+    kind, place = graph.edge_kind[edge], graph.place_ids[graph.state_place[graph.edge_src[edge]]]
+    where = f"link {graph.link_ids[link]}" if link >= 0 else f"{EDGE_KIND_NAMES[kind]} at {place}"
     name, unit = (weight, WEIGHTS[weight]) if isinstance(weight, str) else ("weight", "")
     raise DataError(
         f"{where}: {name} = {float(values[bad[0]]):g} {unit}".rstrip()
