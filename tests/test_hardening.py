@@ -628,3 +628,54 @@ def test_ten_thousand_set_param_steps_apply_once(tmp_path: Path, monkeypatch) ->
         base.params.border.fee_usd * 0.9999**5_000, rel=1e-9
     )
     assert base.params.modes["rail"].speed_kph == 30.0  # the base is unchanged
+
+
+# ---------------------------------------------------------------- weights reaching a search
+
+
+def _edited_tiny(attribute: str, value: float) -> tuple[Network, str, str, str]:
+    """The tiny network with `attribute` of its first link set to `value` on the graph."""
+    net = read_network(TINY_DIR)
+    u, v, key = next(
+        (a, b, k)
+        for a, b, k, data in net.graph.edges(keys=True, data=True)
+        if data["mode"] == "road" and data.get("status", "existing") == "existing"
+    )
+    for _, _, k, data in net.graph.edges(keys=True, data=True):
+        if k == key:  # both directions of the link, bypassing every reader
+            data[attribute] = value
+    net.touch()
+    return net, u, v, key
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "weight"),
+    [
+        ("travel_time", -3600.0, "time"),
+        ("length", -500_000.0, "distance"),
+        ("travel_time", float("nan"), "time"),
+        ("cost_usd_teu", -1e9, "generalized"),
+    ],
+)
+def test_negative_or_nan_weights_never_reach_a_search(
+    attribute: str, value: float, weight: str
+) -> None:
+    from corridors.engine import compile_network, kernel
+    from corridors.engine.compiled import Restrictions
+    from corridors.routing import od_matrix, route
+
+    net, u, v, key = _edited_tiny(attribute, value)
+    with pytest.raises(DataError) as raised:
+        route(net, u, v, weight=weight)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(f"link {key}: {weight} = ")
+    places = sorted(net.graph.nodes)
+    with pytest.raises(DataError, match=f"link {key}: {weight} = "):
+        od_matrix(net, places, places, weight=weight)
+    graph = compile_network(net)
+    mask = graph.edge_mask(Restrictions())
+    with pytest.raises(DataError, match=f"link {key}: {weight} = "):
+        kernel.csr(graph, weight, mask)
+    kept = graph.edge_mask(Restrictions(closed_links=frozenset({key})))
+    assert kernel.csr(graph, weight, kept).weight.min() >= 0  # the bad link closed: it runs

@@ -234,6 +234,44 @@ def test_ctrl_c_stops_the_run_and_its_workers(workers: int) -> None:
     assert not [c for c in children if _running(c)]  # no orphans
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process tables from /proc")
+def test_ctrl_c_stops_a_dask_run_and_cancels_its_tasks() -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        command = [sys.executable, "-m", "corridors.cli", "-v", "failures", "--runs", "20000"]
+        process = subprocess.Popen(
+            [*command, "--yes", "--scheduler", cluster.scheduler_address],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        assert process.stderr.readline().startswith("INFO: network")  # the work starts
+        for _ in range(600):  # and reaches the cluster
+            if any(client.processing().values()):
+                break
+            time.sleep(0.05)
+        assert any(client.processing().values())
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=15)  # ends within seconds
+        assert process.returncode == 130, stderr
+        assert stderr.strip().splitlines() == [
+            "Error: interrupted (Ctrl-C); existing outputs were left as they were"
+        ]
+        for _ in range(200):  # the scheduler drops every task of the run
+            if not any(client.processing().values()):
+                break
+            time.sleep(0.05)
+        assert not any(client.processing().values())
+        assert not [c for c in _children(process.pid) if _running(c)]  # no orphans
+
+
 def _slow_square(shared: int, chunk: list[int]) -> list[int]:
     if 0 in chunk:
         raise KeyboardInterrupt

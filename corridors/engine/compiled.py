@@ -112,6 +112,41 @@ def check_weight(weight: str) -> None:
         raise DataError(f"weight = {weight!r} is not one of {', '.join(WEIGHTS)}{extra}")
 
 
+def check_search_weights(
+    graph: CompiledGraph, weight: str | np.ndarray, values: np.ndarray, edges: np.ndarray
+) -> None:
+    """Raise if a weight a search would use is negative or NaN (Dijkstra needs ≥ 0).
+
+    Parameters
+    ----------
+    graph
+        The compiled graph.
+    weight
+        Weight name (see :data:`WEIGHTS`) or the values given instead.
+    values
+        The weight of each edge in `edges`.
+    edges
+        The edges the search may use.
+
+    Raises
+    ------
+    DataError
+        Naming the first bad edge (its link, or its kind and place) and the value.
+    """
+    bad = np.flatnonzero(~(values >= 0))
+    if not len(bad):
+        return
+    edge, link = int(edges[bad[0]]), int(graph.edge_link[edges[bad[0]]])
+    kind, place = graph.edge_kind[edge], graph.place_ids[graph.state_place[graph.edge_src[edge]]]
+    where = f"link {graph.link_ids[link]}" if link >= 0 else f"{EDGE_KIND_NAMES[kind]} at {place}"
+    name, unit = (weight, WEIGHTS[weight]) if isinstance(weight, str) else ("weight", "")
+    raise DataError(
+        f"{where}: {name} = {float(values[bad[0]]):g} {unit}".rstrip()
+        + f" ({len(bad)} such edge(s)); searches need finite non-negative travel_time,"
+        " length and cost_usd_teu: fix the network's data"
+    )
+
+
 STATUS_CODES = {"existing": 0, "planned": 1, "suspended": 2}
 
 
@@ -351,6 +386,7 @@ class CompiledGraph:
         """
         edges = np.flatnonzero(mask)
         values = (self.weight(weight) if isinstance(weight, str) else weight)[edges]
+        check_search_weights(self, weight, values, edges)
         sources, targets = (
             (self.edge_dst, self.edge_src) if reverse else (self.edge_src, self.edge_dst)
         )

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from corridors.engine import lexico
-from corridors.engine.compiled import CompiledGraph
+from corridors.engine.compiled import CompiledGraph, check_search_weights
 
 __all__ = ["SearchResult", "search", "tree_sums"]
 
@@ -326,6 +326,7 @@ def _tie_break(
     edges = np.flatnonzero(mask)
     primary = (graph.weight(weight) if isinstance(weight, str) else weight)[edges]
     second = (graph.weight(secondary) if isinstance(secondary, str) else secondary)[edges]
+    check_search_weights(graph, secondary, second, edges)
     tails, heads = (
         (graph.edge_dst, graph.edge_src) if reverse else (graph.edge_src, graph.edge_dst)
     )

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-from corridors.engine.compiled import CompiledGraph
+from corridors.engine.compiled import CompiledGraph, check_search_weights
 
 if numba.config.THREADING_LAYER == "default":
     # GNU OpenMP aborts a process that forks after using it (process pools)
@@ -111,6 +111,7 @@ def csr(
         (graph.edge_dst, graph.edge_src) if reverse else (graph.edge_src, graph.edge_dst)
     )
     edges = edges[np.argsort(tails[edges], kind="stable")]
+    check_search_weights(graph, weight, values[edges], edges)
     indptr = np.zeros(graph.n_states + 1, dtype=np.int64)
     np.cumsum(np.bincount(tails[edges], minlength=graph.n_states), out=indptr[1:])
     entry_of_edge = np.full(len(graph.edge_src), -1, dtype=np.int64)
