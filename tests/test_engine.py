@@ -168,12 +168,16 @@ def test_dask_chunks_follow_workers_and_shared_data_goes_once_per_worker():
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        client.wait_for_workers(2, timeout=60)  # both registered before counting threads
         executor = client.get_executor()
         assert worker_count(executor) == 4  # 2 workers × 2 threads, from the scheduler
         result = map_chunks(_task, Counted(payload), items, executor=executor)
         counts = client.run(_unpickled)
     assert result == payload.tolist()
-    assert sorted(counts.values()) == [1, 1]  # 16 chunks, but one copy per worker
+    # 16 chunks, but at most one copy per worker (a worker the scheduler gave no chunk
+    # never needs the shared data)
+    assert len(counts) == 2
+    assert max(counts.values()) == 1
 
 
 def test_criticality_identical_serial_processes_and_dask():
