@@ -303,3 +303,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=1.0)
+    # let the pool's manager thread see its dead workers and close its wake-up pipe now:
+    # otherwise the interpreter's exit hook may write to that half-closed pipe and print
+    # a BrokenPipeError traceback after the one-line message
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=2.0)
