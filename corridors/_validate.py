@@ -10,8 +10,10 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from corridors._errors import MAX_LISTED, DataError
@@ -24,6 +26,7 @@ __all__ = [
     "Problems",
     "close_matches",
     "normalize_name",
+    "read_toml",
 ]
 
 ISO_COUNTRIES: frozenset[str] = frozenset(
@@ -174,6 +177,47 @@ class Problems:
         """
         if self.messages:
             raise DataError(self.messages)
+
+
+def read_toml(
+    path: Path, *, expected: str, save_as: str, nested: str
+) -> tuple[str, dict[str, Any]]:
+    """Read a TOML file; any failure is one :class:`DataError` line naming `path`.
+
+    Parameters
+    ----------
+    path
+        The TOML file.
+    expected
+        What the file should be, for a missing file (``"a scenario .toml file"``).
+    save_as
+        What to save as UTF-8 when the text is not (``"params.toml"``).
+    nested
+        The message for tables nested too deeply for the TOML parser.
+
+    Returns
+    -------
+    tuple of (str, dict)
+        The text (for line numbers in later messages) and the parsed document.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, unreadable, not UTF-8 or not valid TOML.
+    """
+    if not path.exists():
+        raise DataError(f"{path}: file not found; expected {expected}")
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DataError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save {save_as} as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path}: {nested}") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror or error})") from None
 
 
 def parse_text(raw: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -284,19 +283,12 @@ def read_params(path: str | os.PathLike[str]) -> Parameters:
         If the file is missing, is not valid TOML, or has a missing, unknown or bad key.
     """
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found; expected a params.toml parameters file")
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{path}: not valid TOML: {error}") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save params.toml as UTF-8") from None
-    except RecursionError:
-        raise DataError(f"{path}: nested too deeply; expected params.toml tables") from None
-    except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror or error})") from None
+    text, data = v.read_toml(
+        path,
+        expected="a params.toml parameters file",
+        save_as="params.toml",
+        nested="nested too deeply; expected params.toml tables",
+    )
     return params_from_dict(data, str(path), text)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -240,19 +239,12 @@ def load(path: str | Path, *, net: Network | None = None) -> Scenario:
     """
     path = Path(path)
     source = str(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found; expected a scenario .toml file")
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{path}: not valid TOML: {error}") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save the scenario as UTF-8") from None
-    except RecursionError:
-        raise DataError(f"{path}: values nested too deeply; expected [[step]] tables") from None
-    except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror or error})") from None
+    text, data = v.read_toml(
+        path,
+        expected="a scenario .toml file",
+        save_as="the scenario",
+        nested="values nested too deeply; expected [[step]] tables",
+    )
     top_lines, step_lines = _lines(text)
     problems = v.Problems("")
     _check_top(data, source, top_lines, problems)
