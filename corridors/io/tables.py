@@ -38,38 +38,38 @@ MAX_CELL = 100_000
 _Rows = Iterator[tuple[str, dict[str, str]]]
 
 
-def _read_csv(path: Path) -> tuple[list[str], _Rows]:
-    """Return the header and an iterator of (position, raw cells) over the rows of a CSV file."""
-    handle = path.open(newline="", encoding="utf-8-sig")
-    reader = csv.DictReader(handle)
-    try:
-        header = list(reader.fieldnames or [])
-    except BaseException:
-        handle.close()
-        raise
+def _read_csv(path: Path, stack: contextlib.ExitStack) -> tuple[list[str], _Rows]:
+    """Return the header and an iterator of (position, raw cells) over the rows of a CSV file.
+
+    The file stays open until `stack` closes, however the reading stops.
+    """
+    reader = csv.DictReader(stack.enter_context(path.open(newline="", encoding="utf-8-sig")))
+    header = list(reader.fieldnames or [])
 
     def rows() -> _Rows:
-        with handle:
-            for row in reader:
-                extra = row.pop(None, None)  # type: ignore[call-overload]
-                cells = {k: (x or "") for k, x in row.items()}
-                # line_num is the row's last line: step back over line breaks inside cells
-                line = reader.line_num - sum(x.count("\n") for x in cells.values())
-                if extra:
-                    cells["__extra__"] = ",".join(extra)
-                yield f"line {line}", cells
+        for row in reader:
+            extra = row.pop(None, None)  # type: ignore[call-overload]
+            cells = {k: (x or "") for k, x in row.items()}
+            # line_num is the row's last line: step back over line breaks inside cells
+            line = reader.line_num - sum(x.count("\n") for x in cells.values())
+            if extra:
+                cells["__extra__"] = ",".join(extra)
+            yield f"line {line}", cells
 
     return header, rows()
 
 
-def _raw_rows(path: Path, layer: str | None = None) -> tuple[list[str], _Rows]:
+def _raw_rows(
+    path: Path, layer: str | None, stack: contextlib.ExitStack
+) -> tuple[list[str], _Rows]:
     """Return the header and (position, raw cells) of each row of a CSV, GeoJSON or GPKG table.
 
     For GeoJSON / GeoPackage tables the header ends with ``geometry``, and the cells
-    hold ``lon``/``lat`` (points) or ``via`` (lines) taken from the geometry.
+    hold ``lon``/``lat`` (points) or ``via`` (lines) taken from the geometry. A CSV
+    file stays open until `stack` closes.
     """
     if path.suffix.lower() == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, stack)
     frame = gpd.read_file(path, layer=layer)
     header = [c for c in frame.columns if c != "geometry"]
 
@@ -143,8 +143,8 @@ def _read_table(
     problems = v.Problems(f"{path} (layer {layer})" if layer else str(path))
     position = "line 1"
     try:
-        with _cell_limit():
-            header, rows = _raw_rows(path, layer)
+        with _cell_limit(), contextlib.ExitStack() as stack:
+            header, rows = _raw_rows(path, layer, stack)
             header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
             absent = _check_header(header, columns, what, problems, header_where)
             records = []
