@@ -92,11 +92,14 @@ def _digest(payload: Any) -> str:
 
 
 def _records(frame: pd.DataFrame, columns: Any) -> list[dict[str, Any]]:
-    """Rows as dicts of the schema columns, sorted by id (row order does not matter)."""
+    """Rows as dicts of the schema columns, sorted by id (row order does not matter).
+
+    The values are made JSON-safe once, by :func:`_digest`.
+    """
     table = frame.reset_index()
     keep = [c for c in dict.fromkeys(columns) if c in table.columns]
-    rows = [json_safe(row) for row in table[keep].to_dict(orient="records")]
-    return sorted(rows, key=lambda r: str(r.get("id")))
+    rows = table[keep].to_dict(orient="records")
+    return sorted(rows, key=lambda r: str(json_safe(r.get("id"))))
 
 
 def network_hash(net: Network) -> str:
@@ -122,8 +125,8 @@ def network_hash(net: Network) -> str:
     corridors = None
     if net.corridors is not None:
         corridors = sorted(
-            (json_safe(r) for r in net.corridors.reset_index().to_dict(orient="records")),
-            key=lambda r: str(r.get("name")),
+            net.corridors.reset_index().to_dict(orient="records"),
+            key=lambda r: str(json_safe(r.get("name"))),
         )
     return _digest(
         {
