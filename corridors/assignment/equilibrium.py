@@ -201,9 +201,9 @@ class _Solver:
 
     def _direction(self, kind: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Return the point the step moves towards (``s``; the direction is ``s − x``)."""
-        hessian = self.delays.derivative(x)
         if kind == "fw" or self.previous is None:
             return y
+        hessian = self.delays.derivative(x)
         prev = self.previous
         if kind == "cfw" or self.before is None:
             a = prev - x
