@@ -111,23 +111,17 @@ def read_assignment_params(path: str | os.PathLike[str] | None = None) -> Assign
     DataError
         Naming the file and key of a value that is not a positive number.
     """
-    if path is None:
-        from corridors.datasets import gtr_data_dir
-
-        path = gtr_data_dir() / "assignment.toml"
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found; expected assignment parameters (TOML)")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{path}: not valid TOML ({error})") from None
+    path, data = _read_toml(path, "assignment.toml", "assignment parameters")
     values: dict[str, Any] = {}
     conversions = data.get("conversions", {})
-    for field in ("teu_per_truck", "teu_per_train", "teu_per_container", "truck_share"):
-        if field in conversions:
-            values[field] = _positive(conversions[field], path, f"conversions.{field}")
-    for field in ("tonnes_per_teu", "days_per_year"):
+    for field in (
+        "teu_per_truck",
+        "teu_per_train",
+        "teu_per_container",
+        "truck_share",
+        "tonnes_per_teu",
+        "days_per_year",
+    ):
         if field in conversions:
             values[field] = _positive(conversions[field], path, f"conversions.{field}")
     bpr = {}
@@ -145,6 +139,27 @@ def read_assignment_params(path: str | os.PathLike[str] | None = None) -> Assign
     if "j" in queue:
         values["queue_j"] = _positive(queue["j"], path, "queue.j")
     return AssignmentParams(**values)
+
+
+def _read_toml(
+    path: str | os.PathLike[str] | None, default: str, what: str
+) -> tuple[Path, dict[str, Any]]:
+    """Read a parameters TOML file (`default` in the GTR data folder when `path` is None).
+
+    Returns the path and the parsed tables; a missing file or bad TOML raises
+    :class:`DataError` naming the file and what it should hold (`what`).
+    """
+    if path is None:
+        from corridors.datasets import gtr_data_dir
+
+        path = gtr_data_dir() / default
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: file not found; expected {what} (TOML)")
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise DataError(f"{path}: not valid TOML ({error})") from None
 
 
 def _positive(value: object, path: Path, key: str) -> float:

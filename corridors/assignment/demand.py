@@ -23,13 +23,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
+from corridors.assignment.capacity import _read_toml
 from corridors.network import Network
 
 __all__ = [
@@ -188,17 +188,7 @@ def read_demand_params(path: str | os.PathLike[str] | None = None) -> DemandPara
     DataError
         Naming the file and key of a value that is not a number >= 0.
     """
-    if path is None:
-        from corridors.datasets import gtr_data_dir
-
-        path = gtr_data_dir() / "demand.toml"
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found; expected demand parameters (TOML)")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{path}: not valid TOML ({error})") from None
+    path, data = _read_toml(path, "demand.toml", "demand parameters")
     values: dict[str, object] = {}
     for section in ("generation", "attraction", "distribution"):
         table = data.get(section, {})

@@ -61,6 +61,9 @@ class Solution:
         searched because the origin has no demand; ``inf``: no path).
     unassigned
         ``n_zones × n_zones`` demand that found no path.
+    free_od_cost
+        ``n_zones × n_zones`` shortest-path costs at zero flow (as `od_cost`), from
+        the first all-or-nothing loading.
     history
         One row per iteration: ``iteration``, ``relative_gap``, ``step`` (the
         step α taken after it, NaN for the last), ``direction`` (fw, cfw, bfw),
@@ -73,6 +76,7 @@ class Solution:
     cost: np.ndarray
     od_cost: np.ndarray
     unassigned: np.ndarray
+    free_od_cost: np.ndarray
     history: pd.DataFrame
     converged: bool
 
@@ -176,6 +180,7 @@ class _Solver:
             cost=cost,
             od_cost=aon.od_cost,
             unassigned=aon.unassigned,
+            free_od_cost=first.od_cost,
             history=pd.DataFrame(rows),
             converged=converged,
         )
@@ -201,9 +206,9 @@ class _Solver:
 
     def _direction(self, kind: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Return the point the step moves towards (``s``; the direction is ``s − x``)."""
-        hessian = self.delays.derivative(x)
         if kind == "fw" or self.previous is None:
             return y
+        hessian = self.delays.derivative(x)
         prev = self.previous
         if kind == "cfw" or self.before is None:
             a = prev - x

@@ -43,7 +43,7 @@ from corridors.assignment.capacity import (
 )
 from corridors.assignment.demand import check_demand
 from corridors.assignment.equilibrium import Solution, solve
-from corridors.assignment.loading import FlowGraph, Loader
+from corridors.assignment.loading import FlowGraph
 from corridors.assignment.vdf import VDF_BPR, VDF_QUEUE, Delays
 from corridors.costs import MODES
 from corridors.engine import (
@@ -197,9 +197,8 @@ def equilibrium(
     solution = solve(
         problem.graph, problem.delays, od, algorithm=algorithm, rgap=rgap, max_iter=max_iter
     )
-    free = Loader(problem.graph).load(problem.delays.cost(np.zeros(problem.graph.n_edges)), od)
     per_day = 1.0 if unit == "TEU/day" else 1.0 / params.days_per_year
-    return _results(net, compiled, problem, solution, free.od_cost, od, table, per_day, weight)
+    return _results(net, compiled, problem, solution, od, table, per_day, weight)
 
 
 def equilibrium_costs(
@@ -241,9 +240,14 @@ def equilibrium_costs(
     solution = solve(
         problem.graph, problem.delays, od, algorithm="bfw", rgap=rgap, max_iter=max_iter
     )
-    zone = {z: i for i, z in enumerate(problem.zones)}
+    return _pair_costs(problem.zones, table, solution.od_cost)
+
+
+def _pair_costs(zones: list[str], table: pd.DataFrame, od_cost: np.ndarray) -> np.ndarray:
+    """Cost per row of `table` from a zone-by-zone matrix (0 when orig is dest)."""
+    zone = {z: i for i, z in enumerate(zones)}
     o, d = table["orig"].map(zone).to_numpy(), table["dest"].map(zone).to_numpy()
-    return np.where(o == d, 0.0, solution.od_cost[o, d])
+    return np.where(o == d, 0.0, od_cost[o, d])
 
 
 def _check(unit: str, weight: str) -> None:
@@ -390,7 +394,6 @@ def _results(
     compiled: CompiledGraph,
     problem: _Problem,
     solution: Solution,
-    free_cost: np.ndarray,
     trips: np.ndarray,
     table: pd.DataFrame,
     per_day: float,
@@ -464,11 +467,8 @@ def _results(
         drop=True
     )
     column = WEIGHT_COLUMNS[weight]
-    zone = {z: i for i, z in enumerate(problem.zones)}
-    o = table["orig"].map(zone).to_numpy()
-    d = table["dest"].map(zone).to_numpy()
-    eq = np.where(o == d, 0.0, solution.od_cost[o, d])
-    ff = np.where(o == d, 0.0, free_cost[o, d])
+    eq = _pair_costs(problem.zones, table, solution.od_cost)
+    ff = _pair_costs(problem.zones, table, solution.free_od_cost)
     od = pd.DataFrame(
         {
             "orig": table["orig"].to_numpy(),
