@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -70,7 +71,7 @@ def import_osm(
     report: Path | None,
 ) -> None:
     """Import OSM rail/road ways from SOURCE (.osm.pbf, .osm, .osm.bz2, .osm.gz) into a network."""
-    from corridors.io import atomic_path, write_geopackage
+    from corridors.io import write_geopackage
     from corridors.osm import from_osm
 
     target: str | tuple[float, float, float, float] = source
@@ -90,13 +91,7 @@ def import_osm(
         online=online,
     )
     write_geopackage(net, output)
-    snaps = net.graph.graph["snap_report"]
-    if report is not None:
-        with atomic_path(report) as temp:
-            snaps.to_csv(temp, index=False)
-        logger.info("wrote %s", report)
-    counts = snaps["status"].value_counts().to_dict()
-    summary = ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "no places given"
+    summary = _snapping(net, report, "no places given")
     click.echo(
         f"wrote {output}: {net.graph.number_of_nodes()} places, {len(net.link_ids())} links; "
         f"snapping (place x mode): {summary}"
@@ -158,7 +153,7 @@ def merge(
     """
     from corridors._errors import DataError
     from corridors.datasets import load_gtr
-    from corridors.io import atomic_path, read_network, write_geopackage
+    from corridors.io import read_network, write_geopackage
     from corridors.osm import merge as merge_networks
 
     box = None
@@ -172,17 +167,33 @@ def merge(
     coarse = load_gtr() if base == "gtr" else read_network(base)
     net = merge_networks(coarse, read_network(detailed), region=box, snap_km=snap_km)
     write_geopackage(net, output)
-    snaps = net.graph.graph["snap_report"]
-    if report is not None:
-        with atomic_path(report) as temp:
-            snaps.to_csv(temp, index=False)
-        logger.info("wrote %s", report)
-    counts = snaps["status"].value_counts().to_dict()
-    summary = ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "no base place inside"
+    summary = _snapping(net, report, "no base place inside")
     click.echo(
         f"wrote {output}: {net.graph.number_of_nodes()} places, {len(net.link_ids())} links "
         f"(base {len(coarse.link_ids())}); snapping (place x mode): {summary}"
     )
+
+
+def _snapping(net: Any, report: Path | None, empty: str) -> str:
+    """Write `net`'s snapping report to `report` (CSV, if given); return its one-line count.
+
+    Parameters
+    ----------
+    net
+        A network from :func:`corridors.osm.from_osm` or :func:`corridors.osm.merge`.
+    report
+        ``--report`` file, or None.
+    empty
+        What the count says when no place was snapped.
+    """
+    from corridors.provenance import write_csv
+
+    snaps = net.graph.graph["snap_report"]
+    if report is not None:
+        write_csv(snaps, report, None, index=False)
+        logger.info("wrote %s", report)
+    counts = snaps["status"].value_counts().to_dict()
+    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or empty
 
 
 COMMANDS = [import_osm, merge]

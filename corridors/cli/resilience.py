@@ -185,27 +185,27 @@ def close(
 
     -o writes the per-pair table (before, after, change, crossings and corridors used).
     """
-    from corridors.resilience import close_borders, impact
+    from corridors.resilience import close_borders
 
     net = load_network(network_path)
     closed = net
     for pair in pairs:
         closed = close_borders(closed, pair, modes=modes.split(",") if modes else None)
     allowed = split_list(route_modes)
-    result = impact(
-        routing_view(net, allowed, include_suspended),
-        routing_view(closed, allowed, include_suspended),
-        _read_od(od_path),
+    result = _impact(
+        net,
+        closed,
+        allowed,
+        include_suspended,
+        od=_read_od(od_path),
         weight=weight.lower(),
         assignment=assignment,
     )
     record = meta(net, "close", pairs=list(pairs), closed_modes=modes, route_modes=allowed,
                   include_suspended=include_suspended, weight=weight.lower(),
                   od=str(od_path) if od_path else None, assignment=assignment)  # fmt: skip
-    if output is not None or as_csv:
-        emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
-        if as_csv:
-            return
+    if _pairs(result, as_csv, output, record):
+        return
     summary = dict(result.summary)
     if as_json:
         summary["isolated_islands"] = result.islands.reset_index().to_dict(orient="records")
@@ -222,6 +222,36 @@ def close(
             click.echo(f"  {row['name']} ({park}, {row['country']}): {row['cut_off_by']}")
     click.echo("\nTraffic shifted (volume of OD demand through crossings and ports):")
     click.echo(result.shifted.round(1).to_string())
+
+
+def _impact(
+    net: Any, changed: Any, modes: list[str] | None, include_suspended: bool, **options: Any
+) -> Any:
+    """Return :func:`corridors.resilience.impact` of `changed` on `net`, both seen alike.
+
+    `modes` and `include_suspended` restrict both networks the same way
+    (:func:`~corridors.cli.restrict.routing_view`); `options` go to ``impact``.
+    """
+    from corridors.resilience import impact
+
+    return impact(
+        routing_view(net, modes, include_suspended),
+        routing_view(changed, modes, include_suspended),
+        **options,
+    )
+
+
+def _pairs(result: Any, as_csv: bool, output: Path | None, record: dict[str, Any]) -> bool:
+    """Write (``-o``) and print (``--csv``) an impact's per-pair table.
+
+    Returns
+    -------
+    bool
+        True when ``--csv`` printed the table, so nothing else is printed.
+    """
+    if output is not None or as_csv:
+        emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
+    return as_csv
 
 
 @click.command("close-region")
@@ -258,7 +288,6 @@ def close_region(
     -o writes the per-pair table (before, after, change, crossings and corridors used).
     """
     from corridors.resilience import close_region as close
-    from corridors.resilience import impact
 
     centre = parse_point(point) if point else None
     net = load_network(network_path)
@@ -266,18 +295,12 @@ def close_region(
         net, point=centre, radius_km=radius_km, polygon=str(polygon_path) if polygon_path else None
     )
     allowed = split_list(modes)
-    result = impact(
-        routing_view(net, allowed, include_suspended),
-        routing_view(failed, allowed, include_suspended),
-        weight=weight.lower(),
-    )
+    result = _impact(net, failed, allowed, include_suspended, weight=weight.lower())
     record = meta(net, "close-region", point=centre, radius_km=radius_km,
                   polygon=str(polygon_path) if polygon_path else None, weight=weight.lower(),
                   modes=allowed, include_suspended=include_suspended)  # fmt: skip
-    if output is not None or as_csv:
-        emit(result.pairs.set_index(["orig", "dest"]), False, as_csv, output, record)
-        if as_csv:
-            return
+    if _pairs(result, as_csv, output, record):
+        return
     closed = sorted(p for p, d in failed.graph.nodes(data=True) if d["closed"])
     summary = {**result.summary, "places_closed": closed}
     if as_json:

@@ -23,24 +23,26 @@ def routing_view(net: Any, modes: list[str] | None, include_suspended: bool) -> 
 
     Links of other modes are closed (``closed = True``, as a closure would) and
     suspended places and links become existing, in a copy; every analysis of the
-    comparison then sees the same restriction on both sides.
+    comparison then sees the same restriction on both sides. The modes are checked
+    as routes check them (:func:`corridors.routing.restrictions`).
     """
     if not modes and not include_suspended:
         return net
     from corridors._errors import DataError
-    from corridors.costs import MODES
+    from corridors.routing import restrictions
 
-    unknown = sorted(set(modes or ()) - set(MODES))
-    if unknown:
-        raise DataError(
-            f"--modes {','.join(unknown)}: unknown; expected some of {', '.join(MODES)}"
-        )
+    try:
+        chosen = restrictions(net, modes=modes).modes if modes else None
+    except DataError as error:
+        raise DataError(f"--modes: {error}") from None
     view = net.copy()
-    links = view.links
-    if modes:
-        for link in links.index[~links["mode"].isin(modes) & ~links["closed"]]:
-            view.close_link(link, where="--modes")
+    if chosen is not None:  # one pass over the edges, like resilience.close_region
+        for _, _, data in view.graph.edges(data=True):
+            if data["mode"] not in chosen:
+                data["closed"] = True
+        view.touch()
     if include_suspended:
+        links = view.links
         for link in links.index[links["status"] == "suspended"]:
             view.update_link(link, {"status": "existing"}, where="--include-suspended")
         places = view.places

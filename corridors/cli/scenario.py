@@ -43,6 +43,33 @@ def _write_tables(tables: dict, out: Path, record: dict[str, Any]) -> None:
         logger.info("wrote %s.csv", name)
 
 
+def _compare(
+    base: Any,
+    changed: Any,
+    modes: list[str] | None,
+    include_suspended: bool,
+    weight: str,
+    skip_critical: bool,
+    season: str | None,
+    assignment: str,
+) -> Any:
+    """Compare `changed` with `base` under one ``--modes`` / ``--include-suspended`` view.
+
+    The options of ``scenario run`` and ``scenario compare`` go to
+    :func:`corridors.scenario.compare` the same way in both.
+    """
+    from corridors import scenario as sc
+
+    return sc.compare(
+        routing_view(base, modes, include_suspended),
+        routing_view(changed, modes, include_suspended),
+        weight=weight.lower(),
+        critical=not skip_critical,
+        season=season,
+        assignment=assignment,
+    )
+
+
 @click.group()
 def scenario() -> None:
     """Apply scenario files (TOML) to a network and compare the results."""
@@ -93,13 +120,8 @@ def run(
     base = loaded.base_network()
     changed = sc.apply(base, loaded)
     chosen = split_list(modes)
-    comparison = sc.compare(
-        routing_view(base, chosen, include_suspended),
-        routing_view(changed, chosen, include_suspended),
-        weight=weight.lower(),
-        critical=not skip_critical,
-        season=loaded.season,
-        assignment=assignment,
+    comparison = _compare(
+        base, changed, chosen, include_suspended, weight, skip_critical, loaded.season, assignment
     )
     click.echo(comparison.summary())
     if out is None:
@@ -163,13 +185,15 @@ def compare_cmd(
     a, b = sc.load(first), sc.load(second)
     chosen = split_list(modes)
     first_net = a.network()
-    comparison = sc.compare(
-        routing_view(first_net, chosen, include_suspended),
-        routing_view(b.network(), chosen, include_suspended),
-        weight=weight.lower(),
-        critical=not skip_critical,
-        season=b.season or a.season,
-        assignment=assignment,
+    comparison = _compare(
+        first_net,
+        b.network(),
+        chosen,
+        include_suspended,
+        weight,
+        skip_critical,
+        b.season or a.season,
+        assignment,
     )
     click.echo(comparison.summary())
     if out is not None:
