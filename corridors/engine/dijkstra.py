@@ -297,16 +297,19 @@ def search(
     )
     top = sp.hstack([matrix, sp.csr_array((n, k))], format="csr")
     full = sp.vstack([top, extra], format="csr")
-    dist, pred = csgraph.dijkstra(
-        full, directed=True, indices=np.arange(n, n + k), return_predecessors=True, limit=limit
-    )
-    dist, pred = dist[:, :n], pred[:, :n].astype(np.int64)
-    pred[pred >= n] = -1
-    first = np.array([g[0] for g in groups], dtype=np.int64)
     if isinstance(secondary, str) and secondary == "auto":
         secondary = lexico.SECONDARY[weight] if isinstance(weight, str) else None
+    first = np.array([g[0] for g in groups], dtype=np.int64)
+    indices = np.arange(n, n + k)
     if secondary is None:
+        dist, pred = csgraph.dijkstra(
+            full, directed=True, indices=indices, return_predecessors=True, limit=limit
+        )
+        dist, pred = dist[:, :n], pred[:, :n].astype(np.int64)
+        pred[pred >= n] = -1
         return SearchResult(graph, first, dist, pred, edge_of_entry, matrix, reverse)
+    # the tie-break builds its own tree: primary distances only here
+    dist = csgraph.dijkstra(full, directed=True, indices=indices, limit=limit)[:, :n]
     dist2, pred, entry = _tie_break(graph, weight, secondary, mask, reverse, dist, src, dst, n)
     return SearchResult(graph, first, dist, pred, edge_of_entry, matrix, reverse, dist2, entry)
 

@@ -25,7 +25,6 @@ from scipy.sparse import csgraph
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.engine import (
-    EDGE_LINK,
     CompiledGraph,
     check_weight,
     compile_network,
@@ -36,7 +35,7 @@ from corridors.engine import (
 from corridors.engine.repair import Trees, repair
 from corridors.network import Network
 from corridors.parallel import map_chunks, task_threads
-from corridors.resilience.elements import _element_edges, od_pairs
+from corridors.resilience.elements import _element_edges, _link_places, od_pairs
 from corridors.routing import restrictions
 
 __all__ = ["criticality", "route_usage"]
@@ -275,13 +274,11 @@ def _prepare(
     )
     detour_ends = {}
     if detour and elements == "links":
-        forward = np.flatnonzero((graph.edge_kind == EDGE_LINK) & ~graph.edge_reversed)
         link_of = {graph.link_ids[i]: i for i in range(len(graph.link_ids))}
-        ends = np.zeros((len(graph.link_ids), 2), dtype=np.int64)
-        ends[graph.edge_link[forward], 0] = graph.state_place[graph.edge_src[forward]]
-        ends[graph.edge_link[forward], 1] = graph.state_place[graph.edge_dst[forward]]
+        from_place, to_place = _link_places(graph)
         detour_ends = {
-            e: (int(ends[link_of[e], 0]), int(ends[link_of[e], 1]), link_of[e]) for e in edges_of
+            e: (int(from_place[link_of[e]]), int(to_place[link_of[e]]), link_of[e])
+            for e in edges_of
         }
     csr = kernel.csr(graph, weight, mask)
     return _Problem(

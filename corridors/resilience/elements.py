@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
-from corridors.engine import CompiledGraph
+from corridors.engine import EDGE_LINK, CompiledGraph
 from corridors.network import Network
 from corridors.reach import sea_ports
 
@@ -95,6 +95,15 @@ def _element_edges(graph: CompiledGraph, elements: str, net: Network) -> dict[st
         kinds = net.places["kind"]
         places = [p for p in places if kinds[graph.place_ids[p]] == "border"]
     return {graph.place_ids[p]: np.sort(groups[p]) for p in places}
+
+
+def _link_places(graph: CompiledGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Place index at each link's ``from`` and ``to`` end, in ``graph.link_ids`` order."""
+    forward = np.flatnonzero((graph.edge_kind == EDGE_LINK) & ~graph.edge_reversed)
+    ends = np.zeros((2, len(graph.link_ids)), dtype=np.int64)
+    ends[0, graph.edge_link[forward]] = graph.state_place[graph.edge_src[forward]]
+    ends[1, graph.edge_link[forward]] = graph.state_place[graph.edge_dst[forward]]
+    return ends[0], ends[1]
 
 
 def _group(keys: np.ndarray, values: np.ndarray, n_keys: int) -> list[np.ndarray]:

@@ -26,6 +26,7 @@ from corridors.engine import (
 )
 from corridors.engine import kernel as k
 from corridors.network import Network
+from corridors.resilience.elements import _link_places
 from corridors.routing import restrictions
 
 __all__ = ["bridges", "redundancy"]
@@ -81,11 +82,8 @@ def redundancy(
     n_links = len(graph.link_ids)
     is_link = graph.edge_kind == EDGE_LINK
     forward = np.flatnonzero(is_link & ~graph.edge_reversed)
-    link_from = np.empty(n_links, dtype=np.int64)
-    link_to = np.empty(n_links, dtype=np.int64)
+    link_from, link_to = _link_places(graph)
     own = np.empty(n_links)
-    link_from[graph.edge_link[forward]] = graph.state_place[graph.edge_src[forward]]
-    link_to[graph.edge_link[forward]] = graph.state_place[graph.edge_dst[forward]]
     calls = _port_calls(graph, values)
     own[graph.edge_link[forward]] = (
         values[forward] + calls[graph.edge_src[forward]] + calls[graph.edge_dst[forward]]
