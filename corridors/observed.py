@@ -45,6 +45,7 @@ from corridors.routing import Route, route
 
 __all__ = [
     "COMPARED",
+    "FIT_COLUMNS",
     "OBSERVED_COLUMNS",
     "SCOPES",
     "compare_observed",
@@ -82,6 +83,23 @@ _OPTIONAL = frozenset({"via", "scope"})
 
 COMPARED: dict[str, str] = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_teu"}
 """Quantity compared → its column (units: km, hours, USD per TEU)."""
+
+FIT_COLUMNS: tuple[str, ...] = (
+    "orig",
+    "dest",
+    "modes",
+    "scope",
+    "obs_distance_km",
+    "model_distance_km",
+    "err_distance",
+    "obs_time_h",
+    "model_time_h",
+    "err_time",
+    "obs_cost_usd_teu",
+    "model_cost_usd_teu",
+    "err_cost",
+)
+"""The columns of :func:`compare_observed` that show a trip's fit (CLI and report)."""
 
 _MODES = frozenset({"rail", "road", "sea", "air"})
 _WEIGHTS = frozenset({"time", "distance", "cost", "generalized"})

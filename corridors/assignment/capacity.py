@@ -35,7 +35,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -154,12 +153,13 @@ def _read_toml(
 
         path = gtr_data_dir() / default
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found; expected {what} (TOML)")
-    try:
-        return path, tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{path}: not valid TOML ({error})") from None
+    _, data = v.read_toml(
+        path,
+        expected=f"{what} (TOML)",
+        save_as=path.name,
+        nested=f"tables nested too deeply for {what}",
+    )
+    return path, data
 
 
 def _positive(value: object, path: Path, key: str) -> float:

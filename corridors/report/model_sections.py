@@ -56,27 +56,9 @@ def _section_flows(ctx: _Context) -> _Section:
     return sec
 
 
-_FIT_COLUMNS = [
-    "orig",
-    "dest",
-    "modes",
-    "scope",
-    "obs_distance_km",
-    "model_distance_km",
-    "err_distance",
-    "obs_time_h",
-    "model_time_h",
-    "err_time",
-    "obs_cost_usd_teu",
-    "model_cost_usd_teu",
-    "err_cost",
-    "used_in_data",
-]
-
-
 def _section_fit(ctx: _Context) -> _Section:
     from corridors import maps
-    from corridors.observed import compare_observed, fit_summary
+    from corridors.observed import FIT_COLUMNS, compare_observed, fit_summary
 
     sec = _Section("fit", "How well the model fits")
     table = compare_observed(ctx.net, skip_unknown=True)
@@ -101,7 +83,7 @@ def _section_fit(ctx: _Context) -> _Section:
         "or quay to quay (the model's sailing without the port calls and the wait for the "
         "departure) where the source timed a ship's or ferry's sailing (scope port-to-port)."
     )
-    shown = table[_FIT_COLUMNS].copy()
+    shown = table[[*FIT_COLUMNS, "used_in_data"]].copy()
     shown.insert(0, "trip", shown.index)
     sec.findings = _round(shown.reset_index(drop=True), 2)
     sec.tables["observed_fit"] = table
