@@ -33,6 +33,7 @@ from corridors.report.data_sections import (
     _section_regimes,
     _section_sources,
 )
+from corridors.report.facts import closure_impacts, closure_islands, closure_table
 from corridors.report.model_sections import _section_fit, _section_flows
 from corridors.report.scenario_section import _section_scenarios
 
@@ -525,11 +526,11 @@ def _section_criticality(ctx: _Context) -> _Section:
 
 def _section_closures(ctx: _Context) -> _Section:
     from corridors import maps
-    from corridors.resilience import close_borders, closure_matrix, impact
 
     net = ctx.net
     sec = _Section("closures", "Border closures")
-    matrix = closure_matrix(net)
+    impacts = closure_impacts(net)
+    matrix = closure_table(net, impacts)
     sec.tables["closure_matrix"] = matrix
     sec.layers["closure_matrix"] = matrix.reset_index()
     sec.text = (
@@ -540,16 +541,14 @@ def _section_closures(ctx: _Context) -> _Section:
         "shows the China-Russia closure: closed crossings crossed out, links gaining (red) or "
         "losing (blue) parks x ports flows."
     )
-    islands = closure_islands(net, list(matrix.index))
+    islands = closure_islands(net, impacts)
     table = matrix.join(islands)
     sec.findings = _round(table.reset_index(), 1)
     sec.facts["closures"] = table
     sec.tables["closure_isolated_parks"] = islands
     sec.layers["closure_isolated_parks"] = islands.reset_index()
-    pair = ("CN", "RU")
-    if "countries" in net.places.columns and (net.places["countries"] == "CN-RU").any():
-        closed = close_borders(net, pair)
-        result = impact(net, closed)
+    if "CN-RU" in impacts:
+        closed, result = impacts["CN-RU"]
         sec.tables["closure_cn_ru_pairs"] = result.pairs
         sec.layers["closure_cn_ru_pairs"] = result.pairs
         sec.tables["closure_cn_ru_islands"] = result.islands.reset_index()
@@ -565,35 +564,6 @@ def _section_closures(ctx: _Context) -> _Section:
         sec.captions["closure_cn_ru"] = "Re-routed flows after closing all CN-RU crossings."
         sec.captions["closure_cn_ru_tumen"] = "The same, around the Tumen River."
     return sec
-
-
-def closure_islands(net: Network, pairs: list[str]) -> pd.DataFrame:
-    """Name the parks each country-pair closure leaves without a sea port.
-
-    Parameters
-    ----------
-    net
-        The network.
-    pairs
-        Country pairs (``"CN-RU"``) whose crossings close together.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``countries``: ``isolated_parks`` (count) and ``isolated_park_names``
-        (``, ``-joined names, ``none`` when every park still reaches a sea port).
-    """
-    from corridors.report.facts import isolated_parks
-    from corridors.resilience import close_borders
-
-    rows = {}
-    for pair in pairs:
-        parks = isolated_parks(net, close_borders(net, pair))
-        rows[pair] = {
-            "isolated_parks": len(parks),
-            "isolated_park_names": ", ".join(_name(net, p) for p in parks) or "none",
-        }
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
 
 
 def _section_failures(ctx: _Context) -> _Section:
