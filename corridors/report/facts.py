@@ -5,9 +5,8 @@
   known capacity (the bottlenecks of the brief);
 - :func:`isolated_parks`: the parks a closed network leaves without a sea port
   ("isolated islands");
-- :func:`closure_impacts`: each country pair's border closure and its impact, with
-  :func:`closure_table` (the closure matrix) and :func:`closure_islands` (the parks
-  each closure leaves without a sea port, "isolated islands");
+- :func:`closure_islands`: the parks each country-pair closure leaves without a sea
+  port ("isolated islands"), named, from :func:`corridors.resilience.closure_impacts`;
 - :func:`park_regimes`: parks with a special customs regime (bonded zone, FEZ, ...);
 - :func:`data_sources`: every source cited by the places, links, corridors and
   parameters, with how many rows cite it.
@@ -166,79 +165,6 @@ def isolated_parks(net: Network, closed: Network) -> list[str]:
     return sorted(isolated_islands(net, closed).index)
 
 
-def closure_impacts(
-    net: Network, weight: str = "generalized"
-) -> dict[str, tuple[Network, Impact]]:
-    """Close each country pair's crossings in turn: the closed network and its impact.
-
-    The same closures as :func:`corridors.resilience.closure_matrix` (parks x sea
-    ports, demand 1, all-or-nothing), with the base routed once for all of them; the
-    report takes the matrix, the isolated parks and the China-Russia map from these.
-
-    Parameters
-    ----------
-    net
-        The network.
-    weight
-        The weight routed (default generalized cost, USD/TEU).
-
-    Returns
-    -------
-    dict
-        Country pair (``"CN-RU"``, sorted) to (closed network, :class:`Impact` with
-        its isolated islands).
-    """
-    from corridors.resilience import close_borders
-    from corridors.resilience.closures import _impact, _od_for, _route_labels
-
-    pairs = _od_for(net, None, "all-or-nothing")
-    base = _route_labels(net, weight, pairs)
-    found = {}
-    for pair in sorted(set(net.places.loc[net.places["kind"] == "border", "countries"])):
-        closed = close_borders(net, pair)
-        found[pair] = (closed, _impact(pairs, base, closed, weight, net))
-    return found
-
-
-def closure_table(net: Network, impacts: dict[str, tuple[Network, Impact]]) -> pd.DataFrame:
-    """Tabulate `impacts` as :func:`corridors.resilience.closure_matrix` does.
-
-    Parameters
-    ----------
-    net
-        The network.
-    impacts
-        From :func:`closure_impacts`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``countries``: ``crossings`` (number closed), ``pairs_disconnected``,
-        ``places_cut_off`` (number), ``islands``, ``mean_delay_<unit>``,
-        ``max_delay_<unit>``, ``extra_cost_per_period``; ``attrs["unit"]`` is the
-        unit of the delays.
-    """
-    from corridors.resilience.closures import delay_column
-
-    borders = net.places.loc[net.places["kind"] == "border", "countries"]
-    rows = {}
-    for pair, (_, result) in impacts.items():
-        summary = result.summary
-        delays = [delay_column(stat, summary["weight"]) for stat in ("mean", "max")]
-        rows[pair] = {
-            "crossings": int((borders == pair).sum()),
-            "pairs_disconnected": summary["pairs_disconnected"],
-            "places_cut_off": len(summary["places_cut_off"]),
-            "islands": summary["islands"],
-            **{column: summary[column] for column in delays},
-            "extra_cost_per_period": summary["extra_cost_per_period"],
-        }
-    frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
-    if impacts:
-        frame.attrs["unit"] = next(iter(impacts.values()))[1].summary["unit"]
-    return frame
-
-
 def closure_islands(net: Network, impacts: dict[str, tuple[Network, Impact]]) -> pd.DataFrame:
     """Name the parks each country-pair closure leaves without a sea port.
 
@@ -247,7 +173,7 @@ def closure_islands(net: Network, impacts: dict[str, tuple[Network, Impact]]) ->
     net
         The network.
     impacts
-        From :func:`closure_impacts`: their ``islands`` (the rule of
+        From :func:`corridors.resilience.closure_impacts`: their ``islands`` (the rule of
         :func:`corridors.resilience.isolated_islands`).
 
     Returns

@@ -33,7 +33,7 @@ from corridors.report.data_sections import (
     _section_regimes,
     _section_sources,
 )
-from corridors.report.facts import closure_impacts, closure_islands, closure_table
+from corridors.report.facts import closure_islands
 from corridors.report.model_sections import _section_fit, _section_flows
 from corridors.report.scenario_section import _section_scenarios
 
@@ -181,6 +181,13 @@ def report_provenance(ctx: _Context) -> dict[str, Any]:
     )
 
 
+def _cached_provenance(ctx: _Context) -> dict[str, Any]:
+    """Return the run's provenance record, made once (hashing the network is not free)."""
+    if "provenance" not in ctx.cache:
+        ctx.cache["provenance"] = report_provenance(ctx)
+    return ctx.cache["provenance"]
+
+
 def _section_network(ctx: _Context) -> _Section:
     from corridors import maps
     from corridors.io.geopackage import metadata_layer, network_layers
@@ -215,8 +222,7 @@ def _section_network(ctx: _Context) -> _Section:
     sec.tables["places"] = pd.DataFrame(places.drop(columns="geometry"))
     sec.tables["links"] = pd.DataFrame(links.drop(columns="geometry"))
     sec.layers.update(network_layers(net))  # the GeoPackage reads back as the network
-    ctx.cache.setdefault("provenance", report_provenance(ctx))
-    sec.layers["metadata"] = metadata_layer(ctx.cache["provenance"])
+    sec.layers["metadata"] = metadata_layer(_cached_provenance(ctx))
     sec.text += (
         " corridors.gpkg holds the network's own layers (places, links, corridors, "
         "parameters), so `--network corridors.gpkg` reads it back, and a metadata "
@@ -526,11 +532,12 @@ def _section_criticality(ctx: _Context) -> _Section:
 
 def _section_closures(ctx: _Context) -> _Section:
     from corridors import maps
+    from corridors.resilience import closure_impacts, tabulate_closures
 
     net = ctx.net
     sec = _Section("closures", "Border closures")
     impacts = closure_impacts(net)
-    matrix = closure_table(net, impacts)
+    matrix = tabulate_closures(net, impacts)
     sec.tables["closure_matrix"] = matrix
     sec.layers["closure_matrix"] = matrix.reset_index()
     sec.text = (
@@ -626,9 +633,7 @@ def _recorded(function: Callable[[_Context], _Section]) -> Callable[[_Context], 
     @functools.wraps(function)
     def run(ctx: _Context) -> _Section:
         sec = function(ctx)
-        if "provenance" not in ctx.cache:
-            ctx.cache["provenance"] = report_provenance(ctx)
-        sec.facts.setdefault("provenance", ctx.cache["provenance"])
+        sec.facts.setdefault("provenance", _cached_provenance(ctx))
         return sec
 
     return run

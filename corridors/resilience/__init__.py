@@ -13,7 +13,8 @@ critical
     used the failed element, equal to brute force) and :func:`route_usage`.
 closures
     :func:`close_borders`, :func:`close_region`, :func:`impact` (an
-    :class:`Impact`) and :func:`closure_matrix`.
+    :class:`Impact`), :func:`closure_matrix` (each country pair's closure, tabulated from
+    :func:`closure_impacts` by :func:`tabulate_closures`).
 islands
     :func:`isolated_islands`: parks left with no surface route to any sea port,
     named with what cut them off (in every impact and scenario comparison).
@@ -30,8 +31,11 @@ from corridors.resilience.closures import (
     Impact,
     close_borders,
     close_region,
+    closure_impacts,
     closure_matrix,
+    delay_column,
     impact,
+    tabulate_closures,
 )
 from corridors.resilience.critical import criticality, route_usage
 from corridors.resilience.elements import od_pairs
@@ -47,8 +51,10 @@ __all__ = [
     "Impact",
     "close_borders",
     "close_region",
+    "closure_impacts",
     "closure_matrix",
     "criticality",
+    "delay_column",
     "impact",
     "isolated_islands",
     "od_pairs",
@@ -57,4 +63,5 @@ __all__ = [
     "simulate_failures",
     "simulate_region_failures",
     "summarize_failures",
+    "tabulate_closures",
 ]

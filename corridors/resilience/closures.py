@@ -30,9 +30,11 @@ __all__ = [
     "Impact",
     "close_borders",
     "close_region",
+    "closure_impacts",
     "closure_matrix",
     "delay_column",
     "impact",
+    "tabulate_closures",
 ]
 
 #: How OD demand is routed: all-or-nothing at free-flow costs, or at user equilibrium
@@ -381,6 +383,44 @@ def _impact(
     )
 
 
+def closure_impacts(
+    net: Network,
+    od: pd.DataFrame | tuple | None = None,
+    *,
+    weight: str = "generalized",
+    assignment: str = "all-or-nothing",
+) -> dict[str, tuple[Network, Impact]]:
+    """Close each country pair's crossings in turn: the closed network and its impact.
+
+    The base network is routed once for all closures.
+
+    Parameters
+    ----------
+    net
+        The network.
+    od
+        OD pairs and their demand (see :func:`od_pairs`); default as for :func:`impact`.
+    weight
+        ``time``, ``distance``, ``cost`` or ``generalized``.
+    assignment
+        ``"all-or-nothing"`` or ``"equilibrium"`` (see :func:`impact`).
+
+    Returns
+    -------
+    dict
+        Country pair (``"CN-RU"``, sorted) to (closed network, :class:`Impact` with its
+        isolated islands).
+    """
+    check_weight(weight)
+    pairs = _od_for(net, od, assignment)
+    base_labels = _route_labels(net, weight, pairs, assignment)  # once for all closures
+    found = {}
+    for pair in sorted(set(net.places.loc[net.places["kind"] == "border", "countries"])):
+        closed = close_borders(net, pair)
+        found[pair] = (closed, _impact(pairs, base_labels, closed, weight, net))
+    return found
+
+
 def closure_matrix(
     net: Network,
     od: pd.DataFrame | tuple | None = None,
@@ -404,6 +444,30 @@ def closure_matrix(
     Returns
     -------
     pandas.DataFrame
+        See :func:`tabulate_closures`.
+    """
+    return tabulate_closures(
+        net, closure_impacts(net, od, weight=weight, assignment=assignment), weight
+    )
+
+
+def tabulate_closures(
+    net: Network, impacts: dict[str, tuple[Network, Impact]], weight: str = "generalized"
+) -> pd.DataFrame:
+    """Tabulate the results of :func:`closure_impacts`, one row per country pair.
+
+    Parameters
+    ----------
+    net
+        The network.
+    impacts
+        From :func:`closure_impacts`.
+    weight
+        The weight they were routed by.
+
+    Returns
+    -------
+    pandas.DataFrame
         Indexed by country pair (``CN-RU``), columns ``crossings`` (number closed),
         ``pairs_disconnected``, ``places_cut_off`` (number), ``islands`` (parks
         with no surface route to a sea port left), ``mean_delay_<unit>``,
@@ -411,21 +475,18 @@ def closure_matrix(
         ``extra_cost_per_period`` (weight units × demand); ``attrs["unit"]`` is the
         unit of the delays (``h``, ``km`` or ``USD/TEU``).
     """
-    check_weight(weight)
-    borders = net.places[net.places["kind"] == "border"]
-    pairs = _od_for(net, od, assignment)
-    base_labels = _route_labels(net, weight, pairs, assignment)  # once for all closures
+    borders = net.places.loc[net.places["kind"] == "border", "countries"]
+    delays = [delay_column(stat, weight) for stat in ("mean", "max")]
     rows = {}
-    for pair in sorted(set(borders["countries"])):
-        result = _impact(pairs, base_labels, close_borders(net, pair), weight, net).summary
+    for pair, (_, result) in impacts.items():
+        summary = result.summary
         rows[pair] = {
-            "crossings": int((borders["countries"] == pair).sum()),
-            "pairs_disconnected": result["pairs_disconnected"],
-            "places_cut_off": len(result["places_cut_off"]),
-            "islands": result["islands"],
-            delay_column("mean", weight): result[delay_column("mean", weight)],
-            delay_column("max", weight): result[delay_column("max", weight)],
-            "extra_cost_per_period": result["extra_cost_per_period"],
+            "crossings": int((borders == pair).sum()),
+            "pairs_disconnected": summary["pairs_disconnected"],
+            "places_cut_off": len(summary["places_cut_off"]),
+            "islands": summary["islands"],
+            **{column: summary[column] for column in delays},
+            "extra_cost_per_period": summary["extra_cost_per_period"],
         }
     frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("countries")
     frame.attrs["unit"] = WEIGHTS[weight]
