@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from corridors._errors import DataError
+from corridors.assignment.capacity import AssignmentParams, read_assignment_params
 from corridors.assignment.multimodal import equilibrium_costs
 from corridors.engine import WEIGHTS, CompiledGraph, check_weight, compile_network, search
 from corridors.network import Network
@@ -62,6 +63,7 @@ class _Simulation:
     base_islands: int = 0
     net: Network | None = None  # with demand: measured at equilibrium
     demand: pd.DataFrame | None = None
+    assignment_params: AssignmentParams | None = None  # read once, not per run
 
 
 def simulate_failures(
@@ -151,7 +153,9 @@ def simulate_failures(
         )
     if assignment == "equilibrium":
         demand = _od_for(net, od, assignment)
-        simulation = dataclasses.replace(simulation, net=net, demand=demand)
+        simulation = dataclasses.replace(
+            simulation, net=net, demand=demand, assignment_params=read_assignment_params()
+        )
         inverse, connected, values, cut_off = _measure(simulation, simulation.mask)
         simulation = dataclasses.replace(
             simulation,
@@ -267,7 +271,11 @@ def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, np.
     values = table[~same]
     if simulation.demand is not None:  # costs of the demand's pairs at equilibrium
         values = equilibrium_costs(
-            simulation.net, simulation.demand, mask, weight=simulation.weight
+            simulation.net,
+            simulation.demand,
+            mask,
+            weight=simulation.weight,
+            params=simulation.assignment_params,
         )
     finite = np.isfinite(values) & (values > 0)
     inverse = float((1.0 / values[finite]).sum())
