@@ -453,6 +453,9 @@ class EdgeTable:
         Sailings per week of a sea link (NaN: not given).
     sea_service
         ``sea_service`` of a sea link (``""``: container service).
+    tail, head
+        Index of `u` and `v` among the places given with the table
+        (:class:`PlaceTable` order), when known; else they are looked up.
     """
 
     u: np.ndarray
@@ -468,6 +471,8 @@ class EdgeTable:
     season: np.ndarray
     sailings: np.ndarray
     sea_service: np.ndarray
+    tail: np.ndarray | None = None
+    head: np.ndarray | None = None
 
     @classmethod
     def from_graph(cls, graph: Any) -> EdgeTable:
@@ -515,6 +520,65 @@ def _service(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+@dataclasses.dataclass(frozen=True)
+class PlaceTable:
+    """Places as columns, for :func:`compile_tables`.
+
+    Parameters
+    ----------
+    ids
+        Place ids.
+    kind, modes, status, country, countries
+        The places' values (text; ``countries`` is ``""`` but at border crossings).
+    closed
+        Places marked closed.
+    nodes
+        Node attributes by place id; read only for border crossings, ports and
+        places that change modes.
+    """
+
+    ids: np.ndarray
+    kind: np.ndarray
+    modes: np.ndarray
+    status: np.ndarray
+    country: np.ndarray
+    countries: np.ndarray
+    closed: np.ndarray
+    nodes: Mapping[str, Mapping[str, Any]]
+
+    @classmethod
+    def from_nodes(cls, nodes: Mapping[str, Mapping[str, Any]]) -> PlaceTable:
+        """Read the columns of node attributes by place id (as ``graph.nodes``)."""
+        data = list(nodes.values())
+
+        def column(key: str, default: Any = None) -> np.ndarray:
+            return _objects([d.get(key, default) for d in data])
+
+        return cls(
+            ids=_objects(list(nodes)),
+            kind=column("kind"),
+            modes=column("modes"),
+            status=column("status"),
+            country=column("country", ""),
+            countries=column("countries", ""),
+            closed=np.array([bool(d["closed"]) for d in data], dtype=bool),
+            nodes=nodes,
+        )
+
+    def take(self, order: np.ndarray) -> PlaceTable:
+        """Return the places in `order` (indices)."""
+        columns = ("ids", "kind", "modes", "status", "country", "countries", "closed")
+        return dataclasses.replace(self, **{c: getattr(self, c)[order] for c in columns})
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """Return `values` as a 1-d object array (whatever the values are)."""
+    out = np.empty(len(values), dtype=object)
+    for i, x in enumerate(values):
+        out[i] = x
+    return out
+
+
 def _compile(net: Network) -> CompiledGraph:
     """Compile from the network's build arrays when it has them, else from its graph."""
     tables = getattr(net, "_compile_tables", None)
@@ -524,17 +588,20 @@ def _compile(net: Network) -> CompiledGraph:
     return compile_tables(nodes, edges, net.params)
 
 
-def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> CompiledGraph:
+def compile_tables(
+    nodes: Mapping[str, dict] | PlaceTable, edges: EdgeTable, params: Any
+) -> CompiledGraph:
     """Compile places and edges into the state graph, in array operations.
 
     Land links map to one state edge each, vectorised; sea links (few) go through
     :func:`~corridors.engine.freight.link_variants` (port ``out → in`` states,
-    sailing waits, ro-ro variants).
+    sailing waits, ro-ro variants). Only border crossings, ports and places that
+    change modes are handled one by one.
 
     Parameters
     ----------
     nodes
-        Node attributes by place id (as ``graph.nodes``).
+        Node attributes by place id (as ``graph.nodes``), or the places as columns.
     edges
         The directed link edges, in ``graph.edges`` order.
     params
@@ -544,26 +611,32 @@ def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> 
     -------
     CompiledGraph
     """
-    place_ids = np.array(sorted(nodes), dtype=object)
-    states = _states(place_ids, nodes)
-    place_index = pd.Index(place_ids)
-    u = place_index.get_indexer(edges.u)
-    w = place_index.get_indexer(edges.v)
+    table = nodes if isinstance(nodes, PlaceTable) else PlaceTable.from_nodes(nodes)
+    order = np.argsort(np.asarray(table.ids, dtype=str), kind="stable")
+    places = table.take(order)
+    place_ids = places.ids
+    modes = _Modes(places)
+    states = _states(places, modes)
+    if edges.tail is not None and edges.head is not None:
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        u, w = rank[edges.tail], rank[edges.head]
+    else:
+        place_index = pd.Index(place_ids)
+        u, w = place_index.get_indexer(edges.u), place_index.get_indexer(edges.v)
     mode = pd.Index(MODES).get_indexer(edges.mode)
-    place_data = [nodes[p] for p in place_ids]
-    border = np.array([d["kind"] == "border" for d in place_data], dtype=bool)
-    place_status = np.array([STATUS_CODES[d["status"]] for d in place_data], dtype=np.int8)
-    place_closed = np.array([bool(d["closed"]) for d in place_data], dtype=bool)
+    border = np.asarray(places.kind == "border", dtype=bool)
+    place_status = pd.Index(list(STATUS_CODES)).get_indexer(places.status).astype(np.int8)
+    place_closed = places.closed
     side_u = np.zeros(len(u), dtype=np.int64)
     side_w = np.zeros(len(w), dtype=np.int64)
     for i in np.flatnonzero(border[u] | border[w]):  # few: links at border crossings
         for end, other, out in ((u, w, side_u), (w, u, side_w)):
             if border[end[i]]:
-                data = place_data[end[i]]
-                side = _side(nodes, place_ids[end[i]], place_ids[other[i]])
-                out[i] = data["countries"].split("-").index(side)
+                side = _side(table.nodes, place_ids[end[i]], place_ids[other[i]])
+                out[i] = places.countries[end[i]].split("-").index(side)
     links = _link_rows(
-        edges, nodes, params, states, place_ids, (u, w), states.lookup(u, mode, side_u),
+        edges, table.nodes, params, states, place_ids, (u, w), states.lookup(u, mode, side_u),
         states.lookup(w, mode, side_w),
     )  # fmt: skip
     row = links["edge"]  # the directed link edge behind each state edge
@@ -572,7 +645,7 @@ def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> 
         pd.Index(STATUS_CODES).get_indexer(edges.status).astype(np.int8),
         np.maximum(place_status[u], place_status[w]),
     )[row]
-    extra = _place_edges(place_ids, place_data, states, params)
+    extra = _place_edges(places, modes, states, params)
     n_links, n_extra = len(row), len(extra["src"])
     return CompiledGraph(
         place_ids=place_ids,
@@ -680,34 +753,52 @@ class _States:
         return int(self.lookup(np.int64(place), np.int64(_MODE_CODE[key[1]]), np.int64(side)))
 
 
-def _states(place_ids: np.ndarray, nodes: Mapping[str, dict]) -> _States:
+class _Modes:
+    """The modes of each place, from its ``modes`` text (each distinct text read once).
+
+    Parameters
+    ----------
+    places
+        The places in compiled order.
+    """
+
+    def __init__(self, places: PlaceTable) -> None:
+        self.of, distinct = pd.factorize(places.modes)
+        lists = [[_MODE_CODE[m] for m in str(text).split(";")] for text in distinct]
+        #: mode codes of each distinct text, padded with -1
+        self.codes = np.full((len(lists), max(map(len, lists), default=0)), -1, dtype=np.int64)
+        for k, codes in enumerate(lists):
+            self.codes[k, : len(codes)] = codes
+        self.count = np.array([len(c) for c in lists], dtype=np.int64)[self.of]
+        sea = np.array([_MODE_CODE["sea"] in c for c in lists], dtype=bool)
+        kind = places.kind
+        #: ports serving the sea: they get internal sea states and port calls
+        self.port_call = np.asarray(kind == "port", dtype=bool) & sea[self.of]
+
+
+def _states(places: PlaceTable, modes: _Modes) -> _States:
     """Return the states: per place in id order, its modes and sides; then ports' sea states.
 
     The internal ``in`` / ``out`` states of every port serving the sea come after all
     end states.
     """
-    place, mode, side = [], [], []
-    for index, place_id in enumerate(place_ids):
-        data = nodes[place_id]
-        n_sides = 2 if data["kind"] == "border" else 1
-        for m in data["modes"].split(";"):
-            for s in range(n_sides):
-                place.append(index)
-                mode.append(_MODE_CODE[m])
-                side.append(s)
-    start = np.zeros(len(place_ids) + 1, dtype=np.int64)
-    np.cumsum(
-        np.bincount(np.asarray(place, dtype=np.int64), minlength=len(place_ids)), out=start[1:]
-    )
-    index_of = {p: i for i, p in enumerate(place_ids)}
-    for key in freight.internal_states(nodes, place_ids):
-        place.append(index_of[key[0]])
-        mode.append(_MODE_CODE[key[1]])
-        side.append(_IN_SLOT if key[2] == freight.IN else _OUT_SLOT)
-    place_arr = np.asarray(place, dtype=np.int64)
-    mode_arr = np.asarray(mode, dtype=np.int8)
-    slot = np.full(len(place_ids) * len(MODES) * _SIDE_SLOTS, -1, dtype=np.int64)
-    where = (place_arr * len(MODES) + mode_arr) * _SIDE_SLOTS + np.asarray(side, dtype=np.int64)
+    n_places = len(places.ids)
+    sides = np.where(np.asarray(places.kind == "border", dtype=bool), 2, 1)
+    count = modes.count * sides
+    start = np.zeros(n_places + 1, dtype=np.int64)
+    np.cumsum(count, out=start[1:])
+    place = np.repeat(np.arange(n_places, dtype=np.int64), count)
+    k = np.arange(len(place)) - start[place]
+    mode = modes.codes[modes.of[place], k // sides[place]]
+    side = k % sides[place]
+    ports = np.flatnonzero(modes.port_call)
+    place = np.r_[place, np.repeat(ports, 2)]
+    mode = np.r_[mode, np.full(2 * len(ports), _MODE_CODE["sea"])]
+    side = np.r_[side, np.tile([_IN_SLOT, _OUT_SLOT], len(ports))]
+    place_arr = place.astype(np.int64)
+    mode_arr = mode.astype(np.int8)
+    slot = np.full(n_places * len(MODES) * _SIDE_SLOTS, -1, dtype=np.int64)
+    where = (place_arr * len(MODES) + mode_arr) * _SIDE_SLOTS + side.astype(np.int64)
     slot[where] = np.arange(len(place_arr))
     return _States(place_arr, mode_arr, start, slot)
 
@@ -773,14 +864,22 @@ def _transfer_rows(
 
 
 def _place_edges(
-    place_ids: np.ndarray, place_data: list[dict], states: _States, params: Any
+    places: PlaceTable, modes: _Modes, states: _States, params: Any
 ) -> dict[str, np.ndarray]:
-    """Crossing edges (both sides of a border), port calls and transfer edges at a place."""
+    """Crossing edges (both sides of a border), port calls and transfer edges at a place.
+
+    Only border crossings, ports serving the sea and places of a transfer kind with
+    two modes or more have such edges; they are few, and handled one by one.
+    """
+    border = np.asarray(places.kind == "border", dtype=bool)
+    transfer = np.isin(places.kind, TRANSFER_KINDS) & (modes.port_call | (modes.count >= 2))
     rows: list[tuple] = []
-    for index, (place, data) in enumerate(zip(place_ids, place_data, strict=True)):
-        if data["kind"] == "border":
+    for index in np.flatnonzero(border | transfer).tolist():
+        place = places.ids[index]
+        data = places.nodes[place]
+        if border[index]:
             rows += _crossing_rows(index, data, states, params)
-        elif data["kind"] in TRANSFER_KINDS:
+        else:
             rows += _transfer_rows(index, place, data, states, params)
     names = ("src", "dst", "kind", "status", "closed", "time", "cost", "gauge")
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.schema import CORRIDOR_COLUMNS, LINK_COLUMNS, PLACE_COLUMNS, Column, Record
+from corridors.table import Table, blank_column, parse_column
 
 __all__ = ["TABLE_SUFFIXES", "read_corridors", "read_links", "read_places"]
 
@@ -135,43 +138,158 @@ def _cell_text(value: Any) -> str:
 
 def _read_table(
     path: Path, columns: dict[str, Column], what: str, layer: str | None = None
-) -> list[Record]:
+) -> Table:
     """Parse every row of a table, collecting all problems, then raise once."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found; expected a {what} table (.csv/.geojson/.gpkg)")
     problems = v.Problems(f"{path} (layer {layer})" if layer else str(path))
+    header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+    cells = None
+    if path.suffix.lower() == ".csv":
+        # an unreadable file is read again row by row, which says where it fails
+        with contextlib.suppress(OSError, UnicodeDecodeError, csv.Error), _cell_limit():
+            cells = _csv_columns(path)
+    if cells is None:
+        cells = _row_cells(path, columns, what, layer, problems, header_where)
+    else:
+        cells.absent = _check_header(cells.header, columns, what, problems, header_where)
+    texts, size, absent = cells.texts, cells.size, cells.absent
+
+    def where(i: int) -> str:
+        key = next((t[i] for t in (texts.get("id"), texts.get("name")) if t and t[i]), "?")
+        return f'{cells.position(i)} ({what} "{_shown(key)}")'
+
+    parsed: dict[str, np.ndarray] = {}
+    bad = np.zeros(size, dtype=bool)
+    bad[cells.flagged] = True
+    for name, column in columns.items():
+        required = column.required and name not in absent  # a missing column is said once
+        if name not in texts:
+            parsed[name] = blank_column(column, size)
+            bad |= required
+            continue
+        parsed[name], blank, refused = parse_column(column, texts[name])
+        bad |= refused | (blank & required)
+    for i in np.flatnonzero(bad).tolist():  # the messages, as row by row
+        _row(cells.position(i), cells.row(i), columns, what, absent, problems)
+    table = Table(parsed, size, where, problems.source)
+    _check_unique(table, problems)
+    problems.raise_if_any()
+    return table
+
+
+@dataclasses.dataclass
+class _Cells:
+    """The raw cells of a table by column, and where each row is.
+
+    Parameters
+    ----------
+    header
+        Column names as found.
+    texts
+        Each column's cells.
+    size
+        Number of rows.
+    position
+        Position of a row for messages (e.g. ``line 12``).
+    row
+        A row's cells by column, as the row-by-row reader gives them.
+    flagged
+        Rows with more cells than columns, or with a wrong geometry type.
+    absent
+        Required columns the header lacks.
+    """
+
+    header: list[str]
+    texts: dict[str, Sequence[str]]
+    size: int
+    position: Callable[[int], str]
+    row: Callable[[int], dict[str, str]]
+    flagged: list[int] = dataclasses.field(default_factory=list)
+    absent: set[str] = dataclasses.field(default_factory=set)
+
+
+def _csv_columns(path: Path) -> _Cells | None:
+    """Read a regular CSV file in columns (None: read it row by row).
+
+    Regular: one header of distinct names, then rows of as many cells as the header,
+    one line each (no line break inside a cell, no blank line), so that row ``i`` is
+    on line ``i + 2``.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        reader = csv.reader(file)
+        header = next(reader, None)
+        if header is None or reader.line_num != 1 or len(set(header)) < len(header):
+            return None
+        rows = list(reader)
+        if reader.line_num != len(rows) + 1 or (rows and set(map(len, rows)) != {len(header)}):
+            return None
+    texts = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {}
+    return _Cells(
+        header,
+        texts,
+        len(rows),
+        lambda i: f"line {i + 2}",
+        lambda i: dict(zip(header, rows[i], strict=True)),
+    )
+
+
+def _row_cells(
+    path: Path,
+    columns: dict[str, Column],
+    what: str,
+    layer: str | None,
+    problems: v.Problems,
+    header_where: str,
+) -> _Cells:
+    """Read a table row by row (GeoJSON, GeoPackage, irregular CSV); check its header."""
     position = "line 1"
+    positions: list[str] = []
+    rows: list[dict[str, str]] = []
+    flagged: list[int] = []
     try:
         with _cell_limit(), contextlib.ExitStack() as stack:
-            header, rows = _raw_rows(path, layer, stack)
-            header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+            header, raw = _raw_rows(path, layer, stack)
             absent = _check_header(header, columns, what, problems, header_where)
-            records = []
-            for position, cells in rows:
-                records.append(_row(position, cells, columns, what, absent, problems))
+            for position, cells in raw:
+                if "__extra__" in cells or "__geometry__" in cells:
+                    flagged.append(len(rows))
+                positions.append(position)
+                rows.append(cells)
     except DataError:
         raise
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise _unreadable(path, what, error, _next_line(position)) from None
     except Exception as error:  # a GIS driver's error on a corrupt file
         raise _unreadable(path, what, error) from None
-    seen_ids: dict[str, str] = {}
-    for record in records:
-        ident = record.values.get("id", record.values.get("name"))
-        if ident is None:
-            continue
-        if ident in seen_ids:
-            field = "id" if "id" in record.values else "name"
-            problems.add(
-                record.where,
-                f"{field} = {ident!r} is used twice (first at {seen_ids[ident]}); "
-                f"expected a unique {field}: rename or remove one of the rows",
-            )
-        else:
-            seen_ids[ident] = record.where.split(" (")[0]
-    problems.raise_if_any()
-    return records
+    names = dict.fromkeys(n for cells in rows for n in cells if not n.startswith("__"))
+    texts = {n: [cells.get(n, "") for cells in rows] for n in names}
+    return _Cells(
+        header, texts, len(rows), positions.__getitem__, rows.__getitem__, flagged, absent
+    )
+
+
+def _check_unique(table: Table, problems: v.Problems) -> None:
+    """Report every row whose id (or name, without id) an earlier row has."""
+    ident = table.column("id").copy()
+    has_id = pd.notna(ident)
+    ident[~has_id] = table.column("name")[~has_id]
+    codes, _ = pd.factorize(ident)
+    seen = codes >= 0
+    repeated = np.flatnonzero(seen & pd.Series(codes).duplicated().to_numpy())
+    if not len(repeated):
+        return
+    _, first = np.unique(codes, return_index=True)
+    first_of = dict(zip(np.unique(codes).tolist(), first.tolist(), strict=True))
+    for i in repeated.tolist():
+        field = "id" if has_id[i] else "name"
+        earlier = table.where(first_of[codes[i]]).split(" (")[0]
+        problems.add(
+            table.where(i),
+            f"{field} = {ident[i]!r} is used twice (first at {earlier}); "
+            f"expected a unique {field}: rename or remove one of the rows",
+        )
 
 
 @contextlib.contextmanager
@@ -275,7 +393,7 @@ def read_places(path: str | os.PathLike[str]) -> list[Record]:
     DataError
         Listing every bad cell: file, line/feature, place id, field, value, expectation.
     """
-    return _read_table(Path(path), PLACE_COLUMNS, "place")
+    return _read_table(Path(path), PLACE_COLUMNS, "place").records()
 
 
 def read_links(path: str | os.PathLike[str]) -> list[Record]:
@@ -296,7 +414,7 @@ def read_links(path: str | os.PathLike[str]) -> list[Record]:
     DataError
         Listing every bad cell: file, line/feature, link id, field, value, expectation.
     """
-    return _read_table(Path(path), LINK_COLUMNS, "link")
+    return _read_table(Path(path), LINK_COLUMNS, "link").records()
 
 
 def read_corridors(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -312,6 +430,6 @@ def read_corridors(path: str | os.PathLike[str]) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by corridor name.
     """
-    records = _read_table(Path(path), CORRIDOR_COLUMNS, "corridor")
+    records = _read_table(Path(path), CORRIDOR_COLUMNS, "corridor").records()
     frame = pd.DataFrame([r.values for r in records], columns=list(CORRIDOR_COLUMNS))
     return frame.set_index("name")

@@ -24,10 +24,12 @@ from corridors import _validate as v
 from corridors._errors import DataError, UnknownPlaceError
 from corridors.costs import MODES, PLACE_KINDS, Parameters
 from corridors.network.build import BuiltLinks, check_links
-from corridors.network.checks import _check_places, _check_records, _typed
+from corridors.network.checks import _typed
+from corridors.network.columns import check_place_table, to_table
 from corridors.network.editing import NetworkEditing
 from corridors.network.geometry import CRS
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Record
+from corridors.table import Table
 
 __all__ = ["Network"]
 
@@ -78,8 +80,8 @@ class Network(NetworkEditing):
     @classmethod
     def from_records(
         cls,
-        places: Sequence[Record],
-        links: Sequence[Record],
+        places: Sequence[Record] | Table,
+        links: Sequence[Record] | Table,
         params: Parameters,
         *,
         corridors: pd.DataFrame | None = None,
@@ -91,7 +93,9 @@ class Network(NetworkEditing):
         Parameters
         ----------
         places, links
-            Parsed rows from :func:`corridors.io.read_places` / :func:`~corridors.io.read_links`.
+            Rows built by hand, or parsed rows from :func:`corridors.io.read_places` /
+            :func:`~corridors.io.read_links`, or tables of parsed columns
+            (:class:`~corridors.table.Table`, as :func:`corridors.io.read_network` reads).
         params
             Parameters (speeds, costs, detour factors).
         corridors
@@ -112,17 +116,15 @@ class Network(NetworkEditing):
             across a border without a crossing, a gauge the country does not have, ...).
             Nothing is built then.
         """
-        places = [r if r.source else Record(r.where, r.values, source) for r in places]
-        links = [r if r.source else Record(r.where, r.values, source) for r in links]
-        problems = v.Problems("")  # each record names its own file
-        places = _check_records(places, PLACE_COLUMNS, problems)
-        links = _check_records(links, LINK_COLUMNS, problems)
-        nodes = _check_places(places, problems)
+        problems = v.Problems("")  # each row names its own file
+        place_table = to_table(places, PLACE_COLUMNS, problems, source)
+        link_table = to_table(links, LINK_COLUMNS, problems, source)
+        nodes = check_place_table(place_table, problems)
         corridor_names = set(corridors.index) if corridors is not None else None
-        arrays = check_links(links, nodes, corridor_names, problems)
+        arrays = check_links(link_table, nodes, corridor_names, problems)
         problems.raise_if_any()
         attrs = {"crs": CRS, "name": name, "source": source}
-        built = BuiltLinks.build(nodes, links, params, attrs, arrays)
+        built = BuiltLinks.build(nodes, link_table, params, attrs, arrays)  # type: ignore[arg-type]
         net = cls(None, params, corridors=corridors)
         net._built = built  # the graph is made from it when first asked for
         return net
@@ -152,7 +154,7 @@ class Network(NetworkEditing):
         if self._built is None or self._revision != 0:
             return None, None
         edges = self._built.edge_table()
-        return (None, None) if edges is None else (self._built.nodes, edges)
+        return (None, None) if edges is None else (self._built.nodes.place_table(), edges)
 
     @property
     def name(self) -> str:

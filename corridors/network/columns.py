@@ -1,0 +1,265 @@
+"""Records and tables as checked columns: parse records like cells, check places in columns.
+
+:meth:`~corridors.network.Network.from_records` works on :class:`~corridors.table.Table`
+columns. Records built by hand (or from GraphML, an OSM import) are turned into the
+text of table cells (:func:`~corridors.network.checks._cell`) and parsed column by
+column like a table read from a file, so every source is checked alike. Whenever
+the array checks find a row that may be wrong, that row (or, for the places, the
+whole table) goes through the row-by-row checks of :mod:`corridors.network.checks`,
+which write the messages: they are exactly those of the row-by-row code.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridors import _validate as v
+from corridors.costs import MODES
+from corridors.engine.compiled import PlaceTable
+from corridors.network.checks import (
+    BORDER_ONLY,
+    _cell,
+    _check_place_fields,
+    _check_places,
+    _fold,
+    _parse_values,
+)
+from corridors.schema import Column, Record
+from corridors.table import FLOAT_PARSERS, Table, blank_column, parse_column, present
+
+__all__ = ["Places", "check_place_table", "to_table"]
+
+_MODE_BIT = {m: 1 << i for i, m in enumerate(MODES)}
+
+_ABSENT = object()
+
+
+def _texts(raw: list[Any], column: Column, field: str) -> tuple[list[str], np.ndarray]:
+    """Cell texts of raw record values, and which values are no cell at all (bad rows)."""
+    types = set(map(type, raw))
+    if types <= {str, object}:
+        return [x if isinstance(x, str) else "" for x in raw], np.zeros(len(raw), dtype=bool)
+    if column.parse in FLOAT_PARSERS and types <= {float, int, object}:
+        texts = [x if isinstance(x, str) else "" if x is _ABSENT else str(x) for x in raw]
+        return texts, np.zeros(len(raw), dtype=bool)
+    texts, wrong = [], np.zeros(len(raw), dtype=bool)
+    for i, x in enumerate(raw):
+        text = "" if x is _ABSENT else _cell(x, field)
+        wrong[i] = text is None
+        texts.append(text or "")
+    return texts, wrong
+
+
+def to_table(
+    rows: Sequence[Record] | Table,
+    columns: Mapping[str, Column],
+    problems: v.Problems,
+    source: str,
+) -> Table:
+    """Return records (or a table read from a file) as a checked table of parsed columns.
+
+    Records the readers made are parsed already; the others go through the column
+    parsers and physical bounds (problems collected, as
+    :func:`~corridors.network.checks._parse_values` row by row). Fields that are not
+    columns (e.g. ``osmid`` of an OSM import) are kept as they are.
+
+    Parameters
+    ----------
+    rows
+        Records, or a table from :mod:`corridors.io`.
+    columns
+        The table's schema.
+    problems
+        Collector of the messages.
+    source
+        File of the records that name none.
+
+    Returns
+    -------
+    Table
+    """
+    if isinstance(rows, Table):
+        return rows
+    n = len(rows)
+    fresh = [i for i, r in enumerate(rows) if not r.checked]
+    checked = np.array([r.checked for r in rows], dtype=bool)
+    found = set(itertools.chain.from_iterable(r.values for r in rows))
+    parsed: dict[str, np.ndarray] = {}
+    bad = np.zeros(len(fresh), dtype=bool)
+    for name, column in columns.items():
+        parsed[name] = values = blank_column(column, n)
+        if name not in found:
+            bad |= column.required
+            continue
+        raw = [r.values.get(name, _ABSENT) for r in rows]
+        for i in np.flatnonzero(checked).tolist():
+            if raw[i] is not _ABSENT:
+                values[i] = raw[i]
+        if fresh:
+            mine = raw if len(fresh) == n else [raw[i] for i in fresh]
+            texts, wrong = _texts(mine, column, name)
+            got, _, refused = parse_column(column, texts)
+            values[fresh] = got
+            bad |= wrong | refused
+            if column.required:
+                bad |= np.array([x is _ABSENT for x in mine], dtype=bool)
+    for name in sorted(found - set(columns)):  # not a column: kept as it is
+        parsed[name] = values = np.full(n, None, dtype=object)
+        for i, r in enumerate(rows):
+            values[i] = r.values.get(name)
+    for k in np.flatnonzero(bad).tolist():  # the messages, as row by row
+        record = rows[fresh[k]]
+        origin = record.source or source
+        where = f"{origin}, {record.where}" if origin else record.where
+        known = {f: x for f, x in record.values.items() if f in columns}
+        _parse_values(known, columns, where, problems)
+    return Table(parsed, n, [r.where for r in rows], [r.source or source for r in rows])
+
+
+class Places(Mapping[str, dict[str, Any]]):
+    """Node attributes by place id, made on demand from a checked places table.
+
+    Parameters
+    ----------
+    table
+        Checked place rows with unique ids.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.rows = np.flatnonzero(present(table.column("id")))
+        self.ids = table.column("id")[self.rows]
+        self.index = pd.Index(self.ids, dtype=object)
+
+    def __getitem__(self, place: str) -> dict[str, Any]:
+        return self.attrs(int(self.index.get_loc(place)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, place: object) -> bool:
+        return place in self.index
+
+    def attrs(self, k: int) -> dict[str, Any]:
+        """Return the node attributes of place number `k`, as ``_check_places`` makes them."""
+        values = self.table.row(int(self.rows[k]))
+        attrs = {f: x for f, x in values.items() if f not in {"id", "lon", "lat"}}
+        attrs.update(x=values.get("lon", math.nan), y=values.get("lat", math.nan))
+        attrs.setdefault("status", "existing")
+        attrs.setdefault("closed", False)
+        if attrs.get("kind") == "border":
+            attrs.setdefault("gauge_break", False)
+        if attrs.get("kind") == "port":
+            attrs.setdefault("port_type", "sea")
+        return attrs
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
+        """Return (place id, node attributes) in table order."""
+        return ((p, self.attrs(k)) for k, p in enumerate(self.ids.tolist()))
+
+    def get_column(self, name: str, default: Any = None) -> np.ndarray:
+        """Return a column over the places (blank cells: `default`)."""
+        values = self.table.column(name)[self.rows]
+        if default is not None:
+            values = values.copy()
+            values[~present(values)] = default
+        return values
+
+    def place_table(self) -> PlaceTable:
+        """Return the places as columns for :func:`~corridors.engine.compiled.compile_tables`."""
+        closed = self.get_column("closed")
+        return PlaceTable(
+            ids=self.ids,
+            kind=self.get_column("kind"),
+            modes=self.get_column("modes", ""),
+            status=self.get_column("status", "existing"),
+            country=self.get_column("country", ""),
+            countries=self.get_column("countries", ""),
+            closed=np.asarray(closed == True, dtype=bool),  # noqa: E712 (blank: False)
+            nodes=self,
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Per-place arrays the link checks and edges need (see ``build._place_arrays``)."""
+        modes = self.get_column("modes", "")
+        codes, distinct = pd.factorize(modes)
+        masks = np.array(
+            [sum(_MODE_BIT.get(m, 0) for m in set(text.split(";"))) for text in distinct],
+            dtype=np.int64,
+        )
+        return {
+            "index": self.index,
+            "bits": masks[codes] if len(codes) else np.zeros(0, dtype=np.int64),
+            "existing": self.get_column("status", "existing") == "existing",
+            "border": self.get_column("kind") == "border",
+            "country": self.get_column("country", ""),
+            "x": self.get_column("lon").astype(float),
+            "y": self.get_column("lat").astype(float),
+        }
+
+
+def check_place_table(places: Table, problems: v.Problems) -> Places | dict[str, dict]:
+    """Check places on their own, as ``_check_places`` does (problems collected).
+
+    Array checks find whether any place has a problem; if one has, the rows go
+    through ``_check_places`` for the messages (and its node attributes are returned).
+
+    Parameters
+    ----------
+    places
+        Checked place rows.
+    problems
+        Collector of the messages.
+
+    Returns
+    -------
+    Places or dict
+        Node attributes by place id.
+    """
+    ids = places.column("id")
+    has_id = present(ids)
+    kind = places.column("kind")
+    suspect = has_id & np.isin(kind, ["border", "port"])
+    for field in BORDER_ONLY:
+        suspect |= has_id & present(places.column(field))
+    scratch = v.Problems("")
+    for i in np.flatnonzero(suspect).tolist():
+        _check_place_fields(places.row(i), "", scratch)
+    wrong = bool(scratch.messages) or pd.Index(ids[has_id]).has_duplicates
+    if not wrong:
+        wrong = _names_clash(places, has_id)
+    if wrong:
+        return _check_places(places.records(), problems)
+    return Places(places)
+
+
+def _names_clash(places: Table, has_id: np.ndarray) -> bool:
+    """Return whether two places share a (folded) name or alternative name."""
+    rows = np.flatnonzero(has_id)
+    ids = places.column("id")
+    keys: list[str] = []
+    owners: list[int] = []
+    names = places.column("name")
+    for i in rows[present(names[rows])].tolist():
+        keys.append(_fold(names[i]))
+        owners.append(i)
+    alt = places.column("alt_names")
+    for i in rows[present(alt[rows])].tolist():
+        for name in alt[i].split(";"):
+            if name:
+                keys.append(_fold(name))
+                owners.append(i)
+    codes, distinct = pd.factorize(np.array(keys, dtype=object))
+    if len(distinct) == len(keys):
+        return False
+    pairs = pd.DataFrame({"key": codes, "id": ids[owners]}).drop_duplicates()
+    return bool(pairs["key"].duplicated().any())
