@@ -13,7 +13,9 @@ row-by-row code of its reader, which writes the messages.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,7 +25,7 @@ import pandas as pd
 from corridors import _validate as v
 from corridors.schema import Column, Record, _link_id
 
-__all__ = ["FLOAT_PARSERS", "Table", "blank_column", "parse_column", "present"]
+__all__ = ["FLOAT_PARSERS", "Table", "blank_column", "check_numbers", "parse_column", "present"]
 
 #: Parsers whose values are floats (float64 columns, NaN when blank).
 FLOAT_PARSERS = (v.parse_positive, v.parse_non_negative, v.parse_lon, v.parse_lat)
@@ -32,43 +34,68 @@ FLOAT_PARSERS = (v.parse_positive, v.parse_non_negative, v.parse_lon, v.parse_la
 _FAST_WIDTH = 40
 
 
-def _table(chars: str) -> np.ndarray:
-    """Return a lookup of the ASCII codes in `chars` (and 0, numpy's padding)."""
-    table = np.zeros(128, dtype=bool)
-    table[[0, *map(ord, chars)]] = True
-    return table
+@dataclasses.dataclass(frozen=True)
+class _Chars:
+    """A set of ASCII characters: a lookup by code (0, numpy's padding, included) and a regex."""
+
+    lookup: np.ndarray
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, chars: str) -> _Chars:
+        lookup = np.zeros(128, dtype=bool)
+        lookup[[0, *map(ord, chars)]] = True
+        return cls(lookup, re.compile(f"[{re.escape(chars)}]*"))
 
 
-_NUMBER_CHARS = _table("0123456789+-.eE")
-_ID_CHARS = _table("abcdefghijklmnopqrstuvwxyz0123456789_")
-_LINK_ID_CHARS = _table("abcdefghijklmnopqrstuvwxyz0123456789_-")
+_NUMBER_CHARS = _Chars.of("0123456789+-.eE")
+_ID_CHARS = _Chars.of("abcdefghijklmnopqrstuvwxyz0123456789_")
+_LINK_ID_CHARS = _Chars.of("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
-def _in_set(texts: Sequence[str], lengths: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Return which texts are non-empty, short and made only of the characters in `table`."""
+def _in_set(texts: Sequence[str], lengths: np.ndarray, chars: _Chars) -> np.ndarray:
+    """Return which texts are non-empty, short and made only of `chars`."""
     ok = (lengths > 0) & (lengths <= _FAST_WIDTH)
     rows = np.flatnonzero(ok)
     if not len(rows):
         return ok
     chosen = texts if len(rows) == len(texts) else [texts[i] for i in rows]
-    codes = np.array(chosen, dtype=str)
-    grid = codes.view(np.uint32).reshape(len(chosen), -1)
-    allowed = table[np.minimum(grid, 127)] & (grid < 128)
+    grid = np.array(chosen, dtype=str).view(np.uint32).reshape(len(chosen), -1)
+    allowed = chars.lookup[np.minimum(grid, 127)] & (grid < 128)
     # a NUL inside a text would read as numpy's padding: the counts tell it apart
     ok[rows] = allowed.all(axis=1) & ((grid != 0).sum(axis=1) == lengths[rows])
     return ok
 
 
-def _float_range(parse: Callable[[str], Any], values: np.ndarray) -> np.ndarray:
-    """Return which values the float parser `parse` accepts (finite values only)."""
+def check_numbers(column: Column, numbers: np.ndarray) -> np.ndarray:
+    """Return which numbers the column's float parser and its unit's bounds accept.
+
+    Parameters
+    ----------
+    column
+        A column whose parser is one of :data:`FLOAT_PARSERS`.
+    numbers
+        Values (NaN: none).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Finite values within the parser's range and :data:`~corridors._validate.BOUNDS`.
+    """
+    parse = column.parse
     with np.errstate(invalid="ignore"):
         if parse is v.parse_positive:
-            return values > 0
-        if parse is v.parse_non_negative:
-            return values >= 0
-        if parse is v.parse_lon:
-            return (values >= -180) & (values <= 180)
-        return (values >= -90) & (values <= 90)
+            ok = numbers > 0
+        elif parse is v.parse_non_negative:
+            ok = numbers >= 0
+        elif parse is v.parse_lon:
+            ok = (numbers >= -180) & (numbers <= 180)
+        else:
+            ok = (numbers >= -90) & (numbers <= 90)
+        if column.unit in v.BOUNDS:
+            low, high = v.BOUNDS[column.unit]
+            ok &= (numbers >= low) & (numbers <= high)
+    return ok & np.isfinite(numbers)
 
 
 def _numbers(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,35 +166,92 @@ def parse_column(
         Cells the parser refuses (:meth:`Column.read` raises ``FieldError``).
     """
     n = len(texts)
-    values = blank_column(column, n)
-    blank = np.zeros(n, dtype=bool)
-    refused = np.zeros(n, dtype=bool)
+    parse = column.parse
     if not any(texts):
-        blank[:] = True
-        return values, blank, refused
+        return blank_column(column, n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    whole = _whole_column(column, texts)
+    if whole is not None:
+        return whole, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if parse not in FLOAT_PARSERS and parse is not v.parse_via:
+        distinct = set(texts)
+        if len(distinct) * 4 <= n or parse not in (v.parse_id, _link_id, v.parse_text):
+            return _by_distinct_value(column, texts, distinct)
+    return _cell_by_cell(column, texts)
+
+
+def _whole_column(column: Column, texts: Sequence[str]) -> np.ndarray | None:
+    """Return the values of a column of ids or numbers that all pass (None: some may not)."""
+    parse = column.parse
+    if parse in FLOAT_PARSERS:
+        chars = _NUMBER_CHARS
+    elif parse is v.parse_id or parse is _link_id:
+        chars = _ID_CHARS if parse is v.parse_id else _LINK_ID_CHARS
+    else:
+        return None
+    if not all(texts) or not chars.pattern.fullmatch("".join(texts)):
+        return None
+    if chars is not _NUMBER_CHARS:
+        return np.array(texts, dtype=object)
+    try:
+        numbers = np.array(texts, dtype=str).astype(np.float64)
+    except ValueError:
+        return None
+    return numbers if check_numbers(column, numbers).all() else None
+
+
+def _by_distinct_value(
+    column: Column, texts: Sequence[str], distinct: set[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse each distinct text of a column once (see :func:`parse_column`)."""
+    parsed: dict[str, Any] = {}
+    blank: set[str] = set()
+    refused: set[str] = set()
+    for text in distinct:
+        raw = text.strip()
+        parsed[text] = None
+        if not raw:
+            blank.add(text)
+            continue
+        try:
+            parsed[text] = column.read(raw)
+        except v.FieldError:
+            refused.add(text)
+    n = len(texts)
+    values = np.empty(n, dtype=object)
+    values[:] = list(map(parsed.__getitem__, texts))
+
+    def flags(chosen: set[str]) -> np.ndarray:
+        if not chosen:
+            return np.zeros(n, dtype=bool)
+        return np.fromiter(map(chosen.__contains__, texts), dtype=bool, count=n)
+
+    return values, flags(blank), flags(refused)
+
+
+def _cell_by_cell(
+    column: Column, texts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a column with character checks, then the cells they do not clear one by one."""
+    n = len(texts)
+    values = blank_column(column, n)
+    refused = np.zeros(n, dtype=bool)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     blank = lengths == 0
     parse = column.parse
     if parse in FLOAT_PARSERS:
         numbers, ok = _numbers(texts, lengths)
-        ok &= _float_range(parse, numbers)
-        if column.unit in v.BOUNDS:
-            low, high = v.BOUNDS[column.unit]
-            ok &= (numbers >= low) & (numbers <= high)
+        ok &= check_numbers(column, numbers)
         values[ok] = numbers[ok]
     elif parse is v.parse_id or parse is _link_id:
-        chars = _ID_CHARS if parse is v.parse_id else _LINK_ID_CHARS
-        ok = _in_set(texts, lengths, chars)
+        ok = _in_set(texts, lengths, _ID_CHARS if parse is v.parse_id else _LINK_ID_CHARS)
         values[ok] = np.array(texts, dtype=object)[ok]
     elif parse is v.parse_text:
-        stripped = np.array([t.strip() for t in texts], dtype=object)
+        stripped = np.array(list(map(str.strip, texts)), dtype=object)
         ok = stripped != ""
         values[ok] = stripped[ok]
         blank |= ~ok
-    elif parse is v.parse_via:
-        ok = np.zeros(n, dtype=bool)  # lists: parsed one by one, never shared
     else:
-        ok = _by_distinct_value(column, texts, values, refused) | blank
+        ok = np.zeros(n, dtype=bool)  # via: lists parsed one by one, never shared
     for i in np.flatnonzero(~(ok | blank)).tolist():
         raw = texts[i].strip()
         if not raw:
@@ -178,28 +262,6 @@ def parse_column(
         except v.FieldError:
             refused[i] = True
     return values, blank, refused
-
-
-def _by_distinct_value(
-    column: Column, texts: Sequence[str], values: np.ndarray, refused: np.ndarray
-) -> np.ndarray:
-    """Parse each distinct text of a column once; fill `values` and `refused`; return parsed."""
-    codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
-    parsed = np.full(len(distinct), None, dtype=object)
-    done = np.ones(len(distinct), dtype=bool)
-    bad = np.zeros(len(distinct), dtype=bool)
-    for k, text in enumerate(distinct.tolist()):
-        raw = text.strip()
-        if not raw:
-            done[k] = False  # spaces only: blank, found by the caller
-            continue
-        try:
-            parsed[k] = column.read(raw)
-        except v.FieldError:
-            bad[k] = True
-    values[:] = parsed[codes]
-    refused |= bad[codes]
-    return done[codes]
 
 
 class Table:

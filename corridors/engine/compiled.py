@@ -456,6 +456,9 @@ class EdgeTable:
     tail, head
         Index of `u` and `v` among the places given with the table
         (:class:`PlaceTable` order), when known; else they are looked up.
+    link
+        Index of each edge's link (the links' row), when known; else link ids are
+        found from `key`.
     """
 
     u: np.ndarray
@@ -473,6 +476,7 @@ class EdgeTable:
     sea_service: np.ndarray
     tail: np.ndarray | None = None
     head: np.ndarray | None = None
+    link: np.ndarray | None = None
 
     @classmethod
     def from_graph(cls, graph: Any) -> EdgeTable:
@@ -622,11 +626,12 @@ def compile_tables(
         rank[order] = np.arange(len(order))
         u, w = rank[edges.tail], rank[edges.head]
     else:
-        place_index = pd.Index(place_ids)
-        u, w = place_index.get_indexer(edges.u), place_index.get_indexer(edges.v)
-    mode = pd.Index(MODES).get_indexer(edges.mode)
+        place_index = pd.Index(place_ids, dtype=object)
+        u = place_index.get_indexer(pd.Index(edges.u, dtype=object))
+        w = place_index.get_indexer(pd.Index(edges.v, dtype=object))
+    mode = _codes(edges.mode, MODES)
     border = np.asarray(places.kind == "border", dtype=bool)
-    place_status = pd.Index(list(STATUS_CODES)).get_indexer(places.status).astype(np.int8)
+    place_status = _codes(places.status, STATUS_CODES).astype(np.int8)
     place_closed = places.closed
     side_u = np.zeros(len(u), dtype=np.int64)
     side_w = np.zeros(len(w), dtype=np.int64)
@@ -640,9 +645,9 @@ def compile_tables(
         states.lookup(w, mode, side_w),
     )  # fmt: skip
     row = links["edge"]  # the directed link edge behind each state edge
-    link_ids = np.unique(edges.key.astype(str)) if len(edges.key) else np.empty(0, dtype=str)
+    link_ids, link_of_edge = _link_index(edges)
     status = np.maximum(
-        pd.Index(STATUS_CODES).get_indexer(edges.status).astype(np.int8),
+        _codes(edges.status, STATUS_CODES).astype(np.int8),
         np.maximum(place_status[u], place_status[w]),
     )[row]
     extra = _place_edges(places, modes, states, params)
@@ -655,9 +660,7 @@ def compile_tables(
         edge_src=np.r_[links["src"], extra["src"]].astype(np.int64),
         edge_dst=np.r_[links["dst"], extra["dst"]].astype(np.int64),
         edge_kind=np.r_[np.full(n_links, EDGE_LINK), extra["kind"]].astype(np.int8),
-        edge_link=np.r_[
-            np.searchsorted(link_ids, edges.key.astype(str))[row], np.full(n_extra, -1)
-        ].astype(np.int64),
+        edge_link=np.r_[link_of_edge[row], np.full(n_extra, -1)].astype(np.int64),
         edge_reversed=np.r_[edges.reversed[row], np.zeros(n_extra, dtype=bool)],
         edge_status=np.r_[status, extra["status"]].astype(np.int8),
         edge_closed=np.r_[
@@ -670,10 +673,31 @@ def compile_tables(
         cost_usd=np.r_[edges.cost[row] + links["usd"], extra["cost"]].astype(float),
         value_of_time=float(params.value_of_time_usd_teu_h),
         gauge_change_h=np.r_[np.zeros(n_links), extra["gauge"]].astype(float),
-        link_ids=np.asarray(link_ids, dtype=object),
+        link_ids=link_ids,
         edge_mode=np.r_[mode[row], np.full(n_extra, -1)].astype(np.int8),
         edge_season=np.r_[edges.season[row], np.zeros(n_extra)].astype(np.int8),
     )
+
+
+def _codes(values: np.ndarray, names: Any) -> np.ndarray:
+    """Return the position of each value in `names` (-1: not there), per distinct value."""
+    codes, distinct = pd.factorize(values)
+    lookup = pd.Index(list(names), dtype=object).get_indexer(pd.Index(distinct, dtype=object))
+    return np.r_[lookup, -1][codes]
+
+
+def _link_index(edges: EdgeTable) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sorted link ids and each edge's index among them."""
+    if edges.link is not None and len(edges.link):  # every link has its forward edge
+        keys = np.empty(edges.link.max() + 1, dtype=object)
+        keys[edges.link] = edges.key
+        order = np.argsort(keys.astype(str), kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return keys[order], rank[edges.link]
+    link_ids = np.unique(edges.key.astype(str)) if len(edges.key) else np.empty(0, dtype=str)
+    index = np.searchsorted(link_ids, edges.key.astype(str)) if len(edges.key) else []
+    return np.asarray(link_ids, dtype=object), np.asarray(index, dtype=np.int64)
 
 
 def _link_rows(

@@ -56,6 +56,11 @@ def _place_arrays(nodes: Mapping[str, dict[str, Any]]) -> dict[str, np.ndarray]:
     }
 
 
+def _positions(index: pd.Index, values: np.ndarray) -> np.ndarray:
+    """Return the position of each value in `index` (-1: not there)."""
+    return index.get_indexer(pd.Index(values, dtype=object))
+
+
 def _is(values: np.ndarray, text: str, blank: bool = False) -> np.ndarray:
     """Return which values equal `text` (blank cells: `blank`)."""
     out = np.asarray(values == text, dtype=bool)
@@ -129,10 +134,10 @@ def check_links(
     places = _place_arrays(nodes)
     if not len(links):
         return places
-    a = places["index"].get_indexer(links.column("from"))
-    b = places["index"].get_indexer(links.column("to"))
+    a = places["a"] = _positions(places["index"], links.column("from"))
+    b = places["b"] = _positions(places["index"], links.column("to"))
     modes = links.column("mode")
-    code = pd.Index(MODES).get_indexer(modes)
+    code = _positions(pd.Index(MODES, dtype=object), modes)
     bit = np.where(code >= 0, np.left_shift(1, np.maximum(code, 0)), 0)
     land = np.isin(modes, LAND_MODES)
     status = _is(links.column("status"), "existing", blank=True)
@@ -240,8 +245,10 @@ class BuiltLinks:
         BuiltLinks
         """
         places = _place_arrays(nodes) if places is None else places
-        a = places["index"].get_indexer(links.column("from"))
-        b = places["index"].get_indexer(links.column("to"))
+        if "a" not in places:
+            places["a"] = _positions(places["index"], links.column("from"))
+            places["b"] = _positions(places["index"], links.column("to"))
+        a, b = places["a"], places["b"]
         via = links.column("via")
         bent = np.flatnonzero(present(via))
         counts = np.full(len(links), 2, dtype=np.int64)
@@ -335,7 +342,7 @@ class BuiltLinks:
         """
         links = self.links
         keys = links.column("id")
-        if pd.Index(keys).has_duplicates:
+        if pd.Index(keys, dtype=object).has_duplicates:
             return None  # a repeated link id would merge edges in the graph
         two_way = np.flatnonzero(~self.oneway)
         rows = np.r_[np.arange(len(keys)), two_way]
@@ -366,6 +373,7 @@ class BuiltLinks:
             sea_service=service[rows],
             tail=tail,
             head=head,
+            link=rows,
         )
 
 

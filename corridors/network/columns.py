@@ -31,7 +31,14 @@ from corridors.network.checks import (
     _parse_values,
 )
 from corridors.schema import Column, Record
-from corridors.table import FLOAT_PARSERS, Table, blank_column, parse_column, present
+from corridors.table import (
+    FLOAT_PARSERS,
+    Table,
+    blank_column,
+    check_numbers,
+    parse_column,
+    present,
+)
 
 __all__ = ["Places", "check_place_table", "to_table"]
 
@@ -40,20 +47,40 @@ _MODE_BIT = {m: 1 << i for i, m in enumerate(MODES)}
 _ABSENT = object()
 
 
-def _texts(raw: list[Any], column: Column, field: str) -> tuple[list[str], np.ndarray]:
-    """Cell texts of raw record values, and which values are no cell at all (bad rows)."""
+def _parse_raw(
+    raw: list[Any], column: Column, field: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse raw record values of one column as cells; return values, absent and bad flags.
+
+    Numbers given as numbers are checked as numbers (``str(x)`` of a float or int reads
+    back exactly as it); text as cells; any other value as its cell text
+    (:func:`~corridors.network.checks._cell`; no cell text: bad).
+    """
     types = set(map(type, raw))
-    if types <= {str, object}:
-        return [x if isinstance(x, str) else "" for x in raw], np.zeros(len(raw), dtype=bool)
+    absent = (
+        np.array([x is _ABSENT for x in raw], dtype=bool)
+        if object in types
+        else np.zeros(len(raw), dtype=bool)
+    )
     if column.parse in FLOAT_PARSERS and types <= {float, int, object}:
-        texts = [x if isinstance(x, str) else "" if x is _ABSENT else str(x) for x in raw]
-        return texts, np.zeros(len(raw), dtype=bool)
-    texts, wrong = [], np.zeros(len(raw), dtype=bool)
-    for i, x in enumerate(raw):
-        text = "" if x is _ABSENT else _cell(x, field)
-        wrong[i] = text is None
-        texts.append(text or "")
-    return texts, wrong
+        try:
+            numbers = np.array([math.nan if x is _ABSENT else x for x in raw], dtype=float)
+        except OverflowError:  # an int beyond floats: refused one by one
+            pass
+        else:
+            ok = check_numbers(column, numbers)
+            return np.where(ok, numbers, np.nan), absent, ~ok & ~absent
+    if types <= {str, object}:
+        texts = raw if object not in types else ["" if x is _ABSENT else x for x in raw]
+        wrong = np.zeros(len(raw), dtype=bool)
+    else:
+        texts, wrong = [], np.zeros(len(raw), dtype=bool)
+        for i, x in enumerate(raw):
+            text = "" if x is _ABSENT else _cell(x, field)
+            wrong[i] = text is None
+            texts.append(text or "")
+    values, _, refused = parse_column(column, texts)
+    return values, absent, wrong | refused
 
 
 def to_table(
@@ -103,12 +130,9 @@ def to_table(
                 values[i] = raw[i]
         if fresh:
             mine = raw if len(fresh) == n else [raw[i] for i in fresh]
-            texts, wrong = _texts(mine, column, name)
-            got, _, refused = parse_column(column, texts)
+            got, absent, wrong = _parse_raw(mine, column, name)
             values[fresh] = got
-            bad |= wrong | refused
-            if column.required:
-                bad |= np.array([x is _ABSENT for x in mine], dtype=bool)
+            bad |= wrong | (absent & column.required)
     for name in sorted(found - set(columns)):  # not a column: kept as it is
         parsed[name] = values = np.full(n, None, dtype=object)
         for i, r in enumerate(rows):
@@ -234,7 +258,7 @@ def check_place_table(places: Table, problems: v.Problems) -> Places | dict[str,
     scratch = v.Problems("")
     for i in np.flatnonzero(suspect).tolist():
         _check_place_fields(places.row(i), "", scratch)
-    wrong = bool(scratch.messages) or pd.Index(ids[has_id]).has_duplicates
+    wrong = bool(scratch.messages) or pd.Index(ids[has_id], dtype=object).has_duplicates
     if not wrong:
         wrong = _names_clash(places, has_id)
     if wrong:
