@@ -192,8 +192,8 @@ def _whole_column(column: Column, texts: Sequence[str]) -> np.ndarray | None:
         return None
     if chars is not _NUMBER_CHARS:
         return np.array(texts, dtype=object)
-    try:
-        numbers = np.array(texts, dtype=str).astype(np.float64)
+    try:  # the characters are those of NUMBER_PATTERN: float() reads the same texts
+        numbers = np.fromiter(map(float, texts), dtype=np.float64, count=len(texts))
     except ValueError:
         return None
     return numbers if check_numbers(column, numbers).all() else None

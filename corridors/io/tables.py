@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import io
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -148,7 +149,10 @@ def _read_table(
     cells = None
     if path.suffix.lower() == ".csv":
         # an unreadable file is read again row by row, which says where it fails
-        with contextlib.suppress(OSError, UnicodeDecodeError, csv.Error), _cell_limit():
+        with (
+            contextlib.suppress(OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError),
+            _cell_limit(),
+        ):
             cells = _csv_columns(path)
     if cells is None:
         cells = _row_cells(path, columns, what, layer, problems, header_where)
@@ -157,7 +161,9 @@ def _read_table(
     texts, size, absent = cells.texts, cells.size, cells.absent
 
     def where(i: int) -> str:
-        key = next((t[i] for t in (texts.get("id"), texts.get("name")) if t and t[i]), "?")
+        key = next(
+            (t[i] for t in (texts.get("id"), texts.get("name")) if t is not None and t[i]), "?"
+        )
         return f'{cells.position(i)} ({what} "{_shown(key)}")'
 
     parsed: dict[str, np.ndarray] = {}
@@ -215,8 +221,38 @@ def _csv_columns(path: Path) -> _Cells | None:
 
     Regular: one header of distinct names, then rows of as many cells as the header,
     one line each (no line break inside a cell, no blank line), so that row ``i`` is
-    on line ``i + 2``.
+    on line ``i + 2``. A file without quotes is split by pandas' C parser (the cells
+    are then exactly those of :mod:`csv`); one with quotes by :func:`csv.reader`.
     """
+    text = path.read_bytes().decode("utf-8-sig")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if '"' in text or "\x00" in text or "\r" in first or not first:
+        return _csv_reader_columns(path)
+    header = first.split(",")
+    lines = text.count("\n") + (not text.endswith("\n"))
+    regular = (
+        len(set(header)) == len(header)
+        and text.count("\r") == text.count("\r\n")
+        and text.count(",") == (len(header) - 1) * lines  # no row longer or shorter
+        and (len(text) <= MAX_CELL or max(map(len, text.split("\n"))) <= MAX_CELL)
+    )
+    if not regular:
+        return _csv_reader_columns(path)
+    frame = pd.read_csv(
+        io.StringIO(text), dtype=object, na_filter=False, index_col=False, header=0
+    )
+    if len(frame) + 1 != lines or frame.shape[1] != len(header):  # a blank line
+        return _csv_reader_columns(path)
+    texts = {name: frame.iloc[:, k].to_numpy() for k, name in enumerate(header)}
+
+    def row(i: int) -> dict[str, str]:
+        return {name: str(cells[i]) for name, cells in texts.items()}
+
+    return _Cells(header, texts, len(frame), lambda i: f"line {i + 2}", row)
+
+
+def _csv_reader_columns(path: Path) -> _Cells | None:
+    """Read a regular CSV file in columns with :func:`csv.reader` (None: it is not regular)."""
     with path.open(newline="", encoding="utf-8-sig") as file:
         reader = csv.reader(file)
         header = next(reader, None)

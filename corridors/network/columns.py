@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -266,6 +267,18 @@ def check_place_table(places: Table, problems: v.Problems) -> Places | dict[str,
     return Places(places)
 
 
+#: Text that is not a plain name: not printable ASCII, or spaces not single and inside.
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\n]|  | \n|\n |\A | \Z")
+
+
+def _fold_all(names: list[str]) -> list[str]:
+    """Return ``_fold(name)`` of each name; plain ASCII names are lower-cased at once."""
+    joined = "\n".join(names)
+    if joined.count("\n") == len(names) - 1 and not _NOT_PLAIN.search(joined):
+        return joined.lower().split("\n") if names else []
+    return [_fold(name) for name in names]
+
+
 def _names_clash(places: Table, has_id: np.ndarray) -> bool:
     """Return whether two places share a (folded) name or alternative name."""
     rows = np.flatnonzero(has_id)
@@ -273,9 +286,9 @@ def _names_clash(places: Table, has_id: np.ndarray) -> bool:
     keys: list[str] = []
     owners: list[int] = []
     names = places.column("name")
-    for i in rows[present(names[rows])].tolist():
-        keys.append(_fold(names[i]))
-        owners.append(i)
+    named = rows[present(names[rows])]
+    keys += _fold_all(names[named].tolist())
+    owners += named.tolist()
     alt = places.column("alt_names")
     for i in rows[present(alt[rows])].tolist():
         for name in alt[i].split(";"):
