@@ -278,7 +278,7 @@ class Table:
         Each row's position for messages (e.g. ``line 12 (link "a-b-rail")``), or a
         function of the row index returning it.
     source
-        The file (and layer) of every row, or one per row.
+        The file (and layer) of every row, or one per row (or a function of the row).
     """
 
     def __init__(
@@ -286,7 +286,7 @@ class Table:
         columns: dict[str, np.ndarray],
         size: int,
         where: Sequence[str] | Callable[[int], str],
-        source: str | Sequence[str] = "",
+        source: str | Sequence[str] | Callable[[int], str] = "",
     ) -> None:
         self.columns = columns
         self.size = size
@@ -295,6 +295,14 @@ class Table:
 
     def __len__(self) -> int:
         return self.size
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle positions and sources as text (a function of the row may not pickle)."""
+        state = dict(self.__dict__)
+        for key in ("_where", "_source"):
+            if callable(state[key]):
+                state[key] = [state[key](i) for i in range(self.size)]
+        return state
 
     def column(self, name: str) -> np.ndarray:
         """Return a column's parsed values (all None when the table lacks it)."""
@@ -308,7 +316,9 @@ class Table:
 
     def source(self, i: int) -> str:
         """Return the file row `i` comes from."""
-        return self._source if isinstance(self._source, str) else self._source[i]
+        if isinstance(self._source, str):
+            return self._source
+        return self._source(i) if callable(self._source) else self._source[i]
 
     def row(self, i: int) -> dict[str, Any]:
         """Return the values of row `i`'s non-blank cells, by column (as :class:`Record`)."""

@@ -11,8 +11,8 @@ which write the messages: they are exactly those of the row-by-row code.
 
 from __future__ import annotations
 
-import itertools
 import math
+import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -115,9 +115,11 @@ def to_table(
     if isinstance(rows, Table):
         return rows
     n = len(rows)
-    fresh = [i for i, r in enumerate(rows) if not r.checked]
-    checked = np.array([r.checked for r in rows], dtype=bool)
-    found = set(itertools.chain.from_iterable(r.values for r in rows))
+    dicts = [r.values for r in rows]
+    checked = np.fromiter(map(operator.attrgetter("checked"), rows), dtype=bool, count=n)
+    fresh = np.flatnonzero(~checked)
+    every = len(fresh) == n
+    found = set().union(*dicts)
     parsed: dict[str, np.ndarray] = {}
     bad = np.zeros(len(fresh), dtype=bool)
     for name, column in columns.items():
@@ -125,26 +127,26 @@ def to_table(
         if name not in found:
             bad |= column.required
             continue
-        raw = [r.values.get(name, _ABSENT) for r in rows]
-        for i in np.flatnonzero(checked).tolist():
-            if raw[i] is not _ABSENT:
-                values[i] = raw[i]
-        if fresh:
-            mine = raw if len(fresh) == n else [raw[i] for i in fresh]
-            got, absent, wrong = _parse_raw(mine, column, name)
-            values[fresh] = got
-            bad |= wrong | (absent & column.required)
+        raw = [d.get(name, _ABSENT) for d in dicts]
+        if every:
+            parsed[name], absent, wrong = _parse_raw(raw, column, name)
+        else:
+            for i in np.flatnonzero(checked).tolist():
+                if raw[i] is not _ABSENT:
+                    values[i] = raw[i]
+            values[fresh], absent, wrong = _parse_raw([raw[i] for i in fresh], column, name)
+        bad |= wrong | (absent & column.required)
     for name in sorted(found - set(columns)):  # not a column: kept as it is
         parsed[name] = values = np.full(n, None, dtype=object)
-        for i, r in enumerate(rows):
-            values[i] = r.values.get(name)
+        for i, d in enumerate(dicts):
+            values[i] = d.get(name)
     for k in np.flatnonzero(bad).tolist():  # the messages, as row by row
         record = rows[fresh[k]]
         origin = record.source or source
         where = f"{origin}, {record.where}" if origin else record.where
         known = {f: x for f, x in record.values.items() if f in columns}
         _parse_values(known, columns, where, problems)
-    return Table(parsed, n, [r.where for r in rows], [r.source or source for r in rows])
+    return Table(parsed, n, lambda i: rows[i].where, lambda i: rows[i].source or source)
 
 
 class Places(Mapping[str, dict[str, Any]]):
