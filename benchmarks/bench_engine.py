@@ -115,7 +115,8 @@ def bench_build(rows: int) -> Any:
 
 #: Run in a fresh process: read a CSV folder and compile it; print times and peak memory.
 READ_SCRIPT = """
-import resource, sys, time
+import sys, time
+from pathlib import Path
 from corridors.engine import compile_network
 from corridors.io import read_network
 
@@ -125,7 +126,9 @@ wall_r, cpu_r = time.perf_counter() - wall, time.process_time() - cpu
 wall, cpu = time.perf_counter(), time.process_time()
 graph = compile_network(net)
 wall_k, cpu_k = time.perf_counter() - wall, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's peak (ru_maxrss would keep the parent's peak across exec)
+status = Path("/proc/self/status").read_text().split("VmHWM:")[1]
+peak = float(status.split()[0]) / 1024
 print(wall_r, cpu_r, wall_k, cpu_k, peak, len(graph.edge_src))
 """
 
