@@ -407,3 +407,23 @@ def test_grid_read_back_from_csv_is_the_same_network(tmp_path):
     np.testing.assert_array_equal(
         np.sort(compile_network(back).time_h), np.sort(compile_network(net).time_h)
     )
+
+
+@pytest.mark.parametrize("bad_rows", [3, 1100])
+@pytest.mark.parametrize("tail", ["nul byte", "long cell", "bom only", "none"])
+def test_problems_and_unreadable_lines_as_row_by_row(tmp_path, bad_rows, tail):
+    header = "id,name,kind,country,lon,lat,modes,source"
+    rows = [
+        f"p{i},P {i},{'castle' if i < bad_rows else 'city'},CN,125,43,road,s" for i in range(1200)
+    ]
+    if tail == "nul byte":
+        rows.append("x\x00,y")
+    elif tail == "long cell":
+        rows.append("x," + "a" * (io_tables.MAX_CELL + 1))
+    path = tmp_path / "places.csv"
+    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as expected:
+        _old_read_table(path, PLACE_COLUMNS, "place")
+    with pytest.raises(DataError) as caught:
+        io_tables.read_places(path)
+    assert str(caught.value) == str(expected.value)

@@ -225,7 +225,8 @@ def _csv_columns(path: Path) -> _Cells | None:
     are then exactly those of :mod:`csv`); one with quotes by :func:`csv.reader`.
     """
     text = path.read_bytes().decode("utf-8-sig")
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = text[: text.find("\n")] if "\n" in text else text
+    first = first.rstrip("\r")
     if '"' in text or "\x00" in text or "\r" in first or not first:
         return _csv_reader_columns(path)
     header = first.split(",")
@@ -284,6 +285,7 @@ def _row_cells(
     positions: list[str] = []
     rows: list[dict[str, str]] = []
     flagged: list[int] = []
+    absent: set[str] = set()
     try:
         with _cell_limit(), contextlib.ExitStack() as stack:
             header, raw = _raw_rows(path, layer, stack)
@@ -296,6 +298,8 @@ def _row_cells(
     except DataError:
         raise
     except (OSError, UnicodeDecodeError, csv.Error) as error:
+        for at, cells in zip(positions, rows, strict=True):  # as many problems as read
+            _row(at, cells, columns, what, absent, problems)  # may reach MAX_PROBLEMS
         raise _unreadable(path, what, error, _next_line(position)) from None
     except Exception as error:  # a GIS driver's error on a corrupt file
         raise _unreadable(path, what, error) from None
