@@ -264,6 +264,11 @@ def _cell_by_cell(
     return values, blank, refused
 
 
+def _nan(value: Any) -> bool:
+    """Return whether a value is blank (None or NaN)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 class Table:
     """The parsed rows of one input table, column by column.
 
@@ -325,9 +330,29 @@ class Table:
         out: dict[str, Any] = {}
         for name, values in self.columns.items():
             value = values[i]
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                continue
-            out[name] = value.item() if isinstance(value, np.generic) else value
+            if not _nan(value):
+                out[name] = value.item() if isinstance(value, np.generic) else value
+        return out
+
+    def rows(self, index: np.ndarray | None = None) -> list[dict[str, Any]]:
+        """Return :meth:`row` of every row (or of the rows in `index`), filled column by column.
+
+        Parameters
+        ----------
+        index
+            Row numbers; ``None``: all rows in order.
+
+        Returns
+        -------
+        list of dict
+        """
+        index = np.arange(self.size) if index is None else np.asarray(index, dtype=np.int64)
+        out: list[dict[str, Any]] = [{} for _ in range(len(index))]
+        for name, column in self.columns.items():
+            values = column[index]
+            given = np.flatnonzero(present(values))
+            for k, value in zip(given.tolist(), values[given].tolist(), strict=True):
+                out[k][name] = value
         return out
 
     def record(self, i: int) -> Record:
@@ -336,7 +361,10 @@ class Table:
 
     def records(self) -> list[Record]:
         """Return every row as a checked :class:`Record`, in table order."""
-        return [self.record(i) for i in range(self.size)]
+        return [
+            Record(self.where(i), values, self.source(i), checked=True)
+            for i, values in enumerate(self.rows())
+        ]
 
     def location(self, i: int) -> str:
         """Return file and position of row `i`, as :attr:`Record.location`."""

@@ -292,8 +292,7 @@ class BuiltLinks:
         index = np.repeat(np.arange(len(self.links)), self.counts)
         lines = shapely.linestrings(self.coords, indices=index)
         back_lines = shapely.reverse(lines)
-        for i in range(len(self.links)):
-            x = self.links.row(i)
+        for i, x in enumerate(self.links.rows()):
             attrs = {k: y for k, y in x.items() if k not in skip}
             defaults = set(x.get("defaults", "").split(";")) - {""}
             length_km = float(self.length_km[i]) if self.computed[i] else x["length_km"]

@@ -114,6 +114,7 @@ def to_table(
     """
     if isinstance(rows, Table):
         return rows
+    rows = rows if isinstance(rows, list | tuple) else list(rows)
     n = len(rows)
     dicts = [r.values for r in rows]
     checked = np.fromiter(map(operator.attrgetter("checked"), rows), dtype=bool, count=n)
@@ -176,9 +177,12 @@ class Places(Mapping[str, dict[str, Any]]):
     def __contains__(self, place: object) -> bool:
         return place in self.index
 
-    def attrs(self, k: int) -> dict[str, Any]:
-        """Return the node attributes of place number `k`, as ``_check_places`` makes them."""
-        values = self.table.row(int(self.rows[k]))
+    def attrs(self, k: int, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Return the node attributes of place number `k`, as ``_check_places`` makes them.
+
+        `values` are the place's row, if already at hand.
+        """
+        values = self.table.row(int(self.rows[k])) if values is None else values
         attrs = {f: x for f, x in values.items() if f not in {"id", "lon", "lat"}}
         attrs.update(x=values.get("lon", math.nan), y=values.get("lat", math.nan))
         attrs.setdefault("status", "existing")
@@ -191,7 +195,8 @@ class Places(Mapping[str, dict[str, Any]]):
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
         """Return (place id, node attributes) in table order."""
-        return ((p, self.attrs(k)) for k, p in enumerate(self.ids.tolist()))
+        rows = self.table.rows(self.rows)
+        return ((p, self.attrs(k, rows[k])) for k, p in enumerate(self.ids.tolist()))
 
     def get_column(self, name: str, default: Any = None) -> np.ndarray:
         """Return a column over the places (blank cells: `default`)."""
