@@ -22,8 +22,8 @@ import shapely
 
 from corridors import _validate as v
 from corridors.costs import MODES, Parameters
-from corridors.engine.compiled import EdgeTable
 from corridors.engine.freight import season_bits
+from corridors.engine.inputs import EdgeTable
 from corridors.network.checks import LAND_MODES, Edge, _check_link
 from corridors.network.columns import Places
 from corridors.network.geometry import _GEOD, _line_km

@@ -22,7 +22,7 @@ import pandas as pd
 
 from corridors import _validate as v
 from corridors.costs import MODES
-from corridors.engine.compiled import PlaceTable
+from corridors.engine.inputs import PlaceTable
 from corridors.network.checks import (
     BORDER_ONLY,
     _cell,
