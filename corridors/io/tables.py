@@ -224,23 +224,29 @@ def _csv_columns(path: Path) -> _Cells | None:
     on line ``i + 2``. A file without quotes is split by pandas' C parser (the cells
     are then exactly those of :mod:`csv`); one with quotes by :func:`csv.reader`.
     """
-    text = path.read_bytes().decode("utf-8-sig")
-    first = text[: text.find("\n")] if "\n" in text else text
-    first = first.rstrip("\r")
-    if '"' in text or "\x00" in text or "\r" in first or not first:
+    data = path.read_bytes()  # counted as bytes: UTF-8 keeps ASCII bytes for themselves
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    if b'"' in data or b"\x00" in data or "\r" in first or not first:
         return _csv_reader_columns(path)
     header = first.split(",")
-    lines = text.count("\n") + (not text.endswith("\n"))
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
     regular = (
         len(set(header)) == len(header)
-        and text.count("\r") == text.count("\r\n")
-        and text.count(",") == (len(header) - 1) * lines  # no row longer or shorter
-        and (len(text) <= MAX_CELL or max(map(len, text.split("\n"))) <= MAX_CELL)
+        and data.count(b"\r") == data.count(b"\r\n")
+        and data.count(b",") == (len(header) - 1) * lines  # no row longer or shorter
+        and (len(data) <= MAX_CELL or max(map(len, data.split(b"\n"))) <= MAX_CELL)
     )
     if not regular:
         return _csv_reader_columns(path)
     frame = pd.read_csv(
-        io.StringIO(text), dtype=object, na_filter=False, index_col=False, header=0
+        io.BytesIO(data),
+        dtype=object,
+        na_filter=False,
+        index_col=False,
+        header=0,
+        encoding="utf-8-sig",
+        encoding_errors="strict",
     )
     if len(frame) + 1 != lines or frame.shape[1] != len(header):  # a blank line
         return _csv_reader_columns(path)
