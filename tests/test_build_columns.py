@@ -432,3 +432,17 @@ def test_problems_and_unreadable_lines_as_row_by_row(tmp_path, bad_rows, tail):
     with pytest.raises(DataError) as caught:
         io_tables.read_places(path)
     assert str(caught.value) == str(expected.value)
+
+
+def test_tables_of_an_unedited_network_need_no_graph():
+    from corridors.datasets import gtr_data_dir
+
+    net = read_network(gtr_data_dir())
+    places, links = net.places, net.links  # from the build's columns
+    assert net._graph_store is None
+    reference = Network(net.graph, net.params)  # from the graph's nodes and edges
+    pd.testing.assert_frame_equal(places, reference.places)
+    pd.testing.assert_frame_equal(links, reference.links)
+    assert links["via"].map(len).max() > 0  # waypoints, seasons, sea services are covered
+    assert links["season"].notna().any()
+    assert links["sea_service"].notna().any()

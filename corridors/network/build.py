@@ -27,6 +27,7 @@ from corridors.engine.inputs import EdgeTable
 from corridors.network.checks import LAND_MODES, Edge, _check_link
 from corridors.network.columns import Places
 from corridors.network.geometry import _GEOD, _line_km
+from corridors.schema import LINK_COLUMNS
 from corridors.table import Table, present
 
 __all__ = ["BuiltLinks", "check_links"]
@@ -333,6 +334,80 @@ class BuiltLinks:
         graph.add_edges_from(backward)
         return graph
 
+    def _edge_order(self) -> tuple[np.ndarray, ...] | None:
+        """Link row, tail, head and reversed flag of each directed edge in graph order.
+
+        The order is networkx's: by tail place (node order), then by the first
+        insertion of each (tail, head) pair, then by insertion (forward edges first).
+        None when a link id repeats (the graph would merge those edges).
+        """
+        if pd.Index(self.links.column("id"), dtype=object).has_duplicates:
+            return None
+        n = len(self.links)
+        two_way = np.flatnonzero(~self.oneway)
+        rows = np.r_[np.arange(n), two_way]
+        tail = np.r_[self.a, self.b[two_way]]
+        head = np.r_[self.b, self.a[two_way]]
+        pair_order, _ = pd.factorize(tail * len(self.nodes) + head)
+        order = np.lexsort((np.arange(len(rows)), pair_order, tail))
+        reversed_ = np.r_[np.zeros(n, dtype=bool), np.ones(len(two_way), dtype=bool)]
+        return rows[order], tail[order], head[order], reversed_[order]
+
+    def link_columns(self) -> tuple[dict[str, list[Any]], np.ndarray] | None:
+        """Return the columns of ``net.links`` and the geometries, as read from the graph.
+
+        One row per link in the order of its forward edge among the graph's edges;
+        values as the edges hold them (see :meth:`edges`). None when a link id repeats.
+
+        Returns
+        -------
+        columns : dict
+            Lists by column (:data:`~corridors.schema.LINK_COLUMNS` and ``time_h``).
+        geometry : numpy.ndarray
+            The links' LineStrings.
+        """
+        found = self._edge_order()
+        if found is None:
+            return None
+        rows = found[0][~found[3]]
+        links = self.links
+        columns = {name: links.column(name)[rows].tolist() for name in LINK_COLUMNS}
+        status = links.column("status")[rows]
+        status[~present(status)] = "existing"
+        texts = links.column("defaults")
+        key = pd.MultiIndex.from_arrays(
+            [np.where(present(texts), texts, ""), self.speed_default, self.cost_default]
+        )
+        codes, distinct = pd.factorize(key)
+        joined = []
+        for text, speed, cost in distinct:
+            chosen = set(text.split(";")) - {""}
+            chosen |= {"speed_kph"} if speed else set()
+            chosen |= {"cost_usd_teu"} if cost else set()
+            joined.append(";".join(sorted(chosen)))
+        ends = np.cumsum(self.counts)
+        starts = ends - self.counts
+        via: list[list[tuple[float, float]]] = [[] for _ in rows]
+        for k in np.flatnonzero(self.counts[rows] > 2).tolist():
+            i = rows[k]
+            via[k] = [tuple(p) for p in self.coords[starts[i] + 1 : ends[i] - 1].tolist()]
+        columns.update(
+            {
+                "mode": links.column("mode")[rows].tolist(),
+                "length_km": (self.length_km[rows] * 1000.0 / 1000.0).tolist(),
+                "length_basis": np.where(self.computed[rows], "computed", "source").tolist(),
+                "speed_kph": self.speed_kph[rows].tolist(),
+                "cost_usd_teu": self.cost[rows].tolist(),
+                "defaults": np.array(joined, dtype=object)[codes][rows].tolist(),
+                "status": status.tolist(),
+                "closed": _flags(links.column("closed"))[rows].tolist(),
+                "via": via,
+                "time_h": (self.length_km / self.speed_kph * 3600.0 / 3600.0)[rows].tolist(),
+            }
+        )
+        index = np.repeat(np.arange(len(links)), self.counts)
+        return columns, shapely.linestrings(self.coords, indices=index)[rows]
+
     def edge_table(self) -> EdgeTable | None:
         """Return the graph's directed edges as columns in ``graph.edges`` order (None: cannot).
 
@@ -341,16 +416,10 @@ class BuiltLinks:
         """
         links = self.links
         keys = links.column("id")
-        if pd.Index(keys, dtype=object).has_duplicates:
-            return None  # a repeated link id would merge edges in the graph
-        two_way = np.flatnonzero(~self.oneway)
-        rows = np.r_[np.arange(len(keys)), two_way]
-        tail = np.r_[self.a, self.b[two_way]]
-        head = np.r_[self.b, self.a[two_way]]
-        pair_order, _ = pd.factorize(tail * len(self.nodes) + head)
-        order = np.lexsort((np.arange(len(rows)), pair_order, tail))
-        rows, tail, head = rows[order], tail[order], head[order]
-        reversed_ = np.r_[np.zeros(len(keys), dtype=bool), np.ones(len(two_way), dtype=bool)]
+        found = self._edge_order()
+        if found is None:
+            return None
+        rows, tail, head, reversed_ = found
         travel_time = self.length_km / self.speed_kph * 3600.0
         status = links.column("status").copy()
         status[~present(status)] = "existing"
@@ -362,7 +431,7 @@ class BuiltLinks:
             key=keys[rows],
             mode=links.column("mode")[rows],
             status=status[rows],
-            reversed=reversed_[order],
+            reversed=reversed_,
             closed=_flags(links.column("closed"))[rows],
             travel_time=travel_time[rows],
             length=self.length_km[rows] * 1000.0,

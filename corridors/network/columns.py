@@ -31,7 +31,7 @@ from corridors.network.checks import (
     _fold,
     _parse_values,
 )
-from corridors.schema import Column, Record
+from corridors.schema import PLACE_COLUMNS, Column, Record
 from corridors.table import (
     FLOAT_PARSERS,
     Table,
@@ -205,6 +205,29 @@ class Places(Mapping[str, dict[str, Any]]):
             values = values.copy()
             values[~present(values)] = default
         return values
+
+    def place_columns(self) -> dict[str, list[Any]]:
+        """Return the columns of ``net.places`` as read from the graph's node attributes.
+
+        Returns
+        -------
+        dict
+            Lists by column of :data:`~corridors.schema.PLACE_COLUMNS` (None: blank),
+            with the defaults ``_check_places`` gives (status, closed, a crossing's
+            gauge_break, a port's port_type).
+        """
+        columns = {name: self.get_column(name) for name in PLACE_COLUMNS}
+        kind = columns["kind"]
+        for name, fill, where in (
+            ("status", "existing", None),
+            ("closed", False, None),
+            ("gauge_break", False, kind == "border"),
+            ("port_type", "sea", kind == "port"),
+        ):
+            blank = ~present(columns[name])
+            columns[name][blank if where is None else blank & where] = fill
+        columns["id"] = self.ids
+        return {name: values.tolist() for name, values in columns.items()}
 
     def place_table(self) -> PlaceTable:
         """Return the places as columns for :func:`~corridors.engine.compiled.compile_tables`."""

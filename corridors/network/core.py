@@ -157,14 +157,21 @@ class Network(NetworkEditing):
         return (None, None) if edges is None else (self._built.nodes.place_table(), edges)
 
     @property
+    def _graph_attrs(self) -> dict[str, Any]:
+        """``G.graph``, without making the graph when it is not made yet."""
+        if self._graph_store is None and self._built is not None:
+            return self._built.graph_attrs
+        return self._graph.graph
+
+    @property
     def name(self) -> str:
         """The network's name."""
-        return str(self._graph.graph.get("name", "network"))
+        return str(self._graph_attrs.get("name", "network"))
 
     @property
     def crs(self) -> str:
         """Coordinate reference system of coordinates and geometries (EPSG:4326)."""
-        return str(self._graph.graph["crs"])
+        return str(self._graph_attrs["crs"])
 
     @property
     def revision(self) -> int:
@@ -233,18 +240,27 @@ class Network(NetworkEditing):
         return self.cached("links", self._links_frame)
 
     def _places_frame(self) -> gpd.GeoDataFrame:
-        """Build the places GeoDataFrame from the graph's nodes."""
-        rows = []
-        for place_id, data in self._graph.nodes(data=True):
-            row = {c: data.get(c) for c in PLACE_COLUMNS}
-            row.update(id=place_id, lon=data["x"], lat=data["y"])
-            rows.append(row)
+        """Build the places GeoDataFrame from the build's columns or the graph's nodes."""
+        if self._built is not None and self._revision == 0:  # unedited: the build's columns
+            rows: Any = self._built.nodes.place_columns()
+        else:
+            rows = []
+            for place_id, data in self._graph.nodes(data=True):
+                row = {c: data.get(c) for c in PLACE_COLUMNS}
+                row.update(id=place_id, lon=data["x"], lat=data["y"])
+                rows.append(row)
         frame = _typed(pd.DataFrame(rows, columns=list(PLACE_COLUMNS)), PLACE_COLUMNS)
         geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=self.crs).set_index("id")
 
     def _links_frame(self) -> gpd.GeoDataFrame:
-        """Build the links GeoDataFrame from the graph's forward edges."""
+        """Build the links GeoDataFrame from the build's columns or the graph's forward edges."""
+        built = None
+        if self._built is not None and self._revision == 0:  # unedited: the build's columns
+            built = self._built.link_columns()
+        if built is not None:
+            frame = _typed(pd.DataFrame(built[0], columns=[*LINK_COLUMNS, "time_h"]), LINK_COLUMNS)
+            return gpd.GeoDataFrame(frame, geometry=built[1], crs=self.crs).set_index("id")
         rows, geoms = [], []
         for u, w, key, data in self._graph.edges(keys=True, data=True):
             if data.get("reversed", False):
