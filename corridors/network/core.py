@@ -216,9 +216,15 @@ class Network(NetworkEditing):
             corridors=None if self.corridors is None else self.corridors.copy(),
         )
 
+    def _place_count(self) -> int:
+        """Number of places, without making the graph when it is not made yet."""
+        if self._graph_store is None and self._built is not None:
+            return len(self._built.nodes)
+        return int(self._graph.number_of_nodes())
+
     def __repr__(self) -> str:
         return (
-            f"<Network {self.name!r}: {self._graph.number_of_nodes()} places, "
+            f"<Network {self.name!r}: {self._place_count()} places, "
             f"{len(self.link_ids())} links>"
         )
 
@@ -288,6 +294,8 @@ class Network(NetworkEditing):
         -------
         list of str
         """
+        if self._graph_store is None and self._built is not None:
+            return sorted(set(self._built.links.column("id").tolist()))
         return sorted({k for _, _, k in self._graph.edges(keys=True)})
 
     # ------------------------------------------------------------ lookups
