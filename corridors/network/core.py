@@ -217,15 +217,14 @@ class Network(NetworkEditing):
         )
 
     def _place_count(self) -> int:
-        """Number of places, without making the graph when it is not made yet."""
+        """Return the number of places, without making the graph when it is not made yet."""
         if self._graph_store is None and self._built is not None:
             return len(self._built.nodes)
         return int(self._graph.number_of_nodes())
 
     def __repr__(self) -> str:
         return (
-            f"<Network {self.name!r}: {self._place_count()} places, "
-            f"{len(self.link_ids())} links>"
+            f"<Network {self.name!r}: {self._place_count()} places, {len(self.link_ids())} links>"
         )
 
     # ------------------------------------------------------------ tables
