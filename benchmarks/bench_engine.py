@@ -3,8 +3,10 @@
 Every ratio is measured in the same run against a reference on the same data:
 
 - **build + compile** of a jittered 300 × 300 grid road network (90,000 places,
-  179,400 links) from parsed rows to the compiled graph, against a scipy CSR
-  matrix from the same arrays and AequilibraE's ``Graph.prepare_graph``;
+  179,400 links) to the compiled graph, from tables in memory (hand-made records)
+  and from a CSV folder written by ``write_network`` (``read_network``, in a fresh
+  process, with its peak memory), against a scipy CSR matrix from the same arrays
+  and AequilibraE's ``Graph.prepare_graph``;
 - **OD 500 × 500** skims on the grid: the compiled kernel (1 and 2 threads)
   against ``scipy.sparse.csgraph.dijkstra`` on the same CSR and AequilibraE's
   ``NetworkSkimming``; values asserted equal;
@@ -45,6 +47,7 @@ from scipy.sparse import csgraph
 
 from corridors import synthetic
 from corridors.engine import Restrictions, compile_network, kernel
+from corridors.io import write_network
 from corridors.parallel import map_chunks, worker_count
 from corridors.resilience import criticality, od_pairs, redundancy, route_usage
 from corridors.routing import od_matrix
@@ -71,22 +74,63 @@ def show(label: str, wall: float, cpu: float, extra: str = "") -> None:
 
 
 def bench_build(rows: int) -> Any:
-    """Build and compile the grid; compare with a bare CSR and AequilibraE's graph."""
-    print(f"build + compile: jittered {rows} x {rows} grid")
+    """Build and compile the grid from tables in memory and from a CSV folder.
+
+    Compared with a bare CSR matrix and AequilibraE's graph from the compiled arrays.
+    The CSV path runs in a fresh process, which reports its own peak memory.
+    """
+    print(f"build + compile: jittered {rows} x {rows} grid (load: {os.getloadavg()[0]:.2f})")
     tables = synthetic.grid_roads(rows, rows, seed=0)
     net, wall_b, cpu_b = timed(lambda: synthetic.road_network(tables, "grid"))
     graph, wall_c, cpu_c = timed(lambda: compile_network(net))
-    show("corridors: tables -> Network", wall_b, cpu_b)
+    show("corridors: tables in memory -> Network", wall_b, cpu_b)
     show("corridors: Network -> compiled", wall_c, cpu_c)
-    show("corridors: tables -> compiled (total)", wall_b + wall_c, cpu_b + cpu_c)
+    show("corridors: tables in memory -> compiled (total)", wall_b + wall_c, cpu_b + cpu_c,
+         f"  peak {peak_memory_mb():.0f} MB")  # fmt: skip
     a, b = graph.edge_src, graph.edge_dst
     _, wall, cpu = timed(lambda: sp.csr_array((graph.time_h, (a, b)), shape=(graph.n_states,) * 2))
     show("scipy: CSR matrix from the compiled arrays", wall, cpu)
     frame = _aequilibrae_frame(graph)
-    _, wall, cpu = timed(lambda: _aequilibrae_graph(frame, np.arange(1, 501)))
-    show("AequilibraE: Graph.prepare_graph (500 centroids)", wall, cpu)
+    _, wall_a, cpu_a = timed(lambda: _aequilibrae_graph(frame, np.arange(1, 501)))
+    show("AequilibraE: Graph.prepare_graph (500 centroids)", wall_a, cpu_a)
     print(f"  ({graph.n_places} places, {len(graph.link_ids)} links, {len(a)} edges)")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_network(net, Path(tmp) / "grid")
+        size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+        script = [sys.executable, "-c", READ_SCRIPT, str(folder)]
+        out = subprocess.run(script, capture_output=True, text=True, check=True).stdout.split()
+    wall_r, cpu_r, wall_k, cpu_k, peak, n_edges = map(float, out)
+    assert int(n_edges) == len(a)
+    show(f"corridors: CSV folder ({size:.0f} MB) -> Network", wall_r, cpu_r)
+    show("corridors: Network -> compiled", wall_k, cpu_k)
+    show("corridors: CSV folder -> compiled (total)", wall_r + wall_k, cpu_r + cpu_k,
+         f"  peak {peak:.0f} MB")  # fmt: skip
+    total = wall_b + wall_c
+    print(
+        f"  tables -> compiled: {total / wall_a:.1f}x AequilibraE's prepare_graph; "
+        f"CSV -> compiled: {(wall_r + wall_k) / wall_a:.1f}x"
+    )
     return net
+
+
+#: Run in a fresh process: read a CSV folder and compile it; print times and peak memory.
+READ_SCRIPT = """
+import sys, time
+from pathlib import Path
+from corridors.engine import compile_network
+from corridors.io import read_network
+
+wall, cpu = time.perf_counter(), time.process_time()
+net = read_network(sys.argv[1])
+wall_r, cpu_r = time.perf_counter() - wall, time.process_time() - cpu
+wall, cpu = time.perf_counter(), time.process_time()
+graph = compile_network(net)
+wall_k, cpu_k = time.perf_counter() - wall, time.process_time() - cpu
+# VmHWM: this process's peak (ru_maxrss would keep the parent's peak across exec)
+status = Path("/proc/self/status").read_text().split("VmHWM:")[1]
+peak = float(status.split()[0]) / 1024
+print(wall_r, cpu_r, wall_k, cpu_k, peak, len(graph.edge_src))
+"""
 
 
 def _aequilibrae_frame(graph: Any, order: np.ndarray | None = None) -> pd.DataFrame:

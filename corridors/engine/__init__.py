@@ -9,6 +9,9 @@ compiled
 dijkstra
     :func:`search` (multi-source Dijkstra from every state of each origin),
     :class:`SearchResult` (paths, path sums) and :func:`tree_sums`.
+inputs
+    :class:`~corridors.engine.inputs.PlaceTable` and
+    :class:`~corridors.engine.inputs.EdgeTable`: what a compile reads, as columns.
 freight
     Freight semantics of the compile: port calls (loading, discharge,
     transshipment), ro-ro links, expected waits for sailings, seasons.

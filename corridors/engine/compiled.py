@@ -32,6 +32,7 @@ from corridors import _validate as v
 from corridors._errors import CorridorsError, DataError
 from corridors.costs import FREIGHT_MODES, MODES, SEASONS, TRANSFER_KINDS
 from corridors.engine import freight
+from corridors.engine.inputs import EdgeTable, PlaceTable
 
 if TYPE_CHECKING:
     from corridors.network import Network
@@ -430,91 +431,6 @@ def compile_network(net: Network) -> CompiledGraph:
     return net.cached("compiled", lambda: _compile(net))
 
 
-@dataclasses.dataclass(frozen=True)
-class EdgeTable:
-    """The directed edges of a network's graph as columns, in ``graph.edges`` order.
-
-    Parameters
-    ----------
-    u, v
-        Tail and head place ids.
-    key
-        Link id.
-    mode, status
-        Mode and status of the link.
-    reversed, closed
-        Edge runs against the link's direction; link marked closed.
-    travel_time, length, cost
-        Seconds, metres and USD per TEU.
-    season
-        Bit mask of the seasons the link runs in (0: all year; see
-        :func:`~corridors.engine.freight.season_bits`).
-    sailings
-        Sailings per week of a sea link (NaN: not given).
-    sea_service
-        ``sea_service`` of a sea link (``""``: container service).
-    """
-
-    u: np.ndarray
-    v: np.ndarray
-    key: np.ndarray
-    mode: np.ndarray
-    status: np.ndarray
-    reversed: np.ndarray
-    closed: np.ndarray
-    travel_time: np.ndarray
-    length: np.ndarray
-    cost: np.ndarray
-    season: np.ndarray
-    sailings: np.ndarray
-    sea_service: np.ndarray
-
-    @classmethod
-    def from_graph(cls, graph: Any) -> EdgeTable:
-        """Read the edge columns of a corridors MultiDiGraph (one pass over its edges)."""
-        rows = [
-            (
-                u,
-                w,
-                key,
-                data["mode"],
-                data.get("status", "existing"),
-                bool(data.get("reversed", False)),
-                bool(data.get("closed", False)),
-                data["travel_time"],
-                data["length"],
-                data["cost_usd_teu"],
-                freight.season_bits(data.get("season")),
-                _sailings(data.get("sailings_per_week")),
-                _service(data.get("sea_service")),
-            )
-            for u, w, key, data in graph.edges(keys=True, data=True)
-        ]
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 13
-        obj = [np.array(c, dtype=object) for c in columns[:5]]
-        return cls(
-            *obj,
-            np.array(columns[5], dtype=bool),
-            np.array(columns[6], dtype=bool),
-            *(np.array(c, dtype=float) for c in columns[7:10]),
-            np.array(columns[10], dtype=np.int8),
-            np.array(columns[11], dtype=float),
-            np.array(columns[12], dtype=object),
-        )
-
-
-def _sailings(value: object) -> float:
-    """Return a ``sailings_per_week`` value as a float (NaN: not given)."""
-    if value is None or value == "":
-        return np.nan
-    return float(value)  # type: ignore[arg-type]
-
-
-def _service(value: object) -> str:
-    """Return a ``sea_service`` value as text (``""``: not given)."""
-    return value if isinstance(value, str) else ""
-
-
 def _compile(net: Network) -> CompiledGraph:
     """Compile from the network's build arrays when it has them, else from its graph."""
     tables = getattr(net, "_compile_tables", None)
@@ -524,17 +440,20 @@ def _compile(net: Network) -> CompiledGraph:
     return compile_tables(nodes, edges, net.params)
 
 
-def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> CompiledGraph:
+def compile_tables(
+    nodes: Mapping[str, dict] | PlaceTable, edges: EdgeTable, params: Any
+) -> CompiledGraph:
     """Compile places and edges into the state graph, in array operations.
 
     Land links map to one state edge each, vectorised; sea links (few) go through
     :func:`~corridors.engine.freight.link_variants` (port ``out → in`` states,
-    sailing waits, ro-ro variants).
+    sailing waits, ro-ro variants). Only border crossings, ports and places that
+    change modes are handled one by one.
 
     Parameters
     ----------
     nodes
-        Node attributes by place id (as ``graph.nodes``).
+        Node attributes by place id (as ``graph.nodes``), or the places as columns.
     edges
         The directed link edges, in ``graph.edges`` order.
     params
@@ -544,35 +463,42 @@ def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> 
     -------
     CompiledGraph
     """
-    place_ids = np.array(sorted(nodes), dtype=object)
-    states = _states(place_ids, nodes)
-    place_index = pd.Index(place_ids)
-    u = place_index.get_indexer(edges.u)
-    w = place_index.get_indexer(edges.v)
-    mode = pd.Index(MODES).get_indexer(edges.mode)
-    place_data = [nodes[p] for p in place_ids]
-    border = np.array([d["kind"] == "border" for d in place_data], dtype=bool)
-    place_status = np.array([STATUS_CODES[d["status"]] for d in place_data], dtype=np.int8)
-    place_closed = np.array([bool(d["closed"]) for d in place_data], dtype=bool)
+    table = nodes if isinstance(nodes, PlaceTable) else PlaceTable.from_nodes(nodes)
+    order = np.argsort(np.asarray(table.ids, dtype=str), kind="stable")
+    places = table.take(order)
+    place_ids = places.ids
+    modes = _Modes(places)
+    states = _states(places, modes)
+    if edges.tail is not None and edges.head is not None:
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        u, w = rank[edges.tail], rank[edges.head]
+    else:
+        place_index = pd.Index(place_ids, dtype=object)
+        u = place_index.get_indexer(pd.Index(edges.u, dtype=object))
+        w = place_index.get_indexer(pd.Index(edges.v, dtype=object))
+    mode = _codes(edges.mode, MODES)
+    border = np.asarray(places.kind == "border", dtype=bool)
+    place_status = _codes(places.status, STATUS_CODES).astype(np.int8)
+    place_closed = places.closed
     side_u = np.zeros(len(u), dtype=np.int64)
     side_w = np.zeros(len(w), dtype=np.int64)
     for i in np.flatnonzero(border[u] | border[w]):  # few: links at border crossings
         for end, other, out in ((u, w, side_u), (w, u, side_w)):
             if border[end[i]]:
-                data = place_data[end[i]]
-                side = _side(nodes, place_ids[end[i]], place_ids[other[i]])
-                out[i] = data["countries"].split("-").index(side)
+                side = _side(table.nodes, place_ids[end[i]], place_ids[other[i]])
+                out[i] = places.countries[end[i]].split("-").index(side)
     links = _link_rows(
-        edges, nodes, params, states, place_ids, (u, w), states.lookup(u, mode, side_u),
+        edges, table.nodes, params, states, place_ids, (u, w), states.lookup(u, mode, side_u),
         states.lookup(w, mode, side_w),
     )  # fmt: skip
     row = links["edge"]  # the directed link edge behind each state edge
-    link_ids = np.unique(edges.key.astype(str)) if len(edges.key) else np.empty(0, dtype=str)
+    link_ids, link_of_edge = _link_index(edges)
     status = np.maximum(
-        pd.Index(STATUS_CODES).get_indexer(edges.status).astype(np.int8),
+        _codes(edges.status, STATUS_CODES).astype(np.int8),
         np.maximum(place_status[u], place_status[w]),
     )[row]
-    extra = _place_edges(place_ids, place_data, states, params)
+    extra = _place_edges(places, modes, states, params)
     n_links, n_extra = len(row), len(extra["src"])
     return CompiledGraph(
         place_ids=place_ids,
@@ -582,9 +508,7 @@ def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> 
         edge_src=np.r_[links["src"], extra["src"]].astype(np.int64),
         edge_dst=np.r_[links["dst"], extra["dst"]].astype(np.int64),
         edge_kind=np.r_[np.full(n_links, EDGE_LINK), extra["kind"]].astype(np.int8),
-        edge_link=np.r_[
-            np.searchsorted(link_ids, edges.key.astype(str))[row], np.full(n_extra, -1)
-        ].astype(np.int64),
+        edge_link=np.r_[link_of_edge[row], np.full(n_extra, -1)].astype(np.int64),
         edge_reversed=np.r_[edges.reversed[row], np.zeros(n_extra, dtype=bool)],
         edge_status=np.r_[status, extra["status"]].astype(np.int8),
         edge_closed=np.r_[
@@ -597,10 +521,31 @@ def compile_tables(nodes: Mapping[str, dict], edges: EdgeTable, params: Any) -> 
         cost_usd=np.r_[edges.cost[row] + links["usd"], extra["cost"]].astype(float),
         value_of_time=float(params.value_of_time_usd_teu_h),
         gauge_change_h=np.r_[np.zeros(n_links), extra["gauge"]].astype(float),
-        link_ids=np.asarray(link_ids, dtype=object),
+        link_ids=link_ids,
         edge_mode=np.r_[mode[row], np.full(n_extra, -1)].astype(np.int8),
         edge_season=np.r_[edges.season[row], np.zeros(n_extra)].astype(np.int8),
     )
+
+
+def _codes(values: np.ndarray, names: Any) -> np.ndarray:
+    """Return the position of each value in `names` (-1: not there), per distinct value."""
+    codes, distinct = pd.factorize(values)
+    lookup = pd.Index(list(names), dtype=object).get_indexer(pd.Index(distinct, dtype=object))
+    return np.r_[lookup, -1][codes]
+
+
+def _link_index(edges: EdgeTable) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sorted link ids and each edge's index among them."""
+    if edges.link is not None and len(edges.link):  # every link has its forward edge
+        keys = np.empty(edges.link.max() + 1, dtype=object)
+        keys[edges.link] = edges.key
+        order = np.argsort(keys.astype(str), kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return keys[order], rank[edges.link]
+    link_ids = np.unique(edges.key.astype(str)) if len(edges.key) else np.empty(0, dtype=str)
+    index = np.searchsorted(link_ids, edges.key.astype(str)) if len(edges.key) else []
+    return np.asarray(link_ids, dtype=object), np.asarray(index, dtype=np.int64)
 
 
 def _link_rows(
@@ -680,34 +625,52 @@ class _States:
         return int(self.lookup(np.int64(place), np.int64(_MODE_CODE[key[1]]), np.int64(side)))
 
 
-def _states(place_ids: np.ndarray, nodes: Mapping[str, dict]) -> _States:
+class _Modes:
+    """The modes of each place, from its ``modes`` text (each distinct text read once).
+
+    Parameters
+    ----------
+    places
+        The places in compiled order.
+    """
+
+    def __init__(self, places: PlaceTable) -> None:
+        self.of, distinct = pd.factorize(places.modes)
+        lists = [[_MODE_CODE[m] for m in str(text).split(";")] for text in distinct]
+        #: mode codes of each distinct text, padded with -1
+        self.codes = np.full((len(lists), max(map(len, lists), default=0)), -1, dtype=np.int64)
+        for k, codes in enumerate(lists):
+            self.codes[k, : len(codes)] = codes
+        self.count = np.array([len(c) for c in lists], dtype=np.int64)[self.of]
+        sea = np.array([_MODE_CODE["sea"] in c for c in lists], dtype=bool)
+        kind = places.kind
+        #: ports serving the sea: they get internal sea states and port calls
+        self.port_call = np.asarray(kind == "port", dtype=bool) & sea[self.of]
+
+
+def _states(places: PlaceTable, modes: _Modes) -> _States:
     """Return the states: per place in id order, its modes and sides; then ports' sea states.
 
     The internal ``in`` / ``out`` states of every port serving the sea come after all
     end states.
     """
-    place, mode, side = [], [], []
-    for index, place_id in enumerate(place_ids):
-        data = nodes[place_id]
-        n_sides = 2 if data["kind"] == "border" else 1
-        for m in data["modes"].split(";"):
-            for s in range(n_sides):
-                place.append(index)
-                mode.append(_MODE_CODE[m])
-                side.append(s)
-    start = np.zeros(len(place_ids) + 1, dtype=np.int64)
-    np.cumsum(
-        np.bincount(np.asarray(place, dtype=np.int64), minlength=len(place_ids)), out=start[1:]
-    )
-    index_of = {p: i for i, p in enumerate(place_ids)}
-    for key in freight.internal_states(nodes, place_ids):
-        place.append(index_of[key[0]])
-        mode.append(_MODE_CODE[key[1]])
-        side.append(_IN_SLOT if key[2] == freight.IN else _OUT_SLOT)
-    place_arr = np.asarray(place, dtype=np.int64)
-    mode_arr = np.asarray(mode, dtype=np.int8)
-    slot = np.full(len(place_ids) * len(MODES) * _SIDE_SLOTS, -1, dtype=np.int64)
-    where = (place_arr * len(MODES) + mode_arr) * _SIDE_SLOTS + np.asarray(side, dtype=np.int64)
+    n_places = len(places.ids)
+    sides = np.where(np.asarray(places.kind == "border", dtype=bool), 2, 1)
+    count = modes.count * sides
+    start = np.zeros(n_places + 1, dtype=np.int64)
+    np.cumsum(count, out=start[1:])
+    place = np.repeat(np.arange(n_places, dtype=np.int64), count)
+    k = np.arange(len(place)) - start[place]
+    mode = modes.codes[modes.of[place], k // sides[place]]
+    side = k % sides[place]
+    ports = np.flatnonzero(modes.port_call)
+    place = np.r_[place, np.repeat(ports, 2)]
+    mode = np.r_[mode, np.full(2 * len(ports), _MODE_CODE["sea"])]
+    side = np.r_[side, np.tile([_IN_SLOT, _OUT_SLOT], len(ports))]
+    place_arr = place.astype(np.int64)
+    mode_arr = mode.astype(np.int8)
+    slot = np.full(n_places * len(MODES) * _SIDE_SLOTS, -1, dtype=np.int64)
+    where = (place_arr * len(MODES) + mode_arr) * _SIDE_SLOTS + side.astype(np.int64)
     slot[where] = np.arange(len(place_arr))
     return _States(place_arr, mode_arr, start, slot)
 
@@ -773,14 +736,22 @@ def _transfer_rows(
 
 
 def _place_edges(
-    place_ids: np.ndarray, place_data: list[dict], states: _States, params: Any
+    places: PlaceTable, modes: _Modes, states: _States, params: Any
 ) -> dict[str, np.ndarray]:
-    """Crossing edges (both sides of a border), port calls and transfer edges at a place."""
+    """Crossing edges (both sides of a border), port calls and transfer edges at a place.
+
+    Only border crossings, ports serving the sea and places of a transfer kind with
+    two modes or more have such edges; they are few, and handled one by one.
+    """
+    border = np.asarray(places.kind == "border", dtype=bool)
+    transfer = np.isin(places.kind, TRANSFER_KINDS) & (modes.port_call | (modes.count >= 2))
     rows: list[tuple] = []
-    for index, (place, data) in enumerate(zip(place_ids, place_data, strict=True)):
-        if data["kind"] == "border":
+    for index in np.flatnonzero(border | transfer).tolist():
+        place = places.ids[index]
+        data = places.nodes[place]
+        if border[index]:
             rows += _crossing_rows(index, data, states, params)
-        elif data["kind"] in TRANSFER_KINDS:
+        else:
             rows += _transfer_rows(index, place, data, states, params)
     names = ("src", "dst", "kind", "status", "closed", "time", "cost", "gauge")
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)

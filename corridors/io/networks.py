@@ -14,7 +14,7 @@ from corridors.io.atomic import atomic_path
 from corridors.io.geopackage import _read_geopackage
 from corridors.io.graphml import read_graphml
 from corridors.io.params import _to_toml, read_params
-from corridors.io.tables import TABLE_SUFFIXES, _cell_text, read_corridors, read_links, read_places
+from corridors.io.tables import TABLE_SUFFIXES, _cell_text, _read_table, read_corridors
 from corridors.network import Network
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS
 
@@ -61,8 +61,8 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
         return _read_geopackage(path, name=name)
     if not path.is_dir():
         raise DataError(f"{path}: not found; expected a folder of tables, a .gpkg or a .graphml")
-    places = read_places(_find_table(path, "places"))  # type: ignore[arg-type]
-    links = read_links(_find_table(path, "links"))  # type: ignore[arg-type]
+    places = _read_table(_find_table(path, "places"), PLACE_COLUMNS, "place")  # type: ignore[arg-type]
+    links = _read_table(_find_table(path, "links"), LINK_COLUMNS, "link")  # type: ignore[arg-type]
     params = read_params(path / "params.toml")
     corridor_path = path / "corridors.csv"
     corridors = read_corridors(corridor_path) if corridor_path.exists() else None

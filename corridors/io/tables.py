@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
+import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from corridors import _validate as v
 from corridors._errors import DataError
 from corridors.schema import CORRIDOR_COLUMNS, LINK_COLUMNS, PLACE_COLUMNS, Column, Record
+from corridors.table import Table, blank_column, parse_column
 
 __all__ = ["TABLE_SUFFIXES", "read_corridors", "read_links", "read_places"]
 
@@ -135,43 +139,203 @@ def _cell_text(value: Any) -> str:
 
 def _read_table(
     path: Path, columns: dict[str, Column], what: str, layer: str | None = None
-) -> list[Record]:
+) -> Table:
     """Parse every row of a table, collecting all problems, then raise once."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found; expected a {what} table (.csv/.geojson/.gpkg)")
     problems = v.Problems(f"{path} (layer {layer})" if layer else str(path))
+    header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+    cells = None
+    if path.suffix.lower() == ".csv":
+        # an unreadable file is read again row by row, which says where it fails
+        with (
+            contextlib.suppress(OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError),
+            _cell_limit(),
+        ):
+            cells = _csv_columns(path)
+    if cells is None:
+        cells = _row_cells(path, columns, what, layer, problems, header_where)
+    else:
+        cells.absent = _check_header(cells.header, columns, what, problems, header_where)
+    texts, size, absent = cells.texts, cells.size, cells.absent
+
+    def where(i: int) -> str:
+        key = next(
+            (t[i] for t in (texts.get("id"), texts.get("name")) if t is not None and t[i]), "?"
+        )
+        return f'{cells.position(i)} ({what} "{_shown(key)}")'
+
+    parsed: dict[str, np.ndarray] = {}
+    bad = np.zeros(size, dtype=bool)
+    bad[cells.flagged] = True
+    for name, column in columns.items():
+        required = column.required and name not in absent  # a missing column is said once
+        if name not in texts:
+            parsed[name] = blank_column(column, size)
+            bad |= required
+            continue
+        parsed[name], blank, refused = parse_column(column, texts[name])
+        bad |= refused | (blank & required)
+    for i in np.flatnonzero(bad).tolist():  # the messages, as row by row
+        _row(cells.position(i), cells.row(i), columns, what, absent, problems)
+    table = Table(parsed, size, where, problems.source)
+    _check_unique(table, problems)
+    problems.raise_if_any()
+    return table
+
+
+@dataclasses.dataclass
+class _Cells:
+    """The raw cells of a table by column, and where each row is.
+
+    Parameters
+    ----------
+    header
+        Column names as found.
+    texts
+        Each column's cells.
+    size
+        Number of rows.
+    position
+        Position of a row for messages (e.g. ``line 12``).
+    row
+        A row's cells by column, as the row-by-row reader gives them.
+    flagged
+        Rows with more cells than columns, or with a wrong geometry type.
+    absent
+        Required columns the header lacks.
+    """
+
+    header: list[str]
+    texts: dict[str, Sequence[str]]
+    size: int
+    position: Callable[[int], str]
+    row: Callable[[int], dict[str, str]]
+    flagged: list[int] = dataclasses.field(default_factory=list)
+    absent: set[str] = dataclasses.field(default_factory=set)
+
+
+def _csv_columns(path: Path) -> _Cells | None:
+    """Read a regular CSV file in columns (None: read it row by row).
+
+    Regular: one header of distinct names, then rows of as many cells as the header,
+    one line each (no line break inside a cell, no blank line), so that row ``i`` is
+    on line ``i + 2``. A file without quotes is split by pandas' C parser (the cells
+    are then exactly those of :mod:`csv`); one with quotes by :func:`csv.reader`.
+    """
+    data = path.read_bytes()  # counted as bytes: UTF-8 keeps ASCII bytes for themselves
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    if b'"' in data or b"\x00" in data or "\r" in first or not first:
+        return _csv_reader_columns(path)
+    header = first.split(",")
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    regular = (
+        len(set(header)) == len(header)
+        and data.count(b"\r") == data.count(b"\r\n")
+        and data.count(b",") == (len(header) - 1) * lines  # no row longer or shorter
+        and (len(data) <= MAX_CELL or max(map(len, data.split(b"\n"))) <= MAX_CELL)
+    )
+    if not regular:
+        return _csv_reader_columns(path)
+    frame = pd.read_csv(
+        io.BytesIO(data),
+        dtype=object,
+        na_filter=False,
+        index_col=False,
+        header=0,
+        encoding="utf-8-sig",
+        encoding_errors="strict",
+    )
+    if len(frame) + 1 != lines or frame.shape[1] != len(header):  # a blank line
+        return _csv_reader_columns(path)
+    texts = {name: frame.iloc[:, k].to_numpy() for k, name in enumerate(header)}
+
+    def row(i: int) -> dict[str, str]:
+        return {name: str(cells[i]) for name, cells in texts.items()}
+
+    return _Cells(header, texts, len(frame), lambda i: f"line {i + 2}", row)
+
+
+def _csv_reader_columns(path: Path) -> _Cells | None:
+    """Read a regular CSV file in columns with :func:`csv.reader` (None: it is not regular)."""
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        reader = csv.reader(file)
+        header = next(reader, None)
+        if header is None or reader.line_num != 1 or len(set(header)) < len(header):
+            return None
+        rows = list(reader)
+        if reader.line_num != len(rows) + 1 or (rows and set(map(len, rows)) != {len(header)}):
+            return None
+    texts = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {}
+    return _Cells(
+        header,
+        texts,
+        len(rows),
+        lambda i: f"line {i + 2}",
+        lambda i: dict(zip(header, rows[i], strict=True)),
+    )
+
+
+def _row_cells(
+    path: Path,
+    columns: dict[str, Column],
+    what: str,
+    layer: str | None,
+    problems: v.Problems,
+    header_where: str,
+) -> _Cells:
+    """Read a table row by row (GeoJSON, GeoPackage, irregular CSV); check its header."""
     position = "line 1"
+    positions: list[str] = []
+    rows: list[dict[str, str]] = []
+    flagged: list[int] = []
+    absent: set[str] = set()
     try:
         with _cell_limit(), contextlib.ExitStack() as stack:
-            header, rows = _raw_rows(path, layer, stack)
-            header_where = "line 1 (header)" if path.suffix.lower() == ".csv" else "columns"
+            header, raw = _raw_rows(path, layer, stack)
             absent = _check_header(header, columns, what, problems, header_where)
-            records = []
-            for position, cells in rows:
-                records.append(_row(position, cells, columns, what, absent, problems))
+            for position, cells in raw:
+                if "__extra__" in cells or "__geometry__" in cells:
+                    flagged.append(len(rows))
+                positions.append(position)
+                rows.append(cells)
     except DataError:
         raise
     except (OSError, UnicodeDecodeError, csv.Error) as error:
+        for at, cells in zip(positions, rows, strict=True):  # as many problems as read
+            _row(at, cells, columns, what, absent, problems)  # may reach MAX_PROBLEMS
         raise _unreadable(path, what, error, _next_line(position)) from None
     except Exception as error:  # a GIS driver's error on a corrupt file
         raise _unreadable(path, what, error) from None
-    seen_ids: dict[str, str] = {}
-    for record in records:
-        ident = record.values.get("id", record.values.get("name"))
-        if ident is None:
-            continue
-        if ident in seen_ids:
-            field = "id" if "id" in record.values else "name"
-            problems.add(
-                record.where,
-                f"{field} = {ident!r} is used twice (first at {seen_ids[ident]}); "
-                f"expected a unique {field}: rename or remove one of the rows",
-            )
-        else:
-            seen_ids[ident] = record.where.split(" (")[0]
-    problems.raise_if_any()
-    return records
+    names = dict.fromkeys(n for cells in rows for n in cells if not n.startswith("__"))
+    texts = {n: [cells.get(n, "") for cells in rows] for n in names}
+    return _Cells(
+        header, texts, len(rows), positions.__getitem__, rows.__getitem__, flagged, absent
+    )
+
+
+def _check_unique(table: Table, problems: v.Problems) -> None:
+    """Report every row whose id (or name, without id) an earlier row has."""
+    ident = table.column("id").copy()
+    has_id = pd.notna(ident)
+    ident[~has_id] = table.column("name")[~has_id]
+    codes, _ = pd.factorize(ident)
+    seen = codes >= 0
+    repeated = np.flatnonzero(seen & pd.Series(codes).duplicated().to_numpy())
+    if not len(repeated):
+        return
+    _, first = np.unique(codes, return_index=True)
+    first_of = dict(zip(np.unique(codes).tolist(), first.tolist(), strict=True))
+    for i in repeated.tolist():
+        field = "id" if has_id[i] else "name"
+        earlier = table.where(first_of[codes[i]]).split(" (")[0]
+        problems.add(
+            table.where(i),
+            f"{field} = {ident[i]!r} is used twice (first at {earlier}); "
+            f"expected a unique {field}: rename or remove one of the rows",
+        )
 
 
 @contextlib.contextmanager
@@ -275,7 +439,7 @@ def read_places(path: str | os.PathLike[str]) -> list[Record]:
     DataError
         Listing every bad cell: file, line/feature, place id, field, value, expectation.
     """
-    return _read_table(Path(path), PLACE_COLUMNS, "place")
+    return _read_table(Path(path), PLACE_COLUMNS, "place").records()
 
 
 def read_links(path: str | os.PathLike[str]) -> list[Record]:
@@ -296,7 +460,7 @@ def read_links(path: str | os.PathLike[str]) -> list[Record]:
     DataError
         Listing every bad cell: file, line/feature, link id, field, value, expectation.
     """
-    return _read_table(Path(path), LINK_COLUMNS, "link")
+    return _read_table(Path(path), LINK_COLUMNS, "link").records()
 
 
 def read_corridors(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -312,6 +476,6 @@ def read_corridors(path: str | os.PathLike[str]) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by corridor name.
     """
-    records = _read_table(Path(path), CORRIDOR_COLUMNS, "corridor")
+    records = _read_table(Path(path), CORRIDOR_COLUMNS, "corridor").records()
     frame = pd.DataFrame([r.values for r in records], columns=list(CORRIDOR_COLUMNS))
     return frame.set_index("name")

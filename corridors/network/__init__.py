@@ -9,6 +9,10 @@ editing
     (add / update / remove / close / open places and links) that ``Network`` inherits.
 checks
     Checking place and link records against each other; records to graph edges and back.
+columns
+    Records and tables as checked columns; place checks in arrays; node attributes on demand.
+build
+    Link checks, geometry, lengths, speeds and costs in arrays (the graph made on first use).
 geometry
     Geodesic lengths on the WGS 84 ellipsoid (:func:`great_circle_km`).
 """

@@ -74,6 +74,18 @@ def _check_border_fields(values: dict[str, Any], where: str, problems: v.Problem
             )
 
 
+def _check_place_fields(values: dict[str, Any], where: str, problems: v.Problems) -> None:
+    """Check a place's own fields: border fields, and that a sea port serves the sea."""
+    _check_border_fields(values, where, problems)
+    sea_port = values.get("kind") == "port" and values.get("port_type", "sea") == "sea"
+    if sea_port and "sea" not in values.get("modes", "").split(";"):
+        problems.add(
+            where,
+            f"modes = {values.get('modes', '')!r}; expected a sea port to serve sea: "
+            "add sea to modes, or set port_type = river for a river port",
+        )
+
+
 def _fold(name: str) -> str:
     """Return ``normalize_name(name)``, without Unicode decomposition for plain ASCII."""
     if name.isascii():
@@ -98,14 +110,7 @@ def _check_places(
         if "id" not in values:
             continue
         kind = values.get("kind")
-        _check_border_fields(values, where, problems)
-        modes = values.get("modes", "").split(";")
-        if kind == "port" and values.get("port_type", "sea") == "sea" and "sea" not in modes:
-            problems.add(
-                where,
-                f"modes = {values.get('modes', '')!r}; expected a sea port to serve sea: "
-                "add sea to modes, or set port_type = river for a river port",
-            )
+        _check_place_fields(values, where, problems)
         alt_names = [("alt_names", n) for n in values.get("alt_names", "").split(";")]
         for field, name in [("name", values.get("name", "")), *alt_names]:
             if not name:
@@ -369,27 +374,6 @@ def _parse_values(
         for key, column in columns.items():
             if column.required and key not in values:
                 problems.add(where, f"{key} is missing; {column.expectation()}")
-    return out
-
-
-def _check_records(
-    records: Sequence[Record], columns: Mapping[str, Column], problems: v.Problems
-) -> list[Record]:
-    """Return `records` with values parsed by the column parsers, unless a reader did it.
-
-    Records built by hand (or from GraphML, OSM) go through the same parsers and
-    physical bounds as table cells, so every source is checked alike. Fields that are
-    not columns (e.g. ``osmid`` of an OSM import) are kept as they are.
-    """
-    out = []
-    for record in records:
-        if record.checked:
-            out.append(record)
-            continue
-        known = {k: x for k, x in record.values.items() if k in columns}
-        values = _parse_values(known, columns, record.location, problems)
-        extra = {k: x for k, x in record.values.items() if k not in columns}
-        out.append(Record(record.where, {**values, **extra}, record.source, checked=True))
     return out
 
 

@@ -24,10 +24,12 @@ from corridors import _validate as v
 from corridors._errors import DataError, UnknownPlaceError
 from corridors.costs import MODES, PLACE_KINDS, Parameters
 from corridors.network.build import BuiltLinks, check_links
-from corridors.network.checks import _check_places, _check_records, _typed
+from corridors.network.checks import _typed
+from corridors.network.columns import check_place_table, to_table
 from corridors.network.editing import NetworkEditing
 from corridors.network.geometry import CRS
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Record
+from corridors.table import Table
 
 __all__ = ["Network"]
 
@@ -78,8 +80,8 @@ class Network(NetworkEditing):
     @classmethod
     def from_records(
         cls,
-        places: Sequence[Record],
-        links: Sequence[Record],
+        places: Sequence[Record] | Table,
+        links: Sequence[Record] | Table,
         params: Parameters,
         *,
         corridors: pd.DataFrame | None = None,
@@ -91,7 +93,9 @@ class Network(NetworkEditing):
         Parameters
         ----------
         places, links
-            Parsed rows from :func:`corridors.io.read_places` / :func:`~corridors.io.read_links`.
+            Rows built by hand, or parsed rows from :func:`corridors.io.read_places` /
+            :func:`~corridors.io.read_links`, or tables of parsed columns
+            (:class:`~corridors.table.Table`, as :func:`corridors.io.read_network` reads).
         params
             Parameters (speeds, costs, detour factors).
         corridors
@@ -112,17 +116,15 @@ class Network(NetworkEditing):
             across a border without a crossing, a gauge the country does not have, ...).
             Nothing is built then.
         """
-        places = [r if r.source else Record(r.where, r.values, source) for r in places]
-        links = [r if r.source else Record(r.where, r.values, source) for r in links]
-        problems = v.Problems("")  # each record names its own file
-        places = _check_records(places, PLACE_COLUMNS, problems)
-        links = _check_records(links, LINK_COLUMNS, problems)
-        nodes = _check_places(places, problems)
+        problems = v.Problems("")  # each row names its own file
+        place_table = to_table(places, PLACE_COLUMNS, problems, source)
+        link_table = to_table(links, LINK_COLUMNS, problems, source)
+        nodes = check_place_table(place_table, problems)
         corridor_names = set(corridors.index) if corridors is not None else None
-        arrays = check_links(links, nodes, corridor_names, problems)
+        arrays = check_links(link_table, nodes, corridor_names, problems)
         problems.raise_if_any()
         attrs = {"crs": CRS, "name": name, "source": source}
-        built = BuiltLinks.build(nodes, links, params, attrs, arrays)
+        built = BuiltLinks.build(nodes, link_table, params, attrs, arrays)  # type: ignore[arg-type]
         net = cls(None, params, corridors=corridors)
         net._built = built  # the graph is made from it when first asked for
         return net
@@ -152,17 +154,24 @@ class Network(NetworkEditing):
         if self._built is None or self._revision != 0:
             return None, None
         edges = self._built.edge_table()
-        return (None, None) if edges is None else (self._built.nodes, edges)
+        return (None, None) if edges is None else (self._built.nodes.place_table(), edges)
+
+    @property
+    def _graph_attrs(self) -> dict[str, Any]:
+        """``G.graph``, without making the graph when it is not made yet."""
+        if self._graph_store is None and self._built is not None:
+            return self._built.graph_attrs
+        return self._graph.graph
 
     @property
     def name(self) -> str:
         """The network's name."""
-        return str(self._graph.graph.get("name", "network"))
+        return str(self._graph_attrs.get("name", "network"))
 
     @property
     def crs(self) -> str:
         """Coordinate reference system of coordinates and geometries (EPSG:4326)."""
-        return str(self._graph.graph["crs"])
+        return str(self._graph_attrs["crs"])
 
     @property
     def revision(self) -> int:
@@ -207,10 +216,15 @@ class Network(NetworkEditing):
             corridors=None if self.corridors is None else self.corridors.copy(),
         )
 
+    def _place_count(self) -> int:
+        """Return the number of places, without making the graph when it is not made yet."""
+        if self._graph_store is None and self._built is not None:
+            return len(self._built.nodes)
+        return int(self._graph.number_of_nodes())
+
     def __repr__(self) -> str:
         return (
-            f"<Network {self.name!r}: {self._graph.number_of_nodes()} places, "
-            f"{len(self.link_ids())} links>"
+            f"<Network {self.name!r}: {self._place_count()} places, {len(self.link_ids())} links>"
         )
 
     # ------------------------------------------------------------ tables
@@ -231,18 +245,27 @@ class Network(NetworkEditing):
         return self.cached("links", self._links_frame)
 
     def _places_frame(self) -> gpd.GeoDataFrame:
-        """Build the places GeoDataFrame from the graph's nodes."""
-        rows = []
-        for place_id, data in self._graph.nodes(data=True):
-            row = {c: data.get(c) for c in PLACE_COLUMNS}
-            row.update(id=place_id, lon=data["x"], lat=data["y"])
-            rows.append(row)
+        """Build the places GeoDataFrame from the build's columns or the graph's nodes."""
+        if self._built is not None and self._revision == 0:  # unedited: the build's columns
+            rows: Any = self._built.nodes.place_columns()
+        else:
+            rows = []
+            for place_id, data in self._graph.nodes(data=True):
+                row = {c: data.get(c) for c in PLACE_COLUMNS}
+                row.update(id=place_id, lon=data["x"], lat=data["y"])
+                rows.append(row)
         frame = _typed(pd.DataFrame(rows, columns=list(PLACE_COLUMNS)), PLACE_COLUMNS)
         geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=self.crs).set_index("id")
 
     def _links_frame(self) -> gpd.GeoDataFrame:
-        """Build the links GeoDataFrame from the graph's forward edges."""
+        """Build the links GeoDataFrame from the build's columns or the graph's forward edges."""
+        built = None
+        if self._built is not None and self._revision == 0:  # unedited: the build's columns
+            built = self._built.link_columns()
+        if built is not None:
+            frame = _typed(pd.DataFrame(built[0], columns=[*LINK_COLUMNS, "time_h"]), LINK_COLUMNS)
+            return gpd.GeoDataFrame(frame, geometry=built[1], crs=self.crs).set_index("id")
         rows, geoms = [], []
         for u, w, key, data in self._graph.edges(keys=True, data=True):
             if data.get("reversed", False):
@@ -270,6 +293,8 @@ class Network(NetworkEditing):
         -------
         list of str
         """
+        if self._graph_store is None and self._built is not None:
+            return sorted(set(self._built.links.column("id").tolist()))
         return sorted({k for _, _, k in self._graph.edges(keys=True)})
 
     # ------------------------------------------------------------ lookups
