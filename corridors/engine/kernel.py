@@ -474,62 +474,98 @@ def run(
 
 # ---------------------------------------------------------------- compiled part
 
+#: Children per node of the search heap (4: shallower than binary, one cache line of keys).
+ARITY = 4
+
 
 @numba.njit(cache=True, nogil=True)
-def _push(keys: np.ndarray, items: np.ndarray, size: int, key: float, item: int) -> int:
-    """Push onto a binary min-heap; return the new size."""
-    i = size
+def _sift_up(keys, items, pos, i, key, item):  # fmt: skip
+    """Move `item` with `key` up from heap slot `i` (a new last slot or its own slot)."""
     while i > 0:
-        parent = (i - 1) >> 1
+        parent = (i - 1) // ARITY
         if keys[parent] <= key:
             break
         keys[i] = keys[parent]
         items[i] = items[parent]
+        pos[items[i]] = i
         i = parent
     keys[i] = key
     items[i] = item
-    return size + 1
+    pos[item] = i
 
 
 @numba.njit(cache=True, nogil=True)
-def _pop(keys: np.ndarray, items: np.ndarray, size: int) -> int:
-    """Remove the heap's top (read it first from ``keys[0]``, ``items[0]``); return the size."""
-    size -= 1
-    key, item = keys[size], items[size]
+def _sift_down(keys, items, pos, size, key, item):  # fmt: skip
+    """Put `item` with `key` in the root's place and move it down a heap of `size` items."""
     i = 0
     while True:
-        child = 2 * i + 1
+        child = ARITY * i + 1
         if child >= size:
             break
-        if child + 1 < size and keys[child + 1] < keys[child]:
-            child += 1
-        if keys[child] >= key:
+        best, best_key = child, keys[child]
+        for j in range(child + 1, min(child + ARITY, size)):
+            smaller = keys[j] < best_key  # branch-free selection of the smallest child
+            best_key = keys[j] if smaller else best_key
+            best = j if smaller else best
+        if best_key >= key:
             break
-        keys[i] = keys[child]
-        items[i] = items[child]
-        i = child
+        keys[i] = best_key
+        items[i] = items[best]
+        pos[items[i]] = i
+        i = best
     keys[i] = key
     items[i] = item
-    return size
+    pos[item] = i
+
+
+@numba.njit(cache=True, nogil=True)
+def _workspace(n):  # fmt: skip
+    """Return one search workspace for `n` states (see :func:`_search`), all states fresh."""
+    return (
+        np.full(n, np.inf),  # dist
+        np.full(n, -1, dtype=np.int64),  # pred: CSR entry of the best path's last edge
+        np.zeros(n, dtype=np.int64),  # hops of the best path
+        np.zeros(n, dtype=np.uint8),  # state: 2 target, 4 allowed
+        np.full(n, -1, dtype=np.int64),  # pos: heap slot, -1 never queued, -2 settled
+        np.empty(n, dtype=np.int64),  # touched
+        np.empty(n),  # heap keys
+        np.empty(n, dtype=np.int64),  # heap items
+    )
+
+
+@numba.njit(cache=True, nogil=True)
+def _reset(dist, state, pos, touched, n_touched):  # fmt: skip
+    """Make the `n_touched` states of `touched` fresh again (O(touched), not O(n))."""
+    for j in range(n_touched):
+        s = touched[j]
+        dist[s] = np.inf
+        state[s] = 0
+        pos[s] = -1
 
 
 @numba.njit(cache=True, nogil=True)
 def _search(  # noqa: C901 - one loop, kept flat for numba
     indptr, indices, weight, sources, source_values, targets, banned, allowed, limit,
-    first, dist, pred, state, touched, keys, items,
+    first, dist, pred, hops, state, pos, touched, keys, items,
 ):  # fmt: skip
-    """One Dijkstra search; `state` flags: 1 settled, 2 target, 4 allowed. Returns #touched."""
+    """One Dijkstra search with an indexed 4-ary heap (decrease-key, at most n items).
+
+    A state is settled when ``pos[s] == -2``; `state` flags: 2 target, 4 allowed.
+    Bans and confinement are checked only when an entry would improve a label.
+    Returns the number of states written to `touched` (to reset with :func:`_reset`).
+    """
     n_touched = 0
     restrict = len(allowed) > 0
+    n_banned = len(banned)
     for s in allowed:
-        if state[s] == 0:
+        if state[s] == 0 and pos[s] == -1:
             touched[n_touched] = s
             n_touched += 1
         state[s] |= 4
     pending = 0
     for t in targets:
         if state[t] & 2 == 0:
-            if state[t] == 0 and dist[t] == np.inf:
+            if state[t] == 0 and pos[t] == -1:
                 touched[n_touched] = t
                 n_touched += 1
             state[t] |= 2
@@ -539,46 +575,56 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
     size = 0
     for i in range(len(sources)):
         s, value = sources[i], source_values[i]
-        if restrict and state[s] & 4 == 0:
+        if (restrict and state[s] & 4 == 0) or not value < dist[s]:
             continue
-        if value < dist[s]:
-            if dist[s] == np.inf and state[s] == 0:
+        slot = pos[s]
+        if slot == -1:
+            if state[s] == 0:
                 touched[n_touched] = s
                 n_touched += 1
-            dist[s] = value
-            pred[s] = -1
-            size = _push(keys, items, size, value, s)
+            slot = size
+            size += 1
+        dist[s] = value
+        pred[s] = -1
+        hops[s] = 0
+        _sift_up(keys, items, pos, slot, value, s)
     while size > 0:
         key, u = keys[0], items[0]
-        size = _pop(keys, items, size)
-        if state[u] & 1 or key > dist[u]:
-            continue
         if key > limit:
             break
-        state[u] |= 1
+        size -= 1
+        pos[u] = -2
+        if size > 0:
+            _sift_down(keys, items, pos, size, keys[size], items[size])
         if state[u] & 2:
             pending -= 1
             if pending == 0:
                 break
+        hop = hops[u] + 1
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
-            if state[v] & 1 or (restrict and state[v] & 4 == 0):
-                continue
-            skip = False
-            for b in banned:
-                if b == e:
-                    skip = True
-                    break
-            if skip:
-                continue
             candidate = key + weight[e]
-            if candidate < dist[v]:
-                if dist[v] == np.inf and state[v] == 0:
+            if not candidate < dist[v]:  # also every settled state (weights >= 0)
+                continue
+            if restrict and state[v] & 4 == 0:
+                continue
+            if n_banned:
+                skip = False
+                for b in banned:
+                    skip |= b == e
+                if skip:
+                    continue
+            slot = pos[v]
+            if slot == -1:
+                if state[v] == 0:
                     touched[n_touched] = v
                     n_touched += 1
-                dist[v] = candidate
-                pred[v] = e
-                size = _push(keys, items, size, candidate, v)
+                slot = size
+                size += 1
+            dist[v] = candidate
+            pred[v] = e
+            hops[v] = hop
+            _sift_up(keys, items, pos, slot, candidate, v)
     return n_touched
 
 
@@ -619,15 +665,9 @@ def _chunk(
     allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path, chunk,
 ):  # fmt: skip
     """Run queries ``chunk, chunk + n_chunks, ...`` with one workspace."""
-    n = len(indptr) - 1
     n_queries = len(source_ptr) - 1
     want_paths = len(path_ptr) > 1
-    dist = np.full(n, np.inf)
-    pred = np.full(n, -1, dtype=np.int64)
-    state = np.zeros(n, dtype=np.uint8)
-    touched = np.empty(n, dtype=np.int64)
-    keys = np.empty(len(indices) + n + 1)
-    items = np.empty(len(indices) + n + 1, dtype=np.int64)
+    dist, pred, hop, state, pos, touched, keys, items = _workspace(len(indptr) - 1)
     for q in range(chunk, n_queries, n_chunks):
         t0, t1 = target_ptr[q], target_ptr[q + 1]
         n_touched = _search(
@@ -636,24 +676,22 @@ def _chunk(
             source_values[source_ptr[q] : source_ptr[q + 1]],
             targets[t0:t1], banned[ban_ptr[q] : ban_ptr[q + 1]],
             allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first,
-            dist, pred, state, touched, keys, items,
+            dist, pred, hop, state, pos, touched, keys, items,
         )  # fmt: skip
         for i in range(t0, t1):
             t = targets[i]
-            if state[t] & 1 == 0:
+            if pos[t] != -2:
                 continue
             value[i] = dist[t]
-            count = 0
-            for k in range(len(extra)):
-                sums[i, k] = 0.0
-            v = t
-            while pred[v] >= 0:
-                e = pred[v]
+            hops[i] = hop[t]
+            if len(extra):  # sums along the path: walk it back
                 for k in range(len(extra)):
-                    sums[i, k] += extra[k, e]
-                count += 1
-                v = tail[e]
-            hops[i] = count
+                    sums[i, k] = 0.0
+                v = t
+                while pred[v] >= 0:
+                    for k in range(len(extra)):
+                        sums[i, k] += extra[k, pred[v]]
+                    v = tail[pred[v]]
             if want_paths:
                 position = path_ptr[i + 1]
                 v = t
@@ -661,8 +699,4 @@ def _chunk(
                     position -= 1
                     path[position] = pred[v]
                     v = tail[pred[v]]
-        for j in range(n_touched):
-            s = touched[j]
-            dist[s] = np.inf
-            pred[s] = -1
-            state[s] = 0
+        _reset(dist, state, pos, touched, n_touched)
