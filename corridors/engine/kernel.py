@@ -32,6 +32,8 @@ from collections.abc import Sequence
 
 import numba
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 from corridors.engine.compiled import CompiledGraph, check_search_weights
 
@@ -61,7 +63,7 @@ class Csr:
     indptr
         Entries of state ``i`` are ``indptr[i]:indptr[i + 1]`` (int64, ``n + 1``).
     indices
-        Head state of each entry.
+        Head state of each entry (int32: half the memory traffic of the search).
     tail
         Tail state of each entry.
     weight
@@ -70,6 +72,10 @@ class Csr:
         Compiled edge index of each entry.
     entry_of_edge
         CSR entry of each compiled edge (-1 where masked out).
+    rank
+        Number inside the CSR of each state of the graph (None: the same). States
+        in `indptr`, `indices` and `tail` are numbered so; :func:`run` maps the
+        queries' states, so callers keep the graph's numbering.
     """
 
     indptr: np.ndarray
@@ -78,6 +84,7 @@ class Csr:
     weight: np.ndarray
     edge: np.ndarray
     entry_of_edge: np.ndarray
+    rank: np.ndarray | None = None
 
     @property
     def n_states(self) -> int:
@@ -86,7 +93,12 @@ class Csr:
 
 
 def csr(
-    graph: CompiledGraph, weight: str | np.ndarray, mask: np.ndarray, *, reverse: bool = False
+    graph: CompiledGraph,
+    weight: str | np.ndarray,
+    mask: np.ndarray,
+    *,
+    reverse: bool = False,
+    renumber: bool = False,
 ) -> Csr:
     """Return the CSR arrays of the allowed edges of `graph`.
 
@@ -100,6 +112,11 @@ def csr(
         Edges to keep (from :meth:`~corridors.engine.CompiledGraph.edge_mask`).
     reverse
         Transpose: entries point from an edge's head to its tail.
+    renumber
+        Number the states inside the CSR in Cuthill–McKee order (breadth first, so
+        a search's frontier is close in memory; faster on large networks). Queries
+        and answers keep the graph's numbering (see :attr:`Csr.rank`); not for
+        :func:`~corridors.engine.repair.repair`, which reads states of trees.
 
     Returns
     -------
@@ -110,6 +127,10 @@ def csr(
     tails, heads = (
         (graph.edge_dst, graph.edge_src) if reverse else (graph.edge_src, graph.edge_dst)
     )
+    rank = None
+    if renumber:
+        rank = _cuthill_mckee_rank(graph.n_states, tails[edges], heads[edges])
+        tails, heads = rank[tails], rank[heads]
     edges = edges[np.argsort(tails[edges], kind="stable")]
     check_search_weights(graph, weight, values[edges], edges)
     indptr = np.zeros(graph.n_states + 1, dtype=np.int64)
@@ -118,12 +139,24 @@ def csr(
     entry_of_edge[edges] = np.arange(len(edges))
     return Csr(
         indptr=indptr,
-        indices=heads[edges].astype(np.int64),
+        indices=heads[edges].astype(np.int32),
         tail=tails[edges].astype(np.int64),
         weight=values[edges].astype(np.float64),
         edge=edges.astype(np.int64),
         entry_of_edge=entry_of_edge,
+        rank=rank,
     )
+
+
+def _cuthill_mckee_rank(n: int, tails: np.ndarray, heads: np.ndarray) -> np.ndarray:
+    """Return each state's position in Cuthill–McKee order of the undirected graph."""
+    pattern = sp.csr_array(
+        (np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(n, n)
+    )  # fmt: skip
+    order = csgraph.reverse_cuthill_mckee(pattern, symmetric_mode=False)[::-1]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank
 
 
 def ragged(parts: Sequence[np.ndarray | Sequence[int] | Sequence[float]], dtype: type) -> tuple:
@@ -377,7 +410,7 @@ class Answers:
     value
         Best value (``inf``: not reached).
     hops
-        Edges on the best path (-1: not reached).
+        Edges on the best path (-1: not reached; empty unless hops or paths were asked for).
     sums
         ``len(targets) × k`` sums of the `extra` values along the path (NaN: not reached).
     path_ptr, path
@@ -400,6 +433,7 @@ def run(
     paths: bool = False,
     first: bool = False,
     limit: float = np.inf,
+    hops: bool = True,
     threads: int | None = None,
 ) -> Answers:
     """Run a batch of searches on all threads.
@@ -419,6 +453,9 @@ def run(
         unreached): the best path to any of a place's states.
     limit
         Do not settle states beyond this value.
+    hops
+        Count each target's edges (``Answers.hops``); without it, and without
+        `extra` and `paths`, the searches keep no predecessors (values only).
     threads
         Threads to use (default: numba's, i.e. all cores).
 
@@ -427,49 +464,56 @@ def run(
     Answers
     """
     n_targets = len(queries.targets)
+    if graph.n_states >= 2**31 or len(graph.indices) >= 2**31:
+        raise ValueError("the kernel's workspaces index states and entries with int32")
     extra = np.zeros((0, len(graph.indices))) if extra is None else np.ascontiguousarray(extra)
     n_threads = numba.get_num_threads() if threads is None else max(1, int(threads))
     n_queries = len(queries.source_ptr) - 1
     n_chunks = max(1, min(n_threads, n_queries))
     value = np.full(n_targets, np.inf)
-    hops = np.full(n_targets, -1, dtype=np.int64)
+    track = hops or paths or len(extra) > 0
+    hop_counts = np.full(n_targets if hops or paths else 0, -1, dtype=np.int64)
     sums = np.full((n_targets, len(extra)), np.nan)
     path_ptr = np.zeros(n_targets + 1 if paths else 1, dtype=np.int64)
     path = np.empty(0, dtype=np.int64)
+    sources, targets, allowed = queries.sources, queries.targets, queries.allowed
+    if graph.rank is not None:
+        sources, targets, allowed = graph.rank[sources], graph.rank[targets], graph.rank[allowed]
     previous = numba.get_num_threads()
     numba.set_num_threads(min(n_threads, numba.config.NUMBA_NUM_THREADS))
     try:
         args = (
             graph.indptr,
-            graph.indices,
+            np.asarray(graph.indices, dtype=np.int32),
             graph.tail,
             graph.weight,
             extra,
             queries.source_ptr,
-            queries.sources,
+            sources,
             queries.source_values,
             queries.target_ptr,
-            queries.targets,
+            targets,
             queries.ban_ptr,
             queries.banned,
             queries.allowed_ptr,
-            queries.allowed,
+            allowed,
             float(limit),
             first,
+            track,
             value,
-            hops,
+            hop_counts,
             sums,
             n_chunks,
         )
         batch = _batch_serial if n_chunks == 1 else _batch_parallel
         batch(*args, np.zeros(1, dtype=np.int64), path)
         if paths:
-            np.cumsum(np.maximum(hops, 0), out=path_ptr[1:])
+            np.cumsum(np.maximum(hop_counts, 0), out=path_ptr[1:])
             path = np.empty(path_ptr[-1], dtype=np.int64)
             batch(*args, path_ptr, path)
     finally:
         numba.set_num_threads(previous)
-    return Answers(value, hops, sums, path_ptr, path)
+    return Answers(value, hop_counts, sums, path_ptr, path)
 
 
 # ---------------------------------------------------------------- compiled part
@@ -478,7 +522,7 @@ def run(
 ARITY = 4
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _sift_up(keys, items, pos, i, key, item):  # fmt: skip
     """Move `item` with `key` up from heap slot `i` (a new last slot or its own slot)."""
     while i > 0:
@@ -494,19 +538,24 @@ def _sift_up(keys, items, pos, i, key, item):  # fmt: skip
     pos[item] = i
 
 
-@numba.njit(cache=True, nogil=True)
-def _sift_down(keys, items, pos, size, key, item):  # fmt: skip
-    """Put `item` with `key` in the root's place and move it down a heap of `size` items."""
-    i = 0
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sift_down(keys, items, pos, i, size, key, item):  # fmt: skip
+    """Move `item` with `key` down from heap slot `i` of a heap of `size` items."""
     while True:
         child = ARITY * i + 1
         if child >= size:
             break
         best, best_key = child, keys[child]
-        for j in range(child + 1, min(child + ARITY, size)):
-            smaller = keys[j] < best_key  # branch-free selection of the smallest child
-            best_key = keys[j] if smaller else best_key
-            best = j if smaller else best
+        if child + ARITY <= size:  # all children: a fixed count, unrolled without branches
+            for j in range(child + 1, child + ARITY):
+                smaller = keys[j] < best_key
+                best_key = keys[j] if smaller else best_key
+                best = j if smaller else best
+        else:
+            for j in range(child + 1, size):
+                smaller = keys[j] < best_key
+                best_key = keys[j] if smaller else best_key
+                best = j if smaller else best
         if best_key >= key:
             break
         keys[i] = best_key
@@ -523,19 +572,24 @@ def _workspace(n):  # fmt: skip
     """Return one search workspace for `n` states (see :func:`_search`), all states fresh."""
     return (
         np.full(n, np.inf),  # dist
-        np.full(n, -1, dtype=np.int64),  # pred: CSR entry of the best path's last edge
-        np.zeros(n, dtype=np.int64),  # hops of the best path
+        np.full(n, -1, dtype=np.int32),  # pred: CSR entry of the best path's last edge
+        np.zeros(n, dtype=np.int32),  # hops of the best path
         np.zeros(n, dtype=np.uint8),  # state: 2 target, 4 allowed
-        np.full(n, -1, dtype=np.int64),  # pos: heap slot, -1 never queued, -2 settled
-        np.empty(n, dtype=np.int64),  # touched
+        np.full(n, -1, dtype=np.int32),  # pos: heap slot; -1 never queued, -2 settled
+        np.empty(n, dtype=np.int32),  # touched
         np.empty(n),  # heap keys
-        np.empty(n, dtype=np.int64),  # heap items
+        np.empty(n, dtype=np.int32),  # heap items
     )
 
 
 @numba.njit(cache=True, nogil=True)
 def _reset(dist, state, pos, touched, n_touched):  # fmt: skip
-    """Make the `n_touched` states of `touched` fresh again (O(touched), not O(n))."""
+    """Make the `n_touched` states of `touched` fresh again (O(touched), or fills if many)."""
+    if 4 * n_touched > len(dist):
+        dist[:] = np.inf
+        state[:] = 0
+        pos[:] = -1
+        return
     for j in range(n_touched):
         s = touched[j]
         dist[s] = np.inf
@@ -546,13 +600,14 @@ def _reset(dist, state, pos, touched, n_touched):  # fmt: skip
 @numba.njit(cache=True, nogil=True)
 def _search(  # noqa: C901 - one loop, kept flat for numba
     indptr, indices, weight, sources, source_values, targets, banned, allowed, limit,
-    first, dist, pred, hops, state, pos, touched, keys, items,
+    first, track, dist, pred, hops, state, pos, touched, keys, items,
 ):  # fmt: skip
     """One Dijkstra search with an indexed 4-ary heap (decrease-key, at most n items).
 
-    A state is settled when ``pos[s] == -2``; `state` flags: 2 target, 4 allowed.
-    Bans and confinement are checked only when an entry would improve a label.
-    Returns the number of states written to `touched` (to reset with :func:`_reset`).
+    A state is settled when ``pos[s] == -2`` (``-1``: never queued); `state` flags:
+    2 target, 4 allowed. Bans and confinement are checked only when an entry would
+    improve a label; predecessors and hops are kept only with `track`. Returns the
+    number of states written to `touched` (to reset with :func:`_reset`).
     """
     n_touched = 0
     restrict = len(allowed) > 0
@@ -588,19 +643,19 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
         pred[s] = -1
         hops[s] = 0
         _sift_up(keys, items, pos, slot, value, s)
-    while size > 0:
+    while size:
         key, u = keys[0], items[0]
         if key > limit:
             break
         size -= 1
+        if size:
+            _sift_down(keys, items, pos, 0, size, keys[size], items[size])
         pos[u] = -2
-        if size > 0:
-            _sift_down(keys, items, pos, size, keys[size], items[size])
         if state[u] & 2:
             pending -= 1
             if pending == 0:
                 break
-        hop = hops[u] + 1
+        hop = hops[u] + 1 if track else 0
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
             candidate = key + weight[e]
@@ -615,15 +670,16 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
                 if skip:
                     continue
             slot = pos[v]
+            if slot == -1 and state[v] == 0:
+                touched[n_touched] = v
+                n_touched += 1
+            dist[v] = candidate
+            if track:
+                pred[v] = e
+                hops[v] = hop
             if slot == -1:
-                if state[v] == 0:
-                    touched[n_touched] = v
-                    n_touched += 1
                 slot = size
                 size += 1
-            dist[v] = candidate
-            pred[v] = e
-            hops[v] = hop
             _sift_up(keys, items, pos, slot, candidate, v)
     return n_touched
 
@@ -632,14 +688,14 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
 def _batch_parallel(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
 ):  # fmt: skip
     """Run every query; chunk ``c`` takes queries ``c, c + n_chunks, ...`` on one thread."""
     for chunk in numba.prange(n_chunks):
         _chunk(
             indptr, indices, tail, weight, extra,
             source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-            allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+            allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
             chunk,
         )  # fmt: skip
 
@@ -648,13 +704,13 @@ def _batch_parallel(
 def _batch_serial(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
 ):  # fmt: skip
     """Run every query in this thread (no threading layer: safe in any worker)."""
     _chunk(
         indptr, indices, tail, weight, extra,
         source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-        allowed_ptr, allowed, limit, first, value, hops, sums, 1, path_ptr, path, 0,
+        allowed_ptr, allowed, limit, first, track, value, hops, sums, 1, path_ptr, path, 0,
     )  # fmt: skip
 
 
@@ -662,7 +718,7 @@ def _batch_serial(
 def _chunk(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path, chunk,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path, chunk,
 ):  # fmt: skip
     """Run queries ``chunk, chunk + n_chunks, ...`` with one workspace."""
     n_queries = len(source_ptr) - 1
@@ -675,7 +731,7 @@ def _chunk(
             sources[source_ptr[q] : source_ptr[q + 1]],
             source_values[source_ptr[q] : source_ptr[q + 1]],
             targets[t0:t1], banned[ban_ptr[q] : ban_ptr[q + 1]],
-            allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first,
+            allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first, track,
             dist, pred, hop, state, pos, touched, keys, items,
         )  # fmt: skip
         for i in range(t0, t1):
@@ -683,7 +739,8 @@ def _chunk(
             if pos[t] != -2:
                 continue
             value[i] = dist[t]
-            hops[i] = hop[t]
+            if len(hops):
+                hops[i] = hop[t]
             if len(extra):  # sums along the path: walk it back
                 for k in range(len(extra)):
                     sums[i, k] = 0.0

@@ -87,6 +87,8 @@ def repair(
     numpy.ndarray
         One value per entry of `dest_states` (``inf``: unreachable).
     """
+    if csr.rank is not None or csr_t.rank is not None:
+        raise ValueError("repair reads states of trees: build its CSR without renumbering")
     n_threads = numba.get_num_threads() if threads is None else max(1, int(threads))
     n_chunks = max(1, min(n_threads, len(query_row)))
     out = np.full(len(dest_states), np.inf)
@@ -184,7 +186,7 @@ def _repair_chunk(  # noqa: C901 - one loop, kept flat for numba
             n_touched = _search(
                 indptr, indices, weight, seeds[:n_seeds], seed_values[:n_seeds],
                 targets[:n_targets], banned[group_ptr[group] : group_ptr[group + 1]],
-                members[:n_members], np.inf, False, work, pred, hops, state, pos, touched,
+                members[:n_members], np.inf, False, False, work, pred, hops, state, pos, touched,
                 keys, items,
             )  # fmt: skip
             for i in range(dest_ptr[q], dest_ptr[q + 1]):
