@@ -518,6 +518,9 @@ def run(
 
 # ---------------------------------------------------------------- compiled part
 
+#: Queries per block of a chunk: threads write rows of different blocks.
+BLOCK = 16
+
 #: Children per node of the search heap (4: shallower than binary, one cache line of keys).
 ARITY = 4
 
@@ -690,7 +693,7 @@ def _batch_parallel(
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
     allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
 ):  # fmt: skip
-    """Run every query; chunk ``c`` takes queries ``c, c + n_chunks, ...`` on one thread."""
+    """Run every query; chunk ``c`` takes blocks ``c, c + n_chunks, ...`` on one thread."""
     for chunk in numba.prange(n_chunks):
         _chunk(
             indptr, indices, tail, weight, extra,
@@ -720,11 +723,13 @@ def _chunk(
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
     allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path, chunk,
 ):  # fmt: skip
-    """Run queries ``chunk, chunk + n_chunks, ...`` with one workspace."""
+    """Run the queries of blocks ``chunk, chunk + n_chunks, ...`` with one workspace."""
     n_queries = len(source_ptr) - 1
     want_paths = len(path_ptr) > 1
     dist, pred, hop, state, pos, touched, keys, items = _workspace(len(indptr) - 1)
-    for q in range(chunk, n_queries, n_chunks):
+    for q in range(n_queries):
+        if (q // BLOCK) % n_chunks != chunk:  # blocks of queries: no false sharing of rows
+            continue
         t0, t1 = target_ptr[q], target_ptr[q + 1]
         n_touched = _search(
             indptr, indices, weight,
