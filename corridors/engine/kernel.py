@@ -9,14 +9,16 @@ here, compiled with numba, do all three:
   as its target states are settled, may skip a few banned CSR entries (a failed
   link) and may be confined to a set of allowed states (a subtree to repair);
 - a **batch** of queries runs on all threads, each thread with its own
-  workspace that is reset by the states it touched (no O(n) work per query);
+  workspace that is reset by the states it touched (no O(n) work per small query);
 - per target it returns the best value, the number of edges (hops), sums of
   other per-entry values along the path (e.g. time and distance when searching
-  by cost), and optionally the path.
+  by cost), and optionally the path (or, for skims, the value only).
 
 The graph is a :class:`Csr` of *every* allowed edge (parallel edges kept as
-separate entries, so banning one lets the other take over). Compiled functions
-are cached on disk (``cache=True``), so the JIT cost is paid once per install.
+separate entries, so banning one lets the other take over), optionally with its
+states renumbered for memory locality. The heap is an indexed 4-ary heap with
+decrease-key. Compiled functions are cached on disk (``cache=True``), so the
+JIT cost is paid once per install (and loading the cache once per process).
 
 Notes
 -----
