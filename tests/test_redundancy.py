@@ -73,6 +73,17 @@ def test_grid_paths_are_real_alternatives():
         assert row["to"] in set(links.loc[path[-1], ["from", "to"]])
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_delaunay_equals_networkx_on_one_and_two_threads(threads):
+    net = synthetic.road_network(synthetic.delaunay_roads(400, seed=6), "delaunay")
+    result = redundancy(net, weight="time", paths=True, threads=threads)
+    expected = _road_reference(net, "time").reindex(result.index)
+    np.testing.assert_allclose(result["alt_value"], expected, rtol=1e-12)
+    found = result[result["has_alternative"] == 1]
+    hops = found["alt_path"].str.count(";") + 1
+    np.testing.assert_array_equal(hops, found["alt_hops"])
+
+
 def test_multimodal_equals_networkx_on_the_state_graph():
     net = synthetic.network(120, seed=4)
     result = redundancy(net, weight="generalized")

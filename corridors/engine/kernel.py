@@ -9,14 +9,16 @@ here, compiled with numba, do all three:
   as its target states are settled, may skip a few banned CSR entries (a failed
   link) and may be confined to a set of allowed states (a subtree to repair);
 - a **batch** of queries runs on all threads, each thread with its own
-  workspace that is reset by the states it touched (no O(n) work per query);
+  workspace that is reset by the states it touched (no O(n) work per small query);
 - per target it returns the best value, the number of edges (hops), sums of
   other per-entry values along the path (e.g. time and distance when searching
-  by cost), and optionally the path.
+  by cost), and optionally the path (or, for skims, the value only).
 
 The graph is a :class:`Csr` of *every* allowed edge (parallel edges kept as
-separate entries, so banning one lets the other take over). Compiled functions
-are cached on disk (``cache=True``), so the JIT cost is paid once per install.
+separate entries, so banning one lets the other take over), optionally with its
+states renumbered for memory locality. The heap is an indexed 4-ary heap with
+decrease-key. Compiled functions are cached on disk (``cache=True``), so the
+JIT cost is paid once per install (and loading the cache once per process).
 
 Notes
 -----
@@ -32,6 +34,8 @@ from collections.abc import Sequence
 
 import numba
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 from corridors.engine.compiled import CompiledGraph, check_search_weights
 
@@ -61,7 +65,7 @@ class Csr:
     indptr
         Entries of state ``i`` are ``indptr[i]:indptr[i + 1]`` (int64, ``n + 1``).
     indices
-        Head state of each entry.
+        Head state of each entry (int32: half the memory traffic of the search).
     tail
         Tail state of each entry.
     weight
@@ -70,6 +74,10 @@ class Csr:
         Compiled edge index of each entry.
     entry_of_edge
         CSR entry of each compiled edge (-1 where masked out).
+    rank
+        Number inside the CSR of each state of the graph (None: the same). States
+        in `indptr`, `indices` and `tail` are numbered so; :func:`run` maps the
+        queries' states, so callers keep the graph's numbering.
     """
 
     indptr: np.ndarray
@@ -78,6 +86,7 @@ class Csr:
     weight: np.ndarray
     edge: np.ndarray
     entry_of_edge: np.ndarray
+    rank: np.ndarray | None = None
 
     @property
     def n_states(self) -> int:
@@ -86,7 +95,12 @@ class Csr:
 
 
 def csr(
-    graph: CompiledGraph, weight: str | np.ndarray, mask: np.ndarray, *, reverse: bool = False
+    graph: CompiledGraph,
+    weight: str | np.ndarray,
+    mask: np.ndarray,
+    *,
+    reverse: bool = False,
+    renumber: bool = False,
 ) -> Csr:
     """Return the CSR arrays of the allowed edges of `graph`.
 
@@ -100,6 +114,11 @@ def csr(
         Edges to keep (from :meth:`~corridors.engine.CompiledGraph.edge_mask`).
     reverse
         Transpose: entries point from an edge's head to its tail.
+    renumber
+        Number the states inside the CSR in Cuthill–McKee order (breadth first, so
+        a search's frontier is close in memory; faster on large networks). Queries
+        and answers keep the graph's numbering (see :attr:`Csr.rank`); not for
+        :func:`~corridors.engine.repair.repair`, which reads states of trees.
 
     Returns
     -------
@@ -110,6 +129,10 @@ def csr(
     tails, heads = (
         (graph.edge_dst, graph.edge_src) if reverse else (graph.edge_src, graph.edge_dst)
     )
+    rank = None
+    if renumber:
+        rank = _cuthill_mckee_rank(graph.n_states, tails[edges], heads[edges])
+        tails, heads = rank[tails], rank[heads]
     edges = edges[np.argsort(tails[edges], kind="stable")]
     check_search_weights(graph, weight, values[edges], edges)
     indptr = np.zeros(graph.n_states + 1, dtype=np.int64)
@@ -118,12 +141,24 @@ def csr(
     entry_of_edge[edges] = np.arange(len(edges))
     return Csr(
         indptr=indptr,
-        indices=heads[edges].astype(np.int64),
+        indices=heads[edges].astype(np.int32),
         tail=tails[edges].astype(np.int64),
         weight=values[edges].astype(np.float64),
         edge=edges.astype(np.int64),
         entry_of_edge=entry_of_edge,
+        rank=rank,
     )
+
+
+def _cuthill_mckee_rank(n: int, tails: np.ndarray, heads: np.ndarray) -> np.ndarray:
+    """Return each state's position in Cuthill–McKee order of the undirected graph."""
+    pattern = sp.csr_array(
+        (np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(n, n)
+    )  # fmt: skip
+    order = csgraph.reverse_cuthill_mckee(pattern, symmetric_mode=False)[::-1]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank
 
 
 def ragged(parts: Sequence[np.ndarray | Sequence[int] | Sequence[float]], dtype: type) -> tuple:
@@ -377,7 +412,7 @@ class Answers:
     value
         Best value (``inf``: not reached).
     hops
-        Edges on the best path (-1: not reached).
+        Edges on the best path (-1: not reached; empty unless hops or paths were asked for).
     sums
         ``len(targets) × k`` sums of the `extra` values along the path (NaN: not reached).
     path_ptr, path
@@ -400,6 +435,7 @@ def run(
     paths: bool = False,
     first: bool = False,
     limit: float = np.inf,
+    hops: bool = True,
     threads: int | None = None,
 ) -> Answers:
     """Run a batch of searches on all threads.
@@ -419,6 +455,9 @@ def run(
         unreached): the best path to any of a place's states.
     limit
         Do not settle states beyond this value.
+    hops
+        Count each target's edges (``Answers.hops``); without it, and without
+        `extra` and `paths`, the searches keep no predecessors (values only).
     threads
         Threads to use (default: numba's, i.e. all cores).
 
@@ -427,109 +466,166 @@ def run(
     Answers
     """
     n_targets = len(queries.targets)
+    if graph.n_states >= 2**31 or len(graph.indices) >= 2**31:
+        raise ValueError("the kernel's workspaces index states and entries with int32")
     extra = np.zeros((0, len(graph.indices))) if extra is None else np.ascontiguousarray(extra)
     n_threads = numba.get_num_threads() if threads is None else max(1, int(threads))
     n_queries = len(queries.source_ptr) - 1
     n_chunks = max(1, min(n_threads, n_queries))
     value = np.full(n_targets, np.inf)
-    hops = np.full(n_targets, -1, dtype=np.int64)
+    track = hops or paths or len(extra) > 0
+    hop_counts = np.full(n_targets if hops or paths else 0, -1, dtype=np.int64)
     sums = np.full((n_targets, len(extra)), np.nan)
     path_ptr = np.zeros(n_targets + 1 if paths else 1, dtype=np.int64)
     path = np.empty(0, dtype=np.int64)
+    sources, targets, allowed = queries.sources, queries.targets, queries.allowed
+    if graph.rank is not None:
+        sources, targets, allowed = graph.rank[sources], graph.rank[targets], graph.rank[allowed]
     previous = numba.get_num_threads()
     numba.set_num_threads(min(n_threads, numba.config.NUMBA_NUM_THREADS))
     try:
         args = (
             graph.indptr,
-            graph.indices,
+            np.asarray(graph.indices, dtype=np.int32),
             graph.tail,
             graph.weight,
             extra,
             queries.source_ptr,
-            queries.sources,
+            sources,
             queries.source_values,
             queries.target_ptr,
-            queries.targets,
+            targets,
             queries.ban_ptr,
             queries.banned,
             queries.allowed_ptr,
-            queries.allowed,
+            allowed,
             float(limit),
             first,
+            track,
             value,
-            hops,
+            hop_counts,
             sums,
             n_chunks,
         )
         batch = _batch_serial if n_chunks == 1 else _batch_parallel
         batch(*args, np.zeros(1, dtype=np.int64), path)
         if paths:
-            np.cumsum(np.maximum(hops, 0), out=path_ptr[1:])
+            np.cumsum(np.maximum(hop_counts, 0), out=path_ptr[1:])
             path = np.empty(path_ptr[-1], dtype=np.int64)
             batch(*args, path_ptr, path)
     finally:
         numba.set_num_threads(previous)
-    return Answers(value, hops, sums, path_ptr, path)
+    return Answers(value, hop_counts, sums, path_ptr, path)
 
 
 # ---------------------------------------------------------------- compiled part
 
+#: Queries per block of a chunk: threads write rows of different blocks.
+BLOCK = 16
 
-@numba.njit(cache=True, nogil=True)
-def _push(keys: np.ndarray, items: np.ndarray, size: int, key: float, item: int) -> int:
-    """Push onto a binary min-heap; return the new size."""
-    i = size
+#: Children per node of the search heap (4: shallower than binary, one cache line of keys).
+ARITY = 4
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sift_up(keys, items, pos, i, key, item):  # fmt: skip
+    """Move `item` with `key` up from heap slot `i` (a new last slot or its own slot)."""
     while i > 0:
-        parent = (i - 1) >> 1
+        parent = (i - 1) // ARITY
         if keys[parent] <= key:
             break
         keys[i] = keys[parent]
         items[i] = items[parent]
+        pos[items[i]] = i
         i = parent
     keys[i] = key
     items[i] = item
-    return size + 1
+    pos[item] = i
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sift_down(keys, items, pos, i, size, key, item):  # fmt: skip
+    """Move `item` with `key` down from heap slot `i` of a heap of `size` items."""
+    while True:
+        child = ARITY * i + 1
+        if child >= size:
+            break
+        best, best_key = child, keys[child]
+        if child + ARITY <= size:  # all children: a fixed count, unrolled without branches
+            for j in range(child + 1, child + ARITY):
+                smaller = keys[j] < best_key
+                best_key = keys[j] if smaller else best_key
+                best = j if smaller else best
+        else:
+            for j in range(child + 1, size):
+                smaller = keys[j] < best_key
+                best_key = keys[j] if smaller else best_key
+                best = j if smaller else best
+        if best_key >= key:
+            break
+        keys[i] = best_key
+        items[i] = items[best]
+        pos[items[i]] = i
+        i = best
+    keys[i] = key
+    items[i] = item
+    pos[item] = i
 
 
 @numba.njit(cache=True, nogil=True)
-def _pop(keys: np.ndarray, items: np.ndarray, size: int) -> int:
-    """Remove the heap's top (read it first from ``keys[0]``, ``items[0]``); return the size."""
-    size -= 1
-    key, item = keys[size], items[size]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        if child + 1 < size and keys[child + 1] < keys[child]:
-            child += 1
-        if keys[child] >= key:
-            break
-        keys[i] = keys[child]
-        items[i] = items[child]
-        i = child
-    keys[i] = key
-    items[i] = item
-    return size
+def _workspace(n):  # fmt: skip
+    """Return one search workspace for `n` states (see :func:`_search`), all states fresh."""
+    return (
+        np.full(n, np.inf),  # dist
+        np.full(n, -1, dtype=np.int32),  # pred: CSR entry of the best path's last edge
+        np.zeros(n, dtype=np.int32),  # hops of the best path
+        np.zeros(n, dtype=np.uint8),  # state: 2 target, 4 allowed
+        np.full(n, -1, dtype=np.int32),  # pos: heap slot; -1 never queued, -2 settled
+        np.empty(n, dtype=np.int32),  # touched
+        np.empty(n),  # heap keys
+        np.empty(n, dtype=np.int32),  # heap items
+    )
+
+
+@numba.njit(cache=True, nogil=True)
+def _reset(dist, state, pos, touched, n_touched):  # fmt: skip
+    """Make the `n_touched` states of `touched` fresh again (O(touched), or fills if many)."""
+    if 4 * n_touched > len(dist):
+        dist[:] = np.inf
+        state[:] = 0
+        pos[:] = -1
+        return
+    for j in range(n_touched):
+        s = touched[j]
+        dist[s] = np.inf
+        state[s] = 0
+        pos[s] = -1
 
 
 @numba.njit(cache=True, nogil=True)
 def _search(  # noqa: C901 - one loop, kept flat for numba
     indptr, indices, weight, sources, source_values, targets, banned, allowed, limit,
-    first, dist, pred, state, touched, keys, items,
+    first, track, dist, pred, hops, state, pos, touched, keys, items,
 ):  # fmt: skip
-    """One Dijkstra search; `state` flags: 1 settled, 2 target, 4 allowed. Returns #touched."""
+    """One Dijkstra search with an indexed 4-ary heap (decrease-key, at most n items).
+
+    A state is settled when ``pos[s] == -2`` (``-1``: never queued); `state` flags:
+    2 target, 4 allowed. Bans and confinement are checked only when an entry would
+    improve a label; predecessors and hops are kept only with `track`. Returns the
+    number of states written to `touched` (to reset with :func:`_reset`).
+    """
     n_touched = 0
     restrict = len(allowed) > 0
+    n_banned = len(banned)
     for s in allowed:
-        if state[s] == 0:
+        if state[s] == 0 and pos[s] == -1:
             touched[n_touched] = s
             n_touched += 1
         state[s] |= 4
     pending = 0
     for t in targets:
         if state[t] & 2 == 0:
-            if state[t] == 0 and dist[t] == np.inf:
+            if state[t] == 0 and pos[t] == -1:
                 touched[n_touched] = t
                 n_touched += 1
             state[t] |= 2
@@ -539,46 +635,57 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
     size = 0
     for i in range(len(sources)):
         s, value = sources[i], source_values[i]
-        if restrict and state[s] & 4 == 0:
+        if (restrict and state[s] & 4 == 0) or not value < dist[s]:
             continue
-        if value < dist[s]:
-            if dist[s] == np.inf and state[s] == 0:
+        slot = pos[s]
+        if slot == -1:
+            if state[s] == 0:
                 touched[n_touched] = s
                 n_touched += 1
-            dist[s] = value
-            pred[s] = -1
-            size = _push(keys, items, size, value, s)
-    while size > 0:
+            slot = size
+            size += 1
+        dist[s] = value
+        pred[s] = -1
+        hops[s] = 0
+        _sift_up(keys, items, pos, slot, value, s)
+    while size:
         key, u = keys[0], items[0]
-        size = _pop(keys, items, size)
-        if state[u] & 1 or key > dist[u]:
-            continue
         if key > limit:
             break
-        state[u] |= 1
+        size -= 1
+        if size:
+            _sift_down(keys, items, pos, 0, size, keys[size], items[size])
+        pos[u] = -2
         if state[u] & 2:
             pending -= 1
             if pending == 0:
                 break
+        hop = hops[u] + 1 if track else 0
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
-            if state[v] & 1 or (restrict and state[v] & 4 == 0):
-                continue
-            skip = False
-            for b in banned:
-                if b == e:
-                    skip = True
-                    break
-            if skip:
-                continue
             candidate = key + weight[e]
-            if candidate < dist[v]:
-                if dist[v] == np.inf and state[v] == 0:
-                    touched[n_touched] = v
-                    n_touched += 1
-                dist[v] = candidate
+            if not candidate < dist[v]:  # also every settled state (weights >= 0)
+                continue
+            if restrict and state[v] & 4 == 0:
+                continue
+            if n_banned:
+                skip = False
+                for b in banned:
+                    skip |= b == e
+                if skip:
+                    continue
+            slot = pos[v]
+            if slot == -1 and state[v] == 0:
+                touched[n_touched] = v
+                n_touched += 1
+            dist[v] = candidate
+            if track:
                 pred[v] = e
-                size = _push(keys, items, size, candidate, v)
+                hops[v] = hop
+            if slot == -1:
+                slot = size
+                size += 1
+            _sift_up(keys, items, pos, slot, candidate, v)
     return n_touched
 
 
@@ -586,14 +693,14 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
 def _batch_parallel(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
 ):  # fmt: skip
-    """Run every query; chunk ``c`` takes queries ``c, c + n_chunks, ...`` on one thread."""
+    """Run every query; chunk ``c`` takes blocks ``c, c + n_chunks, ...`` on one thread."""
     for chunk in numba.prange(n_chunks):
         _chunk(
             indptr, indices, tail, weight, extra,
             source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-            allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+            allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
             chunk,
         )  # fmt: skip
 
@@ -602,13 +709,13 @@ def _batch_parallel(
 def _batch_serial(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
 ):  # fmt: skip
     """Run every query in this thread (no threading layer: safe in any worker)."""
     _chunk(
         indptr, indices, tail, weight, extra,
         source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-        allowed_ptr, allowed, limit, first, value, hops, sums, 1, path_ptr, path, 0,
+        allowed_ptr, allowed, limit, first, track, value, hops, sums, 1, path_ptr, path, 0,
     )  # fmt: skip
 
 
@@ -616,44 +723,39 @@ def _batch_serial(
 def _chunk(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, value, hops, sums, n_chunks, path_ptr, path, chunk,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path, chunk,
 ):  # fmt: skip
-    """Run queries ``chunk, chunk + n_chunks, ...`` with one workspace."""
-    n = len(indptr) - 1
+    """Run the queries of blocks ``chunk, chunk + n_chunks, ...`` with one workspace."""
     n_queries = len(source_ptr) - 1
     want_paths = len(path_ptr) > 1
-    dist = np.full(n, np.inf)
-    pred = np.full(n, -1, dtype=np.int64)
-    state = np.zeros(n, dtype=np.uint8)
-    touched = np.empty(n, dtype=np.int64)
-    keys = np.empty(len(indices) + n + 1)
-    items = np.empty(len(indices) + n + 1, dtype=np.int64)
-    for q in range(chunk, n_queries, n_chunks):
+    dist, pred, hop, state, pos, touched, keys, items = _workspace(len(indptr) - 1)
+    for q in range(n_queries):
+        if (q // BLOCK) % n_chunks != chunk:  # blocks of queries: no false sharing of rows
+            continue
         t0, t1 = target_ptr[q], target_ptr[q + 1]
         n_touched = _search(
             indptr, indices, weight,
             sources[source_ptr[q] : source_ptr[q + 1]],
             source_values[source_ptr[q] : source_ptr[q + 1]],
             targets[t0:t1], banned[ban_ptr[q] : ban_ptr[q + 1]],
-            allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first,
-            dist, pred, state, touched, keys, items,
+            allowed[allowed_ptr[q] : allowed_ptr[q + 1]], limit, first, track,
+            dist, pred, hop, state, pos, touched, keys, items,
         )  # fmt: skip
         for i in range(t0, t1):
             t = targets[i]
-            if state[t] & 1 == 0:
+            if pos[t] != -2:
                 continue
             value[i] = dist[t]
-            count = 0
-            for k in range(len(extra)):
-                sums[i, k] = 0.0
-            v = t
-            while pred[v] >= 0:
-                e = pred[v]
+            if len(hops):
+                hops[i] = hop[t]
+            if len(extra):  # sums along the path: walk it back
                 for k in range(len(extra)):
-                    sums[i, k] += extra[k, e]
-                count += 1
-                v = tail[e]
-            hops[i] = count
+                    sums[i, k] = 0.0
+                v = t
+                while pred[v] >= 0:
+                    for k in range(len(extra)):
+                        sums[i, k] += extra[k, pred[v]]
+                    v = tail[pred[v]]
             if want_paths:
                 position = path_ptr[i + 1]
                 v = t
@@ -661,8 +763,4 @@ def _chunk(
                     position -= 1
                     path[position] = pred[v]
                     v = tail[pred[v]]
-        for j in range(n_touched):
-            s = touched[j]
-            dist[s] = np.inf
-            pred[s] = -1
-            state[s] = 0
+        _reset(dist, state, pos, touched, n_touched)

@@ -15,7 +15,7 @@ import dataclasses
 import numba
 import numpy as np
 
-from corridors.engine.kernel import Csr, _search
+from corridors.engine.kernel import Csr, _reset, _search, _workspace
 
 __all__ = ["Trees", "repair"]
 
@@ -87,6 +87,8 @@ def repair(
     numpy.ndarray
         One value per entry of `dest_states` (``inf``: unreachable).
     """
+    if csr.rank is not None or csr_t.rank is not None:
+        raise ValueError("repair reads states of trees: build its CSR without renumbering")
     n_threads = numba.get_num_threads() if threads is None else max(1, int(threads))
     n_chunks = max(1, min(n_threads, len(query_row)))
     out = np.full(len(dest_states), np.inf)
@@ -138,12 +140,7 @@ def _repair_chunk(  # noqa: C901 - one loop, kept flat for numba
     seeds = np.empty(n, dtype=np.int64)
     seed_values = np.empty(n)
     targets = np.empty(max(width, 1), dtype=np.int64)
-    work = np.full(n, np.inf)
-    pred = np.full(n, -1, dtype=np.int64)
-    state = np.zeros(n, dtype=np.uint8)
-    touched = np.empty(n, dtype=np.int64)
-    keys = np.empty(len(indices) + n + 1)
-    items = np.empty(len(indices) + n + 1, dtype=np.int64)
+    work, pred, hops, state, pos, touched, keys, items = _workspace(n)
     for q in range(chunk, len(query_row), n_chunks):
         row, group = query_row[q], query_group[q]
         failed = group_edges[group_ptr[group] : group_ptr[group + 1]]
@@ -189,16 +186,13 @@ def _repair_chunk(  # noqa: C901 - one loop, kept flat for numba
             n_touched = _search(
                 indptr, indices, weight, seeds[:n_seeds], seed_values[:n_seeds],
                 targets[:n_targets], banned[group_ptr[group] : group_ptr[group + 1]],
-                members[:n_members], np.inf, False, work, pred, state, touched, keys, items,
+                members[:n_members], np.inf, False, False, work, pred, hops, state, pos, touched,
+                keys, items,
             )  # fmt: skip
             for i in range(dest_ptr[q], dest_ptr[q + 1]):
                 s = dest_states[i]
                 if inside[s]:
-                    out[i] = work[s] if state[s] & 1 else np.inf
-            for j in range(n_touched):
-                s = touched[j]
-                work[s] = np.inf
-                pred[s] = -1
-                state[s] = 0
+                    out[i] = work[s] if pos[s] == -2 else np.inf
+            _reset(work, state, pos, touched, n_touched)
         for i in range(n_members):
             inside[members[i]] = 0

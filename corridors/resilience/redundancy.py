@@ -76,8 +76,9 @@ def redundancy(
     """
     check_weight(weight)
     graph = compile_network(net)
-    mask = graph.edge_mask(restrictions(net, include_planned=include_planned))
-    csr = k.csr(graph, weight, mask)
+    rules = restrictions(net, include_planned=include_planned)
+    mask = graph.edge_mask(rules)
+    csr = k.csr(graph, weight, mask, renumber=True)  # searches close in memory
     values = graph.weight(weight)
     n_links = len(graph.link_ids)
     is_link = graph.edge_kind == EDGE_LINK
@@ -122,7 +123,7 @@ def redundancy(
     if paths:
         frame["alt_path"] = _path_texts(graph, csr, answers, todo, best, n_links)
     frame.attrs["weight"] = weight
-    frame.attrs["modes"] = restrictions(net).mode_text  # what the alternatives may use
+    frame.attrs["modes"] = rules.mode_text  # what the alternatives may use
     frame.attrs["unit_column"] = WEIGHT_COLUMNS[weight]
     return frame
 
