@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -198,6 +199,14 @@ def bench_od(net: Any, n_od: int) -> None:
         )
         np.testing.assert_allclose(answers.value.reshape(n_od, n_od), reference, rtol=1e-12)
         show(f"corridors kernel, {threads} thread(s)", wall, cpu, f"  {wall / wall_s:.2f}x scipy")
+    ids = list(graph.place_ids[places])
+    for threads in (1, 2):  # the user's call: masks, CSR, place states, frame included
+        numba.set_num_threads(threads)
+        frame, wall, cpu = timed(lambda: od_matrix(net, ids, ids, weight="time"))
+        np.testing.assert_allclose(frame.to_numpy(), reference, rtol=1e-12)
+        ratio = f"  {wall / wall_s:.2f}x scipy"
+        show(f"corridors.od_matrix, {threads} thread(s)", wall, cpu, ratio)
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     order = np.r_[states, np.setdiff1d(np.arange(graph.n_states), states)]
     frame = _aequilibrae_frame(graph, order)
     from aequilibrae.paths import NetworkSkimming

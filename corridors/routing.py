@@ -34,8 +34,9 @@ from corridors.engine import (
     search,
 )
 from corridors.engine.lexico import SECONDARY
+from corridors.engine.skims import Skimmer
 from corridors.network import Network
-from corridors.parallel import map_chunks
+from corridors.parallel import map_chunks, task_threads
 
 __all__ = [
     "Assignment",
@@ -552,7 +553,7 @@ def od_matrix(
     closed_links
         Link ids to treat as closed (both directions), without editing the network.
     chunk_size
-        Places searched per Dijkstra call (bounds memory: chunk × states × 16 bytes).
+        Places searched per batch (bounds memory: chunk × destination states × 8 bytes).
     executor
         Run the chunks there (see :mod:`corridors.parallel`; e.g. a process pool);
         ``None`` runs them here. The values do not depend on it.
@@ -568,7 +569,9 @@ def od_matrix(
     Notes
     -----
     With fewer destinations than origins the searches run backwards from the
-    destinations (one per destination), which gives the same values.
+    destinations (one per destination), which gives the same values. The searches
+    are those of the compiled kernel (:class:`corridors.engine.skims.Skimmer`: values
+    only, stopping once the destinations are settled, on all threads).
 
     Examples
     --------
@@ -594,8 +597,11 @@ def od_matrix(
     mask = graph.edge_mask(limits)
     reverse = len(dest_ids) < len(orig_ids)  # search from the smaller side
     sources, targets = (dest_ids, orig_ids) if reverse else (orig_ids, dest_ids)
-    prepared = graph.matrix(weight, mask, reverse=reverse)
-    task = _ODTask(graph, weight, mask, prepared, reverse, np.array([index[t] for t in targets]))
+    task = _ODTask(
+        Skimmer.prepare(graph, weight, mask, reverse=reverse),
+        np.array([index[t] for t in targets], dtype=np.int64),
+        task_threads(executor),
+    )
     source_index = [index[o] for o in sources]
     rows = map_chunks(_od_rows, task, source_index, executor=executor, max_chunk=chunk_size)
     values = np.vstack(rows) if rows else np.empty((0, len(targets)))
@@ -611,25 +617,13 @@ def od_matrix(
 
 @dataclasses.dataclass(frozen=True)
 class _ODTask:
-    """What a chunk of OD searches needs (shipped once per chunk to a worker)."""
+    """What a chunk of OD searches needs (shipped once per chunk or worker)."""
 
-    graph: CompiledGraph
-    weight: str
-    mask: np.ndarray
-    prepared: tuple
-    reverse: bool
+    skimmer: Skimmer
     targets: np.ndarray
+    threads: int | None
 
 
 def _od_rows(task: _ODTask, sources: Sequence[int]) -> list[np.ndarray]:
     """Best weights from each source place to the target places (module-level for pickling)."""
-    result = search(
-        task.graph,
-        sources,
-        weight=task.weight,
-        mask=task.mask,
-        prepared=task.prepared,
-        reverse=task.reverse,
-        secondary=None,  # values only
-    )
-    return list(result.place_dist(task.targets))
+    return list(task.skimmer(np.asarray(sources), task.targets, threads=task.threads))

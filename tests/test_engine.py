@@ -174,10 +174,14 @@ def test_dask_chunks_follow_workers_and_shared_data_goes_once_per_worker():
         result = map_chunks(_task, Counted(payload), items, executor=executor)
         counts = client.run(_unpickled)
     assert result == payload.tolist()
-    # 16 chunks, but at most one copy per worker (a worker the scheduler gave no chunk
-    # never needs the shared data)
+    # 16 chunks: sent with each task, the data would be unpickled 16 times (8 per
+    # worker). Broadcast once, each worker unpickles it once; under heavy load Dask's
+    # replication can retry a transfer and deliver a second copy (seen once in a loaded
+    # `make test`: {1, 2}), which is still far from once per task.
     assert len(counts) == 2
-    assert max(counts.values()) == 1
+    assert min(counts.values()) >= 1
+    assert max(counts.values()) <= 2
+    assert sum(counts.values()) <= 3
 
 
 def test_criticality_identical_serial_processes_and_dask():

@@ -22,6 +22,9 @@ kernel
     Compiled (numba) batched searches that stop at their targets, skip banned
     entries and stay within allowed states, on all threads
     (``from corridors.engine import kernel``).
+skims
+    :class:`~corridors.engine.skims.Skimmer`: OD skims (best values between
+    places) on the kernel, for OD matrices and failure simulations.
 repair
     Compiled repair of shortest-path trees after a failure (OD criticality).
 """

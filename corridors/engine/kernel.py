@@ -300,7 +300,20 @@ class PlaceQueries:
             csr.entry_of_edge[link_edges][order],
         )
 
-    def _states(self, places: np.ndarray, usable_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    def states(self, places: np.ndarray, usable_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Return the states of each place as ragged arrays ``(ptr, flat)`` (see :func:`ragged`).
+
+        Parameters
+        ----------
+        places
+            Place indices.
+        usable_only
+            Keep only states with an allowed edge (all of a place's states if none has).
+
+        Returns
+        -------
+        ptr, flat : numpy.ndarray of int64
+        """
         counts = np.diff(self.starts)[places]
         ptr = np.zeros(len(places) + 1, dtype=np.int64)
         np.cumsum(counts, out=ptr[1:])
@@ -334,8 +347,8 @@ class PlaceQueries:
         Queries
         """
         origins = np.asarray(origins, dtype=np.int64)
-        s_ptr, s_flat = self._states(origins, True)
-        t_ptr, t_flat = self._states(np.asarray(destinations, dtype=np.int64), False)
+        s_ptr, s_flat = self.states(origins, True)
+        t_ptr, t_flat = self.states(np.asarray(destinations, dtype=np.int64), False)
         b_ptr = np.zeros(len(origins) + 1, dtype=np.int64)
         b_flat = np.empty(0, dtype=np.int64)
         if banned_links is not None:
@@ -506,6 +519,8 @@ def run(
             hop_counts,
             sums,
             n_chunks,
+            # at least 4 blocks per thread, so a small batch is shared evenly
+            max(1, min(BLOCK, n_queries // (4 * n_chunks))),
         )
         batch = _batch_serial if n_chunks == 1 else _batch_parallel
         batch(*args, np.zeros(1, dtype=np.int64), path)
@@ -520,7 +535,7 @@ def run(
 
 # ---------------------------------------------------------------- compiled part
 
-#: Queries per block of a chunk: threads write rows of different blocks.
+#: Most queries per block of a chunk: threads write rows of different blocks.
 BLOCK = 16
 
 #: Children per node of the search heap (4: shallower than binary, one cache line of keys).
@@ -693,15 +708,16 @@ def _search(  # noqa: C901 - one loop, kept flat for numba
 def _batch_parallel(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, block, path_ptr,
+    path,
 ):  # fmt: skip
     """Run every query; chunk ``c`` takes blocks ``c, c + n_chunks, ...`` on one thread."""
     for chunk in numba.prange(n_chunks):
         _chunk(
             indptr, indices, tail, weight, extra,
             source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-            allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
-            chunk,
+            allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, block,
+            path_ptr, path, chunk,
         )  # fmt: skip
 
 
@@ -709,13 +725,15 @@ def _batch_parallel(
 def _batch_serial(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, block, path_ptr,
+    path,
 ):  # fmt: skip
     """Run every query in this thread (no threading layer: safe in any worker)."""
     _chunk(
         indptr, indices, tail, weight, extra,
         source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-        allowed_ptr, allowed, limit, first, track, value, hops, sums, 1, path_ptr, path, 0,
+        allowed_ptr, allowed, limit, first, track, value, hops, sums, 1, block, path_ptr, path,
+        0,
     )  # fmt: skip
 
 
@@ -723,14 +741,15 @@ def _batch_serial(
 def _chunk(
     indptr, indices, tail, weight, extra,
     source_ptr, sources, source_values, target_ptr, targets, ban_ptr, banned,
-    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, path_ptr, path, chunk,
+    allowed_ptr, allowed, limit, first, track, value, hops, sums, n_chunks, block, path_ptr,
+    path, chunk,
 ):  # fmt: skip
     """Run the queries of blocks ``chunk, chunk + n_chunks, ...`` with one workspace."""
     n_queries = len(source_ptr) - 1
     want_paths = len(path_ptr) > 1
     dist, pred, hop, state, pos, touched, keys, items = _workspace(len(indptr) - 1)
     for q in range(n_queries):
-        if (q // BLOCK) % n_chunks != chunk:  # blocks of queries: no false sharing of rows
+        if (q // block) % n_chunks != chunk:  # blocks of queries: no false sharing of rows
             continue
         t0, t1 = target_ptr[q], target_ptr[q + 1]
         n_touched = _search(

@@ -13,7 +13,7 @@ This module builds, checks and queries a network; the editing methods come from
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -299,10 +299,16 @@ class Network(NetworkEditing):
 
     # ------------------------------------------------------------ lookups
 
+    def _nodes(self) -> Mapping[str, dict[str, Any]]:
+        """Node attributes by place id, without making the graph when it is not made yet."""
+        if self._graph_store is None and self._built is not None:
+            return self._built.nodes
+        return self._graph.nodes
+
     def _name_index(self) -> dict[str, str]:
         """Map every folded name and alt name to its place id."""
         index: dict[str, str] = {}
-        for place_id, data in self._graph.nodes(data=True):
+        for place_id, data in self._nodes().items():
             names = [data.get("name", place_id), *(data.get("alt_names") or "").split(";")]
             for name in names:
                 if name.strip():
@@ -327,16 +333,17 @@ class Network(NetworkEditing):
         UnknownPlaceError
             If nothing matches; the message lists close matches.
         """
-        if place in self._graph:
+        nodes = self._nodes()
+        if place in nodes:
             return place
         index = self.cached("name_index", self._name_index)
         key = v.normalize_name(place)
         if key in index:
             return str(index[key])
-        if key.replace(" ", "_") in self._graph:
+        if key.replace(" ", "_") in nodes:
             return key.replace(" ", "_")
-        names = [d.get("name", n) for n, d in self._graph.nodes(data=True)]
-        raise UnknownPlaceError(place, v.close_matches(place, [*names, *self._graph.nodes]))
+        names = [d.get("name", n) for n, d in nodes.items()]
+        raise UnknownPlaceError(place, v.close_matches(place, [*names, *nodes]))
 
     def select(self, spec: str | Iterable[str]) -> list[str]:
         """Return place ids from a kind (``"park"``), a name or id, or a list of them.
@@ -358,10 +365,12 @@ class Network(NetworkEditing):
         """
         if isinstance(spec, str):
             if spec in PLACE_KINDS:
-                return sorted(n for n, d in self._graph.nodes(data=True) if d["kind"] == spec)
+                places = self.places
+                return sorted(places.index[places["kind"] == spec])
             return [self.resolve(spec)]
         places = list(spec)
-        if all(p in self._graph for p in places):  # ids already: skip the name lookups
+        nodes = self._nodes()
+        if all(p in nodes for p in places):  # ids already: skip the name lookups
             return places
         return [self.resolve(p) for p in places]
 

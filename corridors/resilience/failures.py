@@ -21,9 +21,10 @@ import pandas as pd
 from corridors._errors import DataError
 from corridors.assignment.capacity import AssignmentParams, read_assignment_params
 from corridors.assignment.multimodal import equilibrium_costs
-from corridors.engine import WEIGHTS, CompiledGraph, check_weight, compile_network, search
+from corridors.engine import WEIGHTS, CompiledGraph, check_weight, compile_network
+from corridors.engine.skims import Skimmer
 from corridors.network import Network
-from corridors.parallel import map_chunks
+from corridors.parallel import map_chunks, task_threads
 from corridors.reach import sea_ports
 from corridors.resilience.closures import (
     ASSIGNMENTS,
@@ -64,6 +65,7 @@ class _Simulation:
     net: Network | None = None  # with demand: measured at equilibrium
     demand: pd.DataFrame | None = None
     assignment_params: AssignmentParams | None = None  # read once, not per run
+    threads: int | None = None  # of the kernel's skims (1 on an executor's workers)
 
 
 def simulate_failures(
@@ -164,6 +166,7 @@ def simulate_failures(
             base_values=values,
             base_islands=cut_off,
         )
+    simulation = dataclasses.replace(simulation, threads=task_threads(executor))
     rows = map_chunks(
         _simulate_runs,
         simulation,
@@ -261,11 +264,8 @@ def _importance(
 
 def _measure(simulation: _Simulation, mask: np.ndarray) -> tuple[float, int, np.ndarray, int]:
     """Sum of 1 / weight, pairs connected, pair weights (inf: cut off), origins reaching none."""
-    graph = simulation.graph
-    result = search(
-        graph, simulation.origins, weight=simulation.weight, mask=mask, secondary=None
-    )  # values only: no tie-breaking needed
-    table = result.place_dist(simulation.dests)
+    skimmer = Skimmer.prepare(simulation.graph, simulation.weight, mask)  # values only
+    table = skimmer(simulation.origins, simulation.dests, threads=simulation.threads)
     same = simulation.origins[:, None] == simulation.dests[None, :]
     reach_none = int((~np.isfinite(np.where(same, np.inf, table))).all(axis=1).sum())
     values = table[~same]
