@@ -338,3 +338,38 @@ def random_networks(draw: st.DrawFn) -> Network:
             data["closed"] = True
     net.touch()
     return net
+
+
+# ---------------------------------------------------------------- row-by-row build
+
+
+def row_by_row(places: list, links: list, params, corridor_names=None, problems=None):
+    """Return the graph and messages as the row-by-row checks and ``_link_edges`` make them.
+
+    Records must be parsed already (``checked``); the graph is None when a check fails.
+    `problems` may hold the messages of the parsing already.
+    """
+    from corridors import _validate as v
+    from corridors.network.checks import _check_link, _check_places, _link_edges
+
+    problems = v.Problems("") if problems is None else problems
+    nodes = _check_places(places, problems)
+    for record in links:
+        _check_link(record, nodes, corridor_names, problems)
+    if problems.messages:
+        return None, problems.messages
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(nodes.items())
+    pairs = [_link_edges(graph, r.values, params) for r in links]
+    graph.add_edges_from(p[0] for p in pairs)
+    graph.add_edges_from(p[1] for p in pairs if len(p) > 1)
+    return graph, []
+
+
+def plain(value):
+    """Return a frame value as a plain Python value (None when blank)."""
+    if isinstance(value, list):
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value

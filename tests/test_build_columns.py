@@ -23,6 +23,7 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import plain, row_by_row
 
 from corridors import _validate as v
 from corridors import synthetic
@@ -32,7 +33,7 @@ from corridors.engine.compiled import EdgeTable, compile_tables
 from corridors.io import read_network, write_network
 from corridors.io import tables as io_tables
 from corridors.network import Network
-from corridors.network.checks import _check_link, _check_places, _link_edges, _parse_values
+from corridors.network.checks import _parse_values
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Column, Record
 from corridors.table import parse_column
 
@@ -182,18 +183,7 @@ def _reference_graph(places: list[Record], links: list[Record], params: Any, cor
             extra = {k: x for k, x in r.values.items() if k not in columns}
             out.append(Record(r.where, {**values, **extra}, r.source, checked=True))
         parsed.append(out)
-    places, links = parsed
-    nodes = _check_places(places, problems)
-    for record in links:
-        _check_link(record, nodes, corridors, problems)
-    if problems.messages:
-        return None, problems.messages
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(nodes.items())
-    pairs = [_link_edges(graph, r.values, params) for r in links]
-    graph.add_edges_from(p[0] for p in pairs)
-    graph.add_edges_from(p[1] for p in pairs if len(p) > 1)
-    return graph, []
+    return row_by_row(*parsed, params, corridors, problems)
 
 
 def _assert_same_network(net: Network, graph: nx.MultiDiGraph) -> None:
@@ -225,24 +215,16 @@ def _rows_of(net: Network) -> tuple[list[Record], list[Record]]:
     """Hand-made records (Python values) of a network, as a user would give them."""
     places = []
     for ident, row in net.places.iterrows():
-        values = {"id": ident, **{c: _plain(row[c]) for c in PLACE_COLUMNS if c != "id"}}
+        values = {"id": ident, **{c: plain(row[c]) for c in PLACE_COLUMNS if c != "id"}}
         places.append(Record(f"place {ident}", {k: x for k, x in values.items() if x is not None}))
     links = []
     for ident, row in net.links.iterrows():
-        values = {"id": ident, **{c: _plain(row[c]) for c in LINK_COLUMNS if c != "id"}}
+        values = {"id": ident, **{c: plain(row[c]) for c in LINK_COLUMNS if c != "id"}}
         values = {k: x for k, x in values.items() if x is not None and x != []}
         if values.get("length_basis") == "computed":
             values.pop("length_km")
         links.append(Record(f"link {ident}", values))
     return places, links
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return value
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

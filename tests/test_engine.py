@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
 import shapely
+from reference import row_by_row
 from scipy.sparse import csgraph
 
 import corridors
-from corridors import _validate as v
 from corridors import synthetic
 from corridors._errors import DataError
 from corridors.datasets import gtr_data_dir
@@ -32,7 +30,6 @@ from corridors.engine import (
 from corridors.engine.compiled import EdgeTable, compile_tables
 from corridors.io import read_links, read_places
 from corridors.network import Network
-from corridors.network.checks import _check_link, _check_places, _link_edges
 from corridors.parallel import map_chunks, worker_count
 from corridors.resilience import criticality
 from corridors.schema import Record
@@ -203,32 +200,16 @@ def test_criticality_identical_serial_processes_and_dask():
     pd.testing.assert_frame_equal(serial, dasked)
 
 
-def _row_by_row(places: list, links: list, params: Any, corridor_names: Any = None) -> Any:
-    """The network graph as the row-by-row checks and ``_link_edges`` build it."""
-    problems = v.Problems("")
-    nodes = _check_places(places, problems)
-    for record in links:
-        _check_link(record, nodes, corridor_names, problems)
-    if problems.messages:
-        return None, problems.messages
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(nodes.items())
-    pairs = [_link_edges(graph, r.values, params) for r in links]
-    graph.add_edges_from(p[0] for p in pairs)
-    graph.add_edges_from(p[1] for p in pairs if len(p) > 1)
-    return graph, problems.messages
-
-
 @pytest.mark.parametrize(
     "tables",
     [synthetic.ring_roads(200, seed=1), synthetic.delaunay_roads(800, seed=2)],
     ids=["ring", "delaunay"],
 )
-def test_vectorised_build_and_compile_equal_row_by_row(tables):
+def test_vectorised_build_and_compile_equalrow_by_row(tables):
     net = synthetic.road_network(tables, "x")
     compiled = compile_network(net)  # from the build arrays: no graph made yet
     assert net._graph_store is None
-    graph, _ = _row_by_row(*tables, net.params)
+    graph, _ = row_by_row(*tables, net.params)
     assert list(net.graph.nodes(data=True)) == list(graph.nodes(data=True))
     ours, theirs = list(net.graph.edges(keys=True, data=True)), list(graph.edges(keys=True))
     assert [e[:3] for e in ours] == theirs
@@ -247,14 +228,14 @@ def test_vectorised_build_and_compile_equal_row_by_row(tables):
             np.testing.assert_array_equal(ours_, theirs_)
 
 
-def test_gtr_compiles_alike_from_build_arrays_graph_and_row_by_row():
+def test_gtr_compiles_alike_from_build_arrays_graph_androw_by_row():
     """Freight semantics (port in/out states, ro-ro, seasons, crossings) in every compile."""
     net = corridors.load_gtr()
     compiled = compile_network(net)  # from the build arrays
     assert net._graph_store is None
     path = gtr_data_dir()
     places, links = read_places(path / "places.csv"), read_links(path / "links.csv")
-    graph, problems = _row_by_row(places, links, net.params)
+    graph, problems = row_by_row(places, links, net.params)
     assert not problems
     assert [e[:3] for e in net.graph.edges(keys=True)] == list(graph.edges(keys=True))
     for u, w, key, data in net.graph.edges(keys=True, data=True):
@@ -298,7 +279,7 @@ def test_vectorised_checks_give_the_row_by_row_messages():
     links = [Record(r.where, {**r.values, **edits.get(i, {})}, "t") for i, r in enumerate(links)]
     if links[1].values["from"] != "n1":
         links[1] = Record(links[1].where, {**links[1].values, "to": links[1].values["from"]}, "t")
-    _, expected = _row_by_row(places, links, synthetic.default_params(), {"main"})
+    _, expected = row_by_row(places, links, synthetic.default_params(), {"main"})
     corridors_table = pd.DataFrame(index=pd.Index(["main"], name="name"))
     with pytest.raises(DataError) as caught:
         Network.from_records(places, links, synthetic.default_params(), corridors=corridors_table)

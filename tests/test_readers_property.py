@@ -10,14 +10,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import random_networks, reference_graph, reference_od, validate_route
+from reference import plain, random_networks, reference_graph, reference_od, validate_route
 
 import corridors
 from corridors.io import read_network, write_geopackage, write_graphml, write_network
@@ -26,19 +25,10 @@ from corridors.routing import od_matrix, route
 from corridors.schema import LINK_COLUMNS, PLACE_COLUMNS, Record
 
 
-def _plain(value: Any) -> Any:
-    """Return a frame value as a plain Python value (None when blank)."""
-    if isinstance(value, list):
-        return value
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _records(frame: pd.DataFrame, columns: dict, what: str) -> list[Record]:
     rows = []
     for ident, row in frame.iterrows():
-        values = {c: _plain(row[c]) for c in columns if c != "id"}
+        values = {c: plain(row[c]) for c in columns if c != "id"}
         values = {k: x for k, x in values.items() if x is not None and x != []}
         rows.append(Record(f"{what} {ident}", {"id": ident, **values}))
     return rows
