@@ -30,9 +30,11 @@ Each big case runs once; times are wall-clock seconds (process CPU in brackets).
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import pickle
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,7 +87,9 @@ def bench_build(rows: int) -> Any:
     """Build and compile the grid from tables in memory and from a CSV folder.
 
     Compared with a bare CSR matrix and AequilibraE's graph from the compiled arrays.
-    The CSV path runs in a fresh process, which reports its own peak memory.
+    The CSV folders (the same rows as CSV, and what ``write_network`` writes: every
+    column, derived lengths, speeds and costs included) are read in a fresh process,
+    which reports its own peak memory.
     """
     print(f"build + compile: jittered {rows} x {rows} grid (load: {os.getloadavg()[0]:.2f})")
     tables = synthetic.grid_roads(rows, rows, seed=0)
@@ -103,22 +107,35 @@ def bench_build(rows: int) -> Any:
     show("AequilibraE: Graph.prepare_graph (500 centroids)", wall_a, cpu_a)
     print(f"  ({graph.n_places} places, {len(graph.link_ids)} links, {len(a)} edges)")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = write_network(net, Path(tmp) / "grid")
-        size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
-        script = [sys.executable, "-c", READ_SCRIPT, str(folder)]
-        out = subprocess.run(script, capture_output=True, text=True, check=True).stdout.split()
-    wall_r, cpu_r, wall_k, cpu_k, peak, n_edges = map(float, out)
-    assert int(n_edges) == len(a)
-    show(f"corridors: CSV folder ({size:.0f} MB) -> Network", wall_r, cpu_r)
-    show("corridors: Network -> compiled", wall_k, cpu_k)
-    show("corridors: CSV folder -> compiled (total)", wall_r + wall_k, cpu_r + cpu_k,
-         f"  peak {peak:.0f} MB")  # fmt: skip
-    total = wall_b + wall_c
-    print(
-        f"  tables -> compiled: {total / wall_a:.1f}x AequilibraE's prepare_graph; "
-        f"CSV -> compiled: {(wall_r + wall_k) / wall_a:.1f}x"
-    )
+        written = write_network(net, Path(tmp) / "grid")
+        same = _write_rows(tables, written, Path(tmp) / "rows")
+        for label, folder in (("the rows above as CSV", same), ("write_network's CSV", written)):
+            size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+            script = [sys.executable, "-c", READ_SCRIPT, str(folder)]
+            out = subprocess.run(script, capture_output=True, text=True, check=True).stdout
+            wall_r, cpu_r, wall_k, cpu_k, peak, n_edges = map(float, out.split())
+            assert int(n_edges) == len(a)
+            print(f"  {label} ({size:.0f} MB), in a fresh process:")
+            show("  corridors: CSV folder -> Network (read_network)", wall_r, cpu_r)
+            show("  corridors: Network -> compiled", wall_k, cpu_k)
+            total, ratio = wall_r + wall_k, f"  peak {peak:.0f} MB"
+            ratio += f", {total / wall_a:.1f}x AequilibraE"
+            show("  corridors: CSV folder -> compiled (total)", total, cpu_r + cpu_k, ratio)
+    print(f"  tables -> compiled: {(wall_b + wall_c) / wall_a:.1f}x AequilibraE's prepare_graph")
     return net
+
+
+def _write_rows(tables: Any, written: Path, folder: Path) -> Path:
+    """Write the place and link rows as CSV (their own columns) beside `written`'s params."""
+    folder.mkdir()
+    shutil.copy(written / "params.toml", folder / "params.toml")
+    for name, records in zip(("places", "links"), tables, strict=True):
+        header = list(dict.fromkeys(k for r in records for k in r.values))
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, header)
+            writer.writeheader()
+            writer.writerows(r.values for r in records)
+    return folder
 
 
 #: Run in a fresh process: read a CSV folder and compile it; print times and peak memory.
