@@ -16,6 +16,7 @@ from concurrent.futures import Executor
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from corridors import _validate as v
 from corridors._errors import DataError, NoRouteError
@@ -269,8 +270,14 @@ def restrictions(
 
 
 def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.DataFrame, tuple]:
+    """Return a route's legs and their geometries (links read from ``net.links``).
+
+    The link table, not the MultiDiGraph, so a network built from tables routes
+    without making its graph.
+    """
     rows, geoms = [], []
     places = graph.place_ids
+    links = net.links
     for edge in edges:
         kind = int(graph.edge_kind[edge])
         src, dst = graph.edge_src[edge], graph.edge_dst[edge]
@@ -292,11 +299,12 @@ def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.
         geometry = None
         if kind == EDGE_LINK:
             link = graph.link_ids[graph.edge_link[edge]]
-            data = net.graph.edges[u, w, link]
+            data = links.loc[link]
             row["link"] = link
             row["mode"] = data["mode"]  # a ro-ro link carries road states by sea
-            row["corridors"] = data.get("corridors")
-            geometry = data["geometry"]
+            row["corridors"] = data["corridors"] if isinstance(data["corridors"], str) else None
+            line = data["geometry"]  # from -> to: reversed when travelled to -> from
+            geometry = shapely.reverse(line) if graph.edge_reversed[edge] else line
         rows.append(row)
         geoms.append(geometry)
     return pd.DataFrame(rows, columns=LEG_COLUMNS), tuple(geoms)
@@ -315,10 +323,10 @@ def _route_from(
 
 
 def _no_route(net: Network, orig: str, dest: str, weight: str, limits: Restrictions) -> None:
-    names = net.graph.nodes
+    names = net.places["name"]
     msg = (
-        f"no route from {names[orig].get('name', orig)} ({orig}) to "
-        f"{names[dest].get('name', dest)} ({dest}) by {weight}: {limits.describe()}"
+        f"no route from {names.get(orig, orig)} ({orig}) to "
+        f"{names.get(dest, dest)} ({dest}) by {weight}: {limits.describe()}"
     )
     raise NoRouteError(msg)
 
