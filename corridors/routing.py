@@ -269,15 +269,27 @@ def restrictions(
     return Restrictions(chosen, avoided, closed, include_planned, include_suspended, season)
 
 
-def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.DataFrame, tuple]:
-    """Return a route's legs and their geometries (links read from ``net.links``).
+def _link_legs(net: Network, graph: CompiledGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mode, corridors (None when blank) and from → to line of each compiled link.
 
-    The link table, not the MultiDiGraph, so a network built from tables routes
-    without making its graph.
+    Read from ``net.links``, not the MultiDiGraph, so a network built from tables
+    routes without making its graph; cached per network revision.
     """
+
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        links = net.links.reindex(graph.link_ids)
+        corridors = [c if isinstance(c, str) else None for c in links["corridors"]]
+        modes = links["mode"].to_numpy(dtype=object)
+        return modes, np.array(corridors, dtype=object), links.geometry.to_numpy()
+
+    return net.cached("route_link_legs", build)
+
+
+def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.DataFrame, tuple]:
+    """Return a route's legs and their geometries."""
     rows, geoms = [], []
     places = graph.place_ids
-    links = net.links
+    link_modes, link_corridors, lines = _link_legs(net, graph)
     for edge in edges:
         kind = int(graph.edge_kind[edge])
         src, dst = graph.edge_src[edge], graph.edge_dst[edge]
@@ -298,12 +310,11 @@ def _legs(net: Network, graph: CompiledGraph, edges: Sequence[int]) -> tuple[pd.
         }
         geometry = None
         if kind == EDGE_LINK:
-            link = graph.link_ids[graph.edge_link[edge]]
-            data = links.loc[link]
-            row["link"] = link
-            row["mode"] = data["mode"]  # a ro-ro link carries road states by sea
-            row["corridors"] = data["corridors"] if isinstance(data["corridors"], str) else None
-            line = data["geometry"]  # from -> to: reversed when travelled to -> from
+            index = graph.edge_link[edge]
+            row["link"] = graph.link_ids[index]
+            row["mode"] = link_modes[index]  # a ro-ro link carries road states by sea
+            row["corridors"] = link_corridors[index]
+            line = lines[index]  # from -> to: reversed when travelled to -> from
             geometry = shapely.reverse(line) if graph.edge_reversed[edge] else line
         rows.append(row)
         geoms.append(geometry)

@@ -50,7 +50,6 @@ __all__ = [
     "Queries",
     "best_of",
     "csr",
-    "place_queries",
     "ragged",
     "run",
 ]
@@ -358,37 +357,46 @@ class PlaceQueries:
             hi = np.where(banned_links >= 0, hi, lo)
             np.cumsum(hi - lo, out=b_ptr[1:])
             b_flat = self.entries[np.repeat(lo - b_ptr[:-1], hi - lo) + np.arange(b_ptr[-1])]
-        empty = np.zeros(len(origins) + 1, dtype=np.int64)
-        return Queries(
-            s_ptr, s_flat, np.zeros(len(s_flat)), t_ptr, t_flat,
-            b_ptr, b_flat, empty, np.empty(0, dtype=np.int64),
-        )  # fmt: skip
+        return _from_zero(s_ptr, s_flat, t_ptr, t_flat, b_ptr, b_flat)
+
+    def to_all(self, origins: np.ndarray, destinations: np.ndarray) -> tuple[Queries, np.ndarray]:
+        """Return one query per origin place, each targeting every state of `destinations`.
+
+        Parameters
+        ----------
+        origins, destinations
+            Place indices.
+
+        Returns
+        -------
+        queries : Queries
+        place_ptr : numpy.ndarray
+            Destination ``j``'s states are targets ``place_ptr[j]:place_ptr[j + 1]`` of
+            every query.
+        """
+        s_ptr, s_flat = self.states(np.asarray(origins, dtype=np.int64), True)
+        place_ptr, states = self.states(np.asarray(destinations, dtype=np.int64), False)
+        n, k = len(s_ptr) - 1, len(states)
+        t_ptr = np.arange(n + 1, dtype=np.int64) * k
+        return _from_zero(s_ptr, s_flat, t_ptr, np.tile(states, n)), place_ptr
 
 
-def place_queries(
-    graph: CompiledGraph,
-    csr: Csr,
-    mask: np.ndarray,
-    origins: np.ndarray,
-    destinations: np.ndarray,
-    banned_links: np.ndarray | None = None,
+def _from_zero(
+    source_ptr: np.ndarray,
+    sources: np.ndarray,
+    target_ptr: np.ndarray,
+    targets: np.ndarray,
+    ban_ptr: np.ndarray | None = None,
+    banned: np.ndarray | None = None,
 ) -> Queries:
-    """Return one query per place pair (see :class:`PlaceQueries`).
-
-    Parameters
-    ----------
-    graph, csr, mask
-        The compiled graph, its CSR arrays and the mask they were built with.
-    origins, destinations
-        Place indices, one pair per query.
-    banned_links
-        Link index banned in each query (both directions; -1: none).
-
-    Returns
-    -------
-    Queries
-    """
-    return PlaceQueries.prepare(graph, csr, mask)(origins, destinations, banned_links)
+    """Return queries that start at zero at their sources, confined to no states."""
+    none = np.zeros(len(source_ptr), dtype=np.int64)
+    no_states = np.empty(0, dtype=np.int64)
+    return Queries(
+        source_ptr, sources, np.zeros(len(sources)), target_ptr, targets,
+        none if ban_ptr is None else ban_ptr, no_states if banned is None else banned,
+        none, no_states,
+    )  # fmt: skip
 
 
 def best_of(answers: Answers, queries: Queries) -> np.ndarray:

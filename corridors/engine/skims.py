@@ -94,15 +94,7 @@ class Skimmer:
         n = len(origins)
         if not n or not len(destinations):
             return np.full((n, len(destinations)), np.inf)
-        source_ptr, sources = self.places.states(origins, True)
-        place_ptr, states = self.places.states(destinations, False)
-        k = len(states)
-        none = np.zeros(n + 1, dtype=np.int64)
-        queries = kernel.Queries(
-            source_ptr, sources, np.zeros(len(sources)),
-            np.arange(n + 1, dtype=np.int64) * k, np.tile(states, n),
-            none, np.empty(0, dtype=np.int64), none, np.empty(0, dtype=np.int64),
-        )  # fmt: skip
+        queries, place_ptr = self.places.to_all(origins, destinations)
         answers = kernel.run(self.csr, queries, hops=False, threads=threads)
         # every place has at least one state: no segment of the reduction is empty
-        return np.minimum.reduceat(answers.value.reshape(n, k), place_ptr[:-1], axis=1)
+        return np.minimum.reduceat(answers.value.reshape(n, -1), place_ptr[:-1], axis=1)

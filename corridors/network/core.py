@@ -157,11 +157,15 @@ class Network(NetworkEditing):
         return (None, None) if edges is None else (self._built.nodes.place_table(), edges)
 
     @property
+    def _unmade(self) -> BuiltLinks | None:
+        """The build's columns while the graph is not made yet (they are the network then)."""
+        return self._built if self._graph_store is None else None
+
+    @property
     def _graph_attrs(self) -> dict[str, Any]:
         """``G.graph``, without making the graph when it is not made yet."""
-        if self._graph_store is None and self._built is not None:
-            return self._built.graph_attrs
-        return self._graph.graph
+        built = self._unmade
+        return self._graph.graph if built is None else built.graph_attrs
 
     @property
     def name(self) -> str:
@@ -218,9 +222,8 @@ class Network(NetworkEditing):
 
     def _place_count(self) -> int:
         """Return the number of places, without making the graph when it is not made yet."""
-        if self._graph_store is None and self._built is not None:
-            return len(self._built.nodes)
-        return int(self._graph.number_of_nodes())
+        built = self._unmade
+        return int(self._graph.number_of_nodes()) if built is None else len(built.nodes)
 
     def __repr__(self) -> str:
         return (
@@ -293,17 +296,17 @@ class Network(NetworkEditing):
         -------
         list of str
         """
-        if self._graph_store is None and self._built is not None:
-            return sorted(set(self._built.links.column("id").tolist()))
+        built = self._unmade
+        if built is not None:
+            return sorted(set(built.links.column("id").tolist()))
         return sorted({k for _, _, k in self._graph.edges(keys=True)})
 
     # ------------------------------------------------------------ lookups
 
     def _nodes(self) -> Mapping[str, dict[str, Any]]:
         """Node attributes by place id, without making the graph when it is not made yet."""
-        if self._graph_store is None and self._built is not None:
-            return self._built.nodes
-        return self._graph.nodes
+        built = self._unmade
+        return self._graph.nodes if built is None else built.nodes
 
     def _name_index(self) -> dict[str, str]:
         """Map every folded name and alt name to its place id."""
@@ -365,7 +368,9 @@ class Network(NetworkEditing):
         """
         if isinstance(spec, str):
             if spec in PLACE_KINDS:
-                places = self.places
+                if self._unmade is None:
+                    return sorted(n for n, d in self._graph.nodes(data=True) if d["kind"] == spec)
+                places = self.places  # from the build's columns, without making the graph
                 return sorted(places.index[places["kind"] == spec])
             return [self.resolve(spec)]
         places = list(spec)

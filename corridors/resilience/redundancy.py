@@ -99,7 +99,7 @@ def redundancy(
     )
     bridge[: len(found_bridges)] = found_bridges
     todo = np.flatnonzero(~bridge)
-    queries = k.place_queries(graph, csr, mask, link_from[todo], link_to[todo], todo)
+    queries = k.PlaceQueries.prepare(graph, csr, mask)(link_from[todo], link_to[todo], todo)
     counts = (is_link[csr.edge]).astype(float)[None, :]
     answers = k.run(csr, queries, extra=counts, paths=paths, first=True, threads=threads)
     best = k.best_of(answers, queries)
